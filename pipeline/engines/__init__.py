@@ -1,0 +1,50 @@
+"""Translation engines, looked up by name.
+
+Adding an engine means one module with an ``Engine`` subclass and one line in
+``ENGINES``; nothing else in the pipeline changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from pipeline.engines.base import Engine
+from pipeline.errors import ConfigError, EngineUnavailable
+
+# name -> "module:Class"; imported lazily so a missing optional engine costs nothing.
+ENGINES: dict[str, str] = {
+    "argos": "pipeline.engines.argos:ArgosEngine",
+    "apertium": "pipeline.engines.apertium:ApertiumEngine",
+}
+# Tried in this order by ``auto``: the neural engine when a model is installed.
+AUTO_ORDER = ("argos", "apertium")
+
+
+def engine_class(name: str) -> type[Engine]:
+    """The class registered under ``name``."""
+    if name not in ENGINES:
+        raise ConfigError(f"unknown engine {name!r}: choose one of auto, {', '.join(ENGINES)}")
+    module, _, cls = ENGINES[name].partition(":")
+    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+
+
+def create_engine(name: str, source: str, target: str, **options: Any) -> Engine:
+    """Build the engine ``name`` (or the best available one for ``auto``) for a language pair."""
+    if name == "auto":
+        for candidate in AUTO_ORDER:
+            if engine_class(candidate).available(source, target):
+                name = candidate
+                break
+        else:
+            hints = "; ".join(engine_class(n).install_hint(source, target) for n in AUTO_ORDER)
+            raise EngineUnavailable(f"no translation engine for {source}->{target} is installed. {hints}")
+    cls = engine_class(name)
+    if not cls.available(source, target):
+        raise EngineUnavailable(
+            f"engine {name!r} cannot translate {source}->{target} here. {cls.install_hint(source, target)}"
+        )
+    return cls(source, target, **options)
+
+
+__all__ = ["ENGINES", "Engine", "create_engine", "engine_class"]

@@ -1,0 +1,66 @@
+"""The one interface every translation engine implements.
+
+The pipeline hands an engine every sentence of every document at once, so an
+engine can batch however suits it (one Apertium process, one CTranslate2 call).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+
+class Engine(ABC):
+    """A machine translation engine for one language pair.
+
+    Subclasses set ``name`` and implement ``translate``. ``placeholder`` returns
+    a token the engine copies through unchanged; the glossary stage uses it to
+    protect a term from translation and put the standard name in afterwards.
+    """
+
+    name: str = ""
+
+    def __init__(self, source: str, target: str) -> None:
+        self.source = source
+        self.target = target
+
+    @abstractmethod
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate sentences; return exactly one translation per input, in order."""
+
+    @property
+    def version(self) -> str:
+        """Engine and model identity, recorded in every output so runs can be compared."""
+        return "unknown"
+
+    @property
+    def pivot(self) -> list[str]:
+        """Languages the translation passes through, source and target included."""
+        return [self.source, self.target]
+
+    @classmethod
+    def available(cls, source: str, target: str) -> bool:
+        """Whether this engine can translate the pair on this machine, without side effects."""
+        return False
+
+    @classmethod
+    def install_hint(cls, source: str, target: str) -> str:
+        """One sentence telling the user how to make this engine available."""
+        return f"engine {cls.name!r} is not installed"
+
+    def placeholder(self, index: int) -> str:
+        """A token that survives translation verbatim; letters only, unlikely in prose."""
+        return "ZQ" + _letters(index) + "Q"
+
+    def close(self) -> None:
+        """Release processes or models; the default has nothing to release."""
+
+
+def _letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> BA: a letters-only counter (digits get tokenised apart)."""
+    digits = ""
+    while True:
+        index, rest = divmod(index, 26)
+        digits = chr(ord("A") + rest) + digits
+        if index == 0:
+            return digits
