@@ -1,0 +1,126 @@
+"""The ``normalize`` command line. Reads options and environment, calls the library, maps errors to exit codes.
+
+Exit codes: 0 every document done; 1 some documents failed (the rest are
+written); 2 usage or configuration error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline import __version__
+from pipeline.errors import ConfigError, NormalizeError
+from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
+
+app = typer.Typer(
+    name="normalize",
+    help="Translate conflict news offline and replace loaded group labels with neutral standard names.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+REPO_GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print one line on stderr and return the exit to raise."""
+    typer.echo(f"normalize: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def glossary_folder(folder: Path | None) -> Path:
+    """``--glossaries``, else ``./glossaries``, else the one beside the package (a source checkout)."""
+    if folder is not None:
+        return folder
+    here = Path("glossaries")
+    return here if here.is_dir() else REPO_GLOSSARIES
+
+
+def resolve_glossary(files: list[Path] | None, folder: Path | None, source: str, target: str) -> Glossary:
+    paths = list(files or []) or default_glossary_paths(glossary_folder(folder), source, target)
+    if not paths:
+        raise ConfigError(
+            f"no glossary for {source}->{target}: create glossaries/{source}-{target}.yaml "
+            "(see glossaries/README.md) or pass --glossary FILE"
+        )
+    return load_glossaries(paths, source=source, target=target)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"normalize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """normalize: read foreign-language conflict news without inheriting its labels."""
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[Path], typer.Argument(help="Text files, or folders searched for *.txt.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    source: Annotated[str, typer.Option("--source", "-s", help="Language of the input.")] = "fr",
+    target: Annotated[str, typer.Option("--target", "-t", help="Language to translate into.")] = "en",
+    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
+    glossary: Annotated[
+        list[Path] | None, typer.Option("--glossary", "-g", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
+    ] = None,
+    glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats.")] = "html,json",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
+) -> None:
+    """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
+    from pipeline.run import RunOptions
+    from pipeline.run import run as run_pipeline
+
+    try:
+        options = RunOptions(
+            inputs=inputs,
+            out=out,
+            glossary=resolve_glossary(glossary, glossaries, source, target),
+            source=source,
+            target=target,
+            engine=engine,
+            formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+            quiet=quiet,
+        )
+        result = run_pipeline(options)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    except NormalizeError as exc:
+        raise fail(str(exc), EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; outputs already written are complete, re-run to finish", EXIT_INTERRUPTED) from None
+    for doc in result.failed:
+        typer.echo(f"normalize: failed: {doc.path}: {doc.error}", err=True)
+    if not quiet:
+        done = len(result.docs) - len(result.failed)
+        changes = sum(result.report["changes_per_entry"].values())
+        findings = sum(result.report["findings_per_check"].values())
+        typer.echo(
+            f"{done} of {len(result.docs)} documents written to {out}/ with {result.info.engine} "
+            f"({changes} changes, {findings} findings); open {out / 'index.html'}",
+            err=True,
+        )
+    raise typer.Exit(result.exit_code)
+
+
+def entry_point() -> None:
+    """``python -m pipeline`` and the console script."""
+    app(prog_name="normalize")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(entry_point())

@@ -1,0 +1,188 @@
+"""Glossary files: YAML -> validated ``Glossary`` objects.
+
+Glossaries are edited by hand, so every problem is reported as
+``file:line: message`` and the run stops before translating anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from pipeline.errors import ConfigError
+
+SCHEMA_FILE = "glossary.schema.json"
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str
+    must: tuple[str, ...] = ()
+    must_not: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One standard name and the source wordings that map to it."""
+
+    id: str
+    standard: str
+    variants: tuple[str, ...]
+    kind: str = "label"
+    plural: str | None = None
+    article: str = "keep"
+    loaded: bool = False
+    renderings: tuple[str, ...] = ()
+    only_after: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+    note: str = ""
+    references: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    def name(self, *, plural: bool, group: str | None = None) -> str:
+        """The standard name in the right number, with ``{group}`` filled in."""
+        text = self.plural if plural and self.plural else self.standard
+        return text.replace("{group}", group) if group is not None else text
+
+
+@dataclass
+class Glossary:
+    """All entries for one language pair, with the files (and hashes) they came from."""
+
+    source: str
+    target: str
+    entries: list[Entry] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256
+
+    def entry(self, entry_id: str) -> Entry:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        raise KeyError(entry_id)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema shipped with the package (also referenced by the YAML files)."""
+    text = resources.files("pipeline.glossary").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def load_glossary_file(path: Path) -> Glossary:
+    """Parse and validate one YAML glossary; raise ``ConfigError`` naming file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read glossary {path}: {exc.strerror or exc}") from exc
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: YAML syntax error: {problem}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: a glossary is a mapping with source, target and entries; see glossaries/README.md")
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
+    if error is not None:
+        line = _line_of(node, list(error.absolute_path))
+        raise ConfigError(f"{path}:{line}: {_describe(error)}")
+    glossary = Glossary(source=data["source"], target=data["target"], files={str(path): hashlib.sha256(raw).hexdigest()})
+    for index, item in enumerate(data["entries"]):
+        line = _line_of(node, ["entries", index])
+        glossary.entries.append(_entry(item, file=str(path), line=line))
+    _check_unique(glossary)
+    return glossary
+
+
+def load_glossaries(paths: list[Path], *, source: str, target: str) -> Glossary:
+    """Merge glossary files for one language pair; files for other pairs are an error."""
+    merged = Glossary(source=source, target=target)
+    for path in paths:
+        g = load_glossary_file(path)
+        if (g.source, g.target) != (source, target):
+            raise ConfigError(
+                f"{path}: glossary is for {g.source}->{g.target}, the run is {source}->{target}; "
+                f"pass a {source}-{target} glossary with --glossary"
+            )
+        merged.entries.extend(g.entries)
+        merged.files.update(g.files)
+    _check_unique(merged)
+    return merged
+
+
+def default_glossary_paths(folder: Path, source: str, target: str) -> list[Path]:
+    """``glossaries/SRC-TGT.yaml`` plus any ``SRC-TGT.*.yaml`` extensions beside it."""
+    return sorted(p for p in folder.glob(f"{source}-{target}*.yaml") if p.is_file())
+
+
+def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
+    examples = tuple(
+        Example(source=ex["source"], must=tuple(ex.get("must", ())), must_not=tuple(ex.get("must_not", ())))
+        for ex in item.get("examples", ())
+    )
+    tuples = ("variants", "renderings", "only_after", "not_after", "not_before", "references")
+    fields = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
+    return Entry(**fields, examples=examples, file=file, line=line)
+
+
+def _check_unique(glossary: Glossary) -> None:
+    seen: dict[str, Entry] = {}
+    claimed: dict[str, Entry] = {}
+    for e in glossary.entries:
+        if e.id in seen:
+            first = seen[e.id]
+            raise ConfigError(f"{e.file}:{e.line}: duplicate id {e.id!r} (first at {first.file}:{first.line}); rename one")
+        seen[e.id] = e
+        for variant in e.variants:
+            key = " ".join(variant.casefold().split())
+            other = claimed.get(key)
+            if other is not None and other.id != e.id:
+                raise ConfigError(
+                    f"{e.file}:{e.line}: variant {variant!r} of {e.id!r} is already claimed by {other.id!r} "
+                    f"({other.file}:{other.line}); keep it in one entry"
+                )
+            claimed[key] = e
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "top level"
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        hints = []
+        for key in extra:
+            near = difflib.get_close_matches(key, allowed, n=1)
+            hints.append(f"unknown key {key!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        return f"{where}: " + "; ".join(hints) + f"; valid keys: {', '.join(allowed)}"
+    return f"{where}: {error.message}"
+
+
+def _line_of(node: yaml.Node | None, path: list[Any]) -> int:
+    """The 1-based line of the YAML node at ``path`` (or its nearest parent)."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,259 @@
+"""Find glossary variants in source text, shaped like spaCy's SpanRuler.
+
+Text and patterns are both reduced to word tokens on a 1:1 character copy of the
+text (lower case, accents folded, ’ -> ', no-break spaces -> space), so offsets
+found on the copy are offsets into the original. A token trie walks the text
+once: linear in its length, whatever the number of entries, and no user-written
+regular expression is ever run.
+
+- Word boundaries come from tokenisation: ``EI`` never matches inside ``seins``.
+- Hyphens, spaces, no-break spaces and apostrophes between words are equivalent:
+  ``Al-Nosra`` = ``al Nosra``; ``l’EI`` is ``l`` + ``EI``.
+- ``du``/``des``/``d’`` count as ``de`` and ``la``/``les``/``l’`` as ``le``.
+- ``(s)`` in a variant marks an optional ending (plural when taken).
+- ``{group}`` in a variant matches any ``kind: group`` entry, with an optional article.
+- All-capital variants of up to five letters (EI, HTS) match case-sensitively.
+- Overlaps: the ``longest`` policy keeps the leftmost match, the longest at that
+  position, the earliest entry on ties.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from pipeline.errors import ConfigError
+from pipeline.glossary.load import Entry, Glossary
+
+TOKEN = re.compile(r"\w+")
+JOINER = re.compile(r"[ '\-]{1,3}")  # what may stand between two words of one variant
+OPTIONAL = re.compile(r"\(([^()]*)\)")
+SLOT = "{group}"
+CANONICAL = {"du": "de", "des": "de", "d": "de", "la": "le", "les": "le", "l": "le"}
+ARTICLE = "le"
+MAX_VARIANT_FORMS = 64
+
+_FOLD: dict[int, str] = {}
+
+
+def _fold_table() -> dict[int, str]:
+    """str.translate table: lower-case, strip accents, unify apostrophes, spaces and hyphens."""
+    if not _FOLD:
+        for cp in range(0x3000):
+            ch = chr(cp)
+            low = ch.lower()
+            base = unicodedata.normalize("NFD", low)[:1] if len(low) == 1 else ch
+            if unicodedata.combining(base) or not base:
+                base = low if len(low) == 1 else ch
+            if base != ch:
+                _FOLD[cp] = base
+        for ch in "’‘ʼ′´`":
+            _FOLD[ord(ch)] = "'"
+        for ch in "\u00a0\u202f\u2009\u2007\t\r\n":
+            _FOLD[ord(ch)] = " "
+        for ch in "‐‑‒–—":
+            _FOLD[ord(ch)] = "-"
+    return _FOLD
+
+
+def fold(text: str) -> str:
+    """A copy of ``text`` with the same length, normalised for matching."""
+    return unicodedata.normalize("NFC", text).translate(_fold_table()) if not text.isascii() else text.lower()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A raw match: ``entry`` over ``text[start:end]``; ``group`` is the slot's match, if any."""
+
+    entry: Entry
+    start: int
+    end: int
+    plural: bool
+    group: Match | None = None
+    rejected: str | None = None  # why context rules refused it (kept for QA findings)
+    order: int = 0  # the entry's position in the glossary, for deterministic ties
+
+    @property
+    def standard(self) -> str:
+        return self.entry.name(plural=self.plural, group=self.group.standard if self.group else None)
+
+
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    slot: _Node | None = None
+    ends: list[tuple[int, Entry, bool, tuple[str, ...] | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    key: str
+
+
+Policy = Callable[[list[Match]], Match]
+
+
+def longest(candidates: list[Match]) -> Match:
+    """Longest span wins; ties go to the entry listed first."""
+    return candidates[0] if len(candidates) == 1 else max(candidates, key=lambda m: (m.end, -m.order))
+
+
+class Matcher:
+    """Compiled glossary; call ``find(text)`` for every match, in text order."""
+
+    def __init__(self, glossary: Glossary, *, policy: Policy = longest) -> None:
+        self.policy = policy
+        self.entries = glossary.entries
+        self._context = {e.id: _Context.of(e) for e in glossary.entries}
+        self.root = _Node()
+        self.groups = _Node()
+        for number, entry in enumerate(glossary.entries):
+            for variant in entry.variants:
+                forms = list(_expand(variant))
+                if not forms:
+                    raise ConfigError(f"{entry.file}:{entry.line}: entry {entry.id!r} has an empty variant; remove it")
+                for form, plural in forms:
+                    self._add(self.root, entry, number, form, plural)
+                    if entry.kind == "group":
+                        if SLOT in form:
+                            raise ConfigError(f"{entry.file}:{entry.line}: group {entry.id!r} cannot use {SLOT} in its own variants")
+                        self._add(self.groups, entry, number, form, plural)
+
+    def _add(self, trie: _Node, entry: Entry, order: int, form: str, plural: bool) -> None:
+        node = trie
+        words = _pattern_tokens(form)
+        if not words:
+            raise ConfigError(f"{entry.file}:{entry.line}: variant {form!r} of {entry.id!r} has no words")
+        exact: list[str] = []
+        for word in words:
+            if word == SLOT:
+                node.slot = node.slot or _Node()
+                node = node.slot
+                exact.append("")
+                continue
+            key = _key(fold(word))
+            node = node.children.setdefault(key, _Node())
+            exact.append(word if word.isupper() and len(word) <= 5 and len(words) == 1 else "")
+        case = tuple(exact) if any(exact) else None
+        node.ends.append((order, entry, plural, case))
+
+    def find(self, text: str) -> list[Match]:
+        """Accepted matches plus, for loaded entries, those refused by context (``rejected`` set)."""
+        tokens = tokenize(text)
+        out: list[Match] = []
+        i = 0
+        while i < len(tokens):
+            found = list(self._walk(self.root, text, tokens, i))
+            accepted = [m for m, _ in found if m.rejected is None]
+            if accepted:
+                best = self.policy(accepted)
+                out.append(best)
+                i = next(j for j in range(i, len(tokens) + 1) if j == len(tokens) or tokens[j].start >= best.end)
+                continue
+            refused = [m for m, _ in found if m.entry.loaded]
+            if refused:
+                out.append(self.policy(refused))
+            i += 1
+        return out
+
+    def _walk(self, trie: _Node, text: str, tokens: list[_Token], i: int) -> Iterator[tuple[Match, int]]:
+        """Every (match, next token index) starting at token ``i``."""
+        stack: list[tuple[_Node, int, Match | None, bool]] = [(trie, i, None, False)]
+        while stack:
+            node, j, group, plural = stack.pop()
+            for order, entry, entry_plural, case in node.ends:
+                if j == i or (case and not _case_ok(text, tokens, i, case)):
+                    continue
+                before = tokens[i - 1].key if i > 0 else ""
+                after = tokens[j].key if j < len(tokens) else ""
+                rejected = self._context[entry.id].refuses(before, after)
+                yield Match(entry, tokens[i].start, tokens[j - 1].end, entry_plural or plural, group, rejected, order), j
+            if j >= len(tokens):
+                continue
+            if j > i and not JOINER.fullmatch(text[tokens[j - 1].end : tokens[j].start]):
+                continue
+            child = node.children.get(tokens[j].key)
+            if child is not None:
+                stack.append((child, j + 1, group, plural))
+            if node.slot is not None:
+                starts = [j]
+                if tokens[j].key == ARTICLE and j + 1 < len(tokens):
+                    starts.append(j + 1)
+                for s in starts:
+                    for g, nxt in self._walk(self.groups, text, tokens, s):
+                        if g.rejected is None:
+                            stack.append((node.slot, nxt, g, plural))
+
+
+def tokenize(text: str) -> list[_Token]:
+    folded = fold(text)
+    return [_Token(m.start(), m.end(), _key(m.group())) for m in TOKEN.finditer(folded)]
+
+
+def _key(word: str) -> str:
+    return CANONICAL.get(word, word)
+
+
+def _pattern_tokens(form: str) -> list[str]:
+    words: list[str] = []
+    for part in re.split(r"(\{group\})", form):
+        if part == SLOT:
+            words.append(SLOT)
+        else:
+            words.extend(m.group() for m in TOKEN.finditer(unicodedata.normalize("NFC", part)))
+    return words
+
+
+def _expand(variant: str) -> Iterator[tuple[str, bool]]:
+    """``terroriste(s)`` -> (terroriste, False), (terroristes, True)."""
+    parts = OPTIONAL.split(variant)
+    fixed, optional = parts[0::2], parts[1::2]
+    if len(optional) > 6:
+        optional = optional[:6]
+    for count, choice in enumerate(itertools.product((False, True), repeat=len(optional))):
+        if count >= MAX_VARIANT_FORMS:
+            break
+        form = fixed[0]
+        plural = False
+        for taken, suffix, rest in zip(choice, optional, fixed[1:]):
+            if taken:
+                form += suffix
+                plural = plural or suffix.endswith(("s", "x"))
+            form += rest
+        if form.strip():
+            yield form, plural
+
+
+def _case_ok(text: str, tokens: list[_Token], i: int, case: tuple[str, ...]) -> bool:
+    return all(not want or text[tokens[i + k].start : tokens[i + k].end] == want for k, want in enumerate(case))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """An entry's only_after / not_after / not_before words, folded like the text."""
+
+    only_after: frozenset[str] | None
+    not_after: frozenset[str]
+    not_before: frozenset[str]
+
+    @classmethod
+    def of(cls, entry: Entry) -> _Context:
+        def words(items: tuple[str, ...]) -> frozenset[str]:
+            return frozenset(_key(fold(w).strip("'")) for w in items)
+
+        return cls(words(entry.only_after) if entry.only_after else None, words(entry.not_after), words(entry.not_before))
+
+    def refuses(self, before: str, after: str) -> str | None:
+        """Why the context rules refuse a match between these words, or None."""
+        if self.only_after is not None and before not in self.only_after:
+            return f"the word before ({before or 'none'!r}) is not in only_after"
+        if before in self.not_after:
+            return f"after {before!r} (not_after)"
+        if after in self.not_before:
+            return f"before {after!r} (not_before)"
+        return None

@@ -1,0 +1,35 @@
+"""What every output records about the run that produced it (its signature)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline import __version__
+from pipeline.glossary.load import Glossary
+
+
+@dataclass
+class RunInfo:
+    """Engine, glossary and options: everything that changes the result, so runs can be compared."""
+
+    engine: str
+    engine_version: str
+    pivot: list[str]
+    source: str
+    target: str
+    glossary: Glossary
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def signature(self) -> dict[str, Any]:
+        return {
+            "tool": f"normalize {__version__}",
+            "engine": {"name": self.engine, "version": self.engine_version, "pivot": self.pivot},
+            "glossaries": dict(self.glossary.files),
+            "options": dict(self.options),
+        }
+
+    def signature_line(self) -> str:
+        """A one-line signature in the sacrebleu spirit: name:value|name:value."""
+        files = ",".join(f"{p.rsplit('/', 1)[-1]}@{h[:12]}" for p, h in self.glossary.files.items())
+        return f"normalize:{__version__}|engine:{self.engine}|model:{self.engine_version}|pair:{self.source}-{self.target}|glossary:{files}"

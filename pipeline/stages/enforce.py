@@ -1,0 +1,141 @@
+"""Stage 5, enforce: put each standard name into the English, and record it.
+
+Preferred method, ``placeholder``: the engine translated a copy of the sentence
+in which each hit was a placeholder; the placeholder is swapped for the
+standard name, and the words around it are made grammatical (``the`` dropped
+or added as the entry's ``article`` says, ``a``/``an``, a capital at the start
+of the sentence).
+
+Fallback, ``rendering``: when the engine mangled a placeholder, the raw
+translation is used and the entry's known renderings (or the engine's own
+translation of the hit alone) are located and replaced. When neither works the
+segment gets an ``unenforced`` finding: the tool never guesses silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pipeline.glossary.load import Glossary
+from pipeline.model import Change, Document, Finding, Segment, TermHit
+from pipeline.stages.translate import flat
+
+DETERMINERS = frozenset("the a an this that these those its their his her our your my whose".split())
+WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z]+)(?P<space>\s+)$")
+SENTENCE_START = re.compile(r"^[\s«“\"'(\[—–-]*$")
+VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|s[aeiu]|tili)|hour|honest|honou?r)", re.IGNORECASE)
+
+
+class EnforceStage:
+    """Turn ``masked_mt`` (or ``mt``) into ``target`` plus ``Change`` records."""
+
+    name = "enforce"
+
+    def __init__(self, glossary: Glossary, term_mt: Mapping[str, str]) -> None:
+        self.entries = {e.id: e for e in glossary.entries}
+        self.term_mt = term_mt
+
+    def __call__(self, doc: Document) -> Document:
+        for seg in doc.segments:
+            seg.changes = []
+            if not seg.placeholders:
+                seg.target = seg.mt
+                continue
+            missing = [p for p in seg.placeholders if seg.masked_mt is None or seg.masked_mt.count(p) != 1]
+            if missing:
+                self._by_rendering(seg)
+            else:
+                self._by_placeholder(seg)
+        return doc
+
+    def _by_placeholder(self, seg: Segment) -> None:
+        text = seg.masked_mt or ""
+        spots = sorted((text.index(p), p) for p in seg.placeholders)
+        out = ""
+        pos = 0
+        for at, token in spots:
+            hit = seg.placeholders[token]
+            before = text[pos:at]
+            before, name = self._fit(out + before, hit)
+            out = before
+            start = len(out)
+            out += name
+            seg.changes.append(self._change(seg, hit, (start, len(out)), name, "placeholder"))
+            pos = at + len(token)
+        seg.target = out + text[pos:]
+
+    def _fit(self, before: str, hit: TermHit) -> tuple[str, str]:
+        """Adjust the text before a standard name and the name itself to read naturally."""
+        entry = self.entries[hit.entry]
+        name = hit.standard
+        m = WORD_BEFORE.search(before)
+        word = m.group("word").lower() if m else ""
+        if entry.article == "none" and word == "the" and m is not None:
+            capital = m.group("word")[0].isupper()
+            before = before[: m.start()]
+            m = WORD_BEFORE.search(before)
+            word = m.group("word").lower() if m else ""
+            if capital:
+                name = name[0].upper() + name[1:]
+        elif entry.article == "the" and word not in DETERMINERS:
+            name = ("The " if SENTENCE_START.match(before) else "the ") + name
+        if word in ("a", "an") and m is not None:
+            article = "an" if VOWEL_SOUND.match(name) else "a"
+            if m.group("word")[0].isupper():
+                article = article.capitalize()
+            before = before[: m.start()] + article + m.group("space")
+        if SENTENCE_START.match(before):
+            name = name[0].upper() + name[1:]
+        return before, name
+
+    def _by_rendering(self, seg: Segment) -> None:
+        target = seg.mt
+        for hit in sorted(seg.placeholders.values(), key=lambda h: h.start):
+            found = self._locate(target, hit, skip_to=_end_of_last(seg))
+            if found is None:
+                seg.findings.append(
+                    Finding(
+                        check="unenforced",
+                        message=f"could not place {hit.standard!r} for {hit.text!r}: the engine changed the "
+                        "placeholder and no known rendering was found; review this sentence",
+                        entry=hit.entry,
+                        source_span=(hit.start, hit.end),
+                    )
+                )
+                continue
+            start, end = found
+            before, name = self._fit(target[:start], hit)
+            target = before + name + target[end:]
+            seg.changes.append(self._change(seg, hit, (len(before), len(before) + len(name)), name, "rendering"))
+        seg.target = target
+
+    def _locate(self, text: str, hit: TermHit, skip_to: int = 0) -> tuple[int, int] | None:
+        """Where the engine rendered ``hit`` in ``text``: its translation alone, then known renderings."""
+        entry = self.entries[hit.entry]
+        candidates = [self.term_mt.get(flat(hit.text), ""), *sorted(entry.renderings, key=len, reverse=True), hit.text]
+        lowered = text.lower()
+        for cand in candidates:
+            cand = cand.strip(" .")
+            if not cand:
+                continue
+            for m in re.finditer(r"(?<!\w)" + re.escape(cand.lower()) + r"(?!\w)", lowered):
+                if m.start() >= skip_to:
+                    return m.start(), m.end()
+        return None
+
+    def _change(self, seg: Segment, hit: TermHit, span: tuple[int, int], name: str, method: str) -> Change:
+        located = self._locate(seg.mt, hit)
+        return Change(
+            entry=hit.entry,
+            source_span=(hit.start, hit.end),
+            source_text=hit.text,
+            mt_text=seg.mt[located[0] : located[1]] if located else "",
+            target_span=span,
+            target_text=name,
+            method=method,
+        )
+
+
+def _end_of_last(seg: Segment) -> int:
+    return seg.changes[-1].target_span[1] if seg.changes else 0

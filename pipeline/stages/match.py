@@ -1,0 +1,107 @@
+"""Stage 3, match: glossary variants in each segment -> ``TermHit``s.
+
+A hit inside a direct quotation is marked ``in_quote`` with the speaker when the
+sentence names one: the enforce stage keeps a loaded label there (the speaker's
+words) and the check stage reports it, as the Reuters, AP and BBC guides ask.
+Context-refused matches of loaded entries ("attaque terroriste") become
+findings, not replacements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipeline.glossary.matcher import Matcher
+from pipeline.model import Document, Finding, TermHit
+
+QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"'}
+SPEECH_VERBS = (
+    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|"
+    r"dénoncé|accusé|lancé|répondu|écrit|averti|rappelé|annoncé|confié|précisé|insisté)"
+)
+NAME = r"(?P<who>(?:(?:le|la|l['’])\s*)?[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+|du\s+|d['’])?[A-ZÀ-Ý][\w'’\-]+){0,4})"
+SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
+SPEAKER_AFTER = re.compile(r"^\s*,?\s*(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s+" + NAME)
+SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
+
+
+def quote_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Half-open spans of the quoted passages (marks included) in ``text[start:end]``."""
+    i = start
+    while i < end:
+        ch = text[i]
+        close = QUOTE_PAIRS.get(ch)
+        if close is None:
+            i += 1
+            continue
+        j = text.find(close, i + 1, end)
+        if j < 0:
+            i += 1
+            continue
+        yield i, j + 1
+        i = j + 1
+
+
+def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end: int) -> str | None:
+    """Who said the quotation at ``text[q_start:q_end]``, when the paragraph names them."""
+    before = text[max(para_start, q_start - 200) : q_start]
+    m = SPEAKER_BEFORE.search(before)
+    if m:
+        return _clean(m.group("who"))
+    after = text[q_end : min(para_end, q_end + 200)]
+    m = SPEAKER_AFTER.search(after)
+    if m:
+        return _clean(m.group("who"))
+    m = None
+    for m in SPEAKER_SELON.finditer(before):
+        pass
+    return _clean(m.group("who")) if m else None
+
+
+def _clean(who: str) -> str:
+    return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()
+
+
+class MatchStage:
+    """Attach ``TermHit``s to the segments of each document."""
+
+    name = "match"
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+
+    def __call__(self, doc: Document) -> Document:
+        for paragraph in doc.paragraphs():
+            p_start, p_end = paragraph[0].start, paragraph[-1].end
+            quotes = list(quote_spans(doc.text, p_start, p_end))
+            for seg in paragraph:
+                seg.hits = []
+                for m in self.matcher.find(seg.source):
+                    start, end = seg.start + m.start, seg.start + m.end
+                    if m.rejected is not None:
+                        seg.findings.append(
+                            Finding(
+                                check="loaded-adjective",
+                                message=f"{doc.text[start:end]!r} looks like a loaded word used as a description, "
+                                f"not a group label ({m.rejected}); kept as is",
+                                entry=m.entry.id,
+                                source_span=(start, end),
+                            )
+                        )
+                        continue
+                    quote = next(((a, b) for a, b in quotes if a <= start and end <= b), None)
+                    speaker = find_speaker(doc.text, p_start, quote[0], quote[1], p_end) if quote else None
+                    seg.hits.append(
+                        TermHit(
+                            entry=m.entry.id,
+                            start=start,
+                            end=end,
+                            text=doc.text[start:end],
+                            standard=m.standard,
+                            loaded=m.entry.loaded,
+                            in_quote=quote is not None,
+                            speaker=speaker,
+                        )
+                    )
+        return doc
