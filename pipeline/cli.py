@@ -82,7 +82,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
-    from pipeline.run import RunOptions
+    from pipeline.run import Interrupted, RunOptions
     from pipeline.run import run as run_pipeline
 
     try:
@@ -101,8 +101,13 @@ def run(
         raise fail(str(exc)) from None
     except NormalizeError as exc:
         raise fail(str(exc), EXIT_FAILED) from None
+    except Interrupted as exc:
+        raise fail(
+            f"interrupted: {exc.written} of {exc.total} documents written to {out}/, each complete; re-run to finish",
+            EXIT_INTERRUPTED,
+        ) from None
     except KeyboardInterrupt:
-        raise fail("interrupted; outputs already written are complete, re-run to finish", EXIT_INTERRUPTED) from None
+        raise fail("interrupted before any document was written", EXIT_INTERRUPTED) from None
     for doc in result.failed:
         typer.echo(f"normalize: failed: {doc.path}: {doc.error}", err=True)
     if not quiet:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from pipeline.engines import Engine, create_engine
 from pipeline.errors import ConfigError, EngineError, NormalizeError
 from pipeline.glossary.load import Glossary
 from pipeline.glossary.matcher import Matcher
+from pipeline.lock import OutputLock
 from pipeline.model import Document
 from pipeline.progress import Bar
 from pipeline.render import FORMATS, RunInfo
@@ -27,6 +29,7 @@ from pipeline.render.json_format import dumps
 from pipeline.render.write import write_atomic
 from pipeline.stages.check import CheckStage
 from pipeline.stages.enforce import EnforceStage
+from pipeline.stages.language import LanguageStage
 from pipeline.stages.match import MatchStage
 from pipeline.stages.read import collect_inputs, read_document
 from pipeline.stages.segment import segment
@@ -65,11 +68,31 @@ class RunResult:
         return 1 if self.failed else 0
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run, carrying how many documents were completely written by then."""
+
+    def __init__(self, written: int, total: int) -> None:
+        super().__init__(f"{written} of {total} documents written")
+        self.written = written
+        self.total = total
+
+
+@contextmanager
+def _interruptible(written: list[Document], total: int) -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        raise Interrupted(len(written), total) from exc
+
+
+RESERVED_NAMES = frozenset({"index", "report"})  # the run's own index.html and report.json
+
+
 def output_names(paths: Sequence[Path]) -> list[str]:
-    """One output stem per input; a stem seen twice gets a short hash of its path, so nothing is overwritten."""
+    """One output stem per input; a stem seen twice, or taken by the run's own files, gets a short hash of its path."""
     stems = Counter(p.stem for p in paths)
     return [
-        p.stem if stems[p.stem] == 1 else f"{p.stem}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}"
+        p.stem if stems[p.stem] == 1 and p.stem not in RESERVED_NAMES else f"{p.stem}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}"
         for p in paths
     ]
 
@@ -98,14 +121,23 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     )
     matcher = Matcher(options.glossary)
     translate = TranslateStage(engine)
-    before: list[tuple[str, DocStage]] = [("segment", segment), ("match", MatchStage(matcher))]
+    before: list[tuple[str, DocStage]] = [
+        ("language", LanguageStage(options.source)),
+        ("segment", segment),
+        ("match", MatchStage(matcher)),
+    ]
     after: list[tuple[str, DocStage]] = [
         ("enforce", EnforceStage(options.glossary, translate.term_mt)),
         ("check", CheckStage(options.glossary)),
     ]
 
     docs: list[Document] = []
-    with Bar(total=2 * len(paths) + 1, quiet=options.quiet) as bar:
+    written: list[Document] = []
+    with (
+        OutputLock(options.out),
+        _interruptible(written, len(paths)),
+        Bar(total=2 * len(paths) + 1, quiet=options.quiet) as bar,
+    ):
         bar.describe("reading")
         for path, name in zip(paths, output_names(paths)):
             docs.append(_prepare(path, name, options.source, before))
@@ -119,11 +151,13 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
                 _apply(doc, after)
             if not doc.failed:
                 _write(doc, info, options)
+            if not doc.failed:
+                written.append(doc)
             bar.advance()
-    report = build_report(docs, info)
-    write_atomic(options.out / "report.json", dumps(report))
-    totals = report["changes_per_entry"]
-    write_atomic(options.out / "index.html", render_index(docs, info, totals))
+        report = build_report(docs, info)
+        write_atomic(options.out / "report.json", dumps(report))
+        totals = report["changes_per_entry"]
+        write_atomic(options.out / "index.html", render_index(docs, info, totals))
     engine.close()
     return RunResult(docs=docs, info=info, report=report)
 

@@ -1,0 +1,94 @@
+"""One run per output folder at a time.
+
+Two runs writing the same folder would interleave their pages and reports. The
+lock is a file in the output folder holding the running process id, locked with
+``flock``: the kernel releases it when the holder dies, even by SIGKILL, so a
+lock file left by a dead run is simply taken over. A run that takes over also
+removes the temporary files the dead run left half-written.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from pipeline.errors import ConfigError
+
+LOCK_NAME = ".normalize.lock"
+TEMPORARIES = ".*.tmp"  # what pipeline.render.write leaves when killed mid-write
+
+
+class OutputLock:
+    """Hold ``folder``'s lock for the duration of a ``with`` block; refuse with ``ConfigError`` if busy."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / LOCK_NAME
+        self._fd: int | None = None
+
+    def __enter__(self) -> Self:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+    def acquire(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create output folder {self.folder}: {exc.strerror or exc}; choose another --out") from exc
+        while True:
+            existed = self.path.exists()
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise ConfigError(f"cannot create {self.path}: {exc.strerror or exc}; check that {self.folder} is writable") from exc
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _read_pid(fd)
+                os.close(fd)
+                who = f"pid {holder}" if holder else "another process"
+                raise ConfigError(
+                    f"{self.folder} is in use by another normalize run ({who}); "
+                    "wait for it to finish or choose another --out"
+                ) from None
+            if _same_file(fd, self.path):
+                break
+            os.close(fd)  # the holder removed it between our open and lock: try the new one
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        if existed:
+            for leftover in self.folder.glob(TEMPORARIES):
+                leftover.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        """Remove the lock file, then unlock; whoever opened it meanwhile sees it gone and retries."""
+        if self._fd is None:
+            return
+        self.path.unlink(missing_ok=True)
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        return int(os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "0") or None
+    except (OSError, ValueError):
+        return None
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        mine, there = os.fstat(fd), path.stat()
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
