@@ -56,11 +56,15 @@ class Engine(ABC):
         """Release processes or models; the default has nothing to release."""
 
 
+# No Q: with it, "ZQBQ" would be the start of "ZQBQAQ" and a sentence with many hits would lose its placeholders.
+DIGITS = "ABCDEFGHIJKLMNOPRSTUVWXYZ"
+
+
 def _letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> BA: a letters-only counter (digits get tokenised apart)."""
+    """0 -> A, 24 -> Z, 25 -> BA: a letters-only counter (digits get tokenised apart)."""
     digits = ""
     while True:
-        index, rest = divmod(index, 26)
-        digits = chr(ord("A") + rest) + digits
+        index, rest = divmod(index, len(DIGITS))
+        digits = DIGITS[rest] + digits
         if index == 0:
             return digits

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from string import ascii_letters as ASCII_LETTERS
 
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Document, Finding, Segment, TermHit
@@ -69,12 +70,12 @@ class EnforceStage:
         """Adjust the text before a standard name and the name itself to read naturally."""
         entry = self.entries[hit.entry]
         name = hit.standard
-        m = WORD_BEFORE.search(before)
+        m = _word_before(before)
         word = m.group("word").lower() if m else ""
         if entry.article == "none" and word == "the" and m is not None:
             capital = m.group("word")[0].isupper()
             before = before[: m.start()]
-            m = WORD_BEFORE.search(before)
+            m = _word_before(before)
             word = m.group("word").lower() if m else ""
             if capital:
                 name = name[0].upper() + name[1:]
@@ -135,6 +136,15 @@ class EnforceStage:
             target_text=name,
             method=method,
         )
+
+
+def _word_before(text: str) -> re.Match[str] | None:
+    """``WORD_BEFORE.search(text)``, found from the end so a long sentence costs its last word, not its length."""
+    end = len(text.rstrip())
+    start = end
+    while start > 0 and text[start - 1] in ASCII_LETTERS:
+        start -= 1
+    return WORD_BEFORE.match(text, start) if start < end < len(text) else None
 
 
 def _end_of_last(seg: Segment) -> int:

@@ -9,6 +9,7 @@ findings, not replacements.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from pipeline.glossary.matcher import Matcher
 from pipeline.model import Document, Finding, TermHit
 
 QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"'}
+OPENING = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 SPEECH_VERBS = (
     r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|"
     r"dénoncé|accusé|lancé|répondu|écrit|averti|rappelé|annoncé|confié|précisé|insisté)"
@@ -27,19 +29,20 @@ SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
 
 
 def quote_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Half-open spans of the quoted passages (marks included) in ``text[start:end]``."""
+    """Half-open spans of the quoted passages (marks included) in ``text[start:end]``, in order.
+
+    Linear in the paragraph: once a closing mark is missing, openings that need it are skipped unsearched.
+    """
+    unclosed: set[str] = set()
     i = start
-    while i < end:
-        ch = text[i]
-        close = QUOTE_PAIRS.get(ch)
-        if close is None:
-            i += 1
-            continue
-        j = text.find(close, i + 1, end)
+    while (m := OPENING.search(text, i, end)) is not None:
+        close = QUOTE_PAIRS[m.group()]
+        j = -1 if close in unclosed else text.find(close, m.end(), end)
         if j < 0:
-            i += 1
+            unclosed.add(close)
+            i = m.end()
             continue
-        yield i, j + 1
+        yield m.start(), j + 1
         i = j + 1
 
 
@@ -59,6 +62,12 @@ def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end:
     return _clean(m.group("who")) if m else None
 
 
+def _enclosing(quotes: list[tuple[int, int]], starts: list[int], start: int, end: int) -> tuple[int, int] | None:
+    """The quotation holding ``[start, end)``; quotations are disjoint and sorted, so bisect finds it."""
+    k = bisect.bisect_right(starts, start) - 1
+    return quotes[k] if k >= 0 and end <= quotes[k][1] else None
+
+
 def _clean(who: str) -> str:
     return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()
 
@@ -75,6 +84,7 @@ class MatchStage:
         for paragraph in doc.paragraphs():
             p_start, p_end = paragraph[0].start, paragraph[-1].end
             quotes = list(quote_spans(doc.text, p_start, p_end))
+            quote_starts = [a for a, _ in quotes]
             for seg in paragraph:
                 seg.hits = []
                 for m in self.matcher.find(seg.source):
@@ -90,7 +100,7 @@ class MatchStage:
                             )
                         )
                         continue
-                    quote = next(((a, b) for a, b in quotes if a <= start and end <= b), None)
+                    quote = _enclosing(quotes, quote_starts, start, end)
                     speaker = find_speaker(doc.text, p_start, quote[0], quote[1], p_end) if quote else None
                     seg.hits.append(
                         TermHit(
