@@ -200,8 +200,13 @@ def _translate(stage: TranslateStage, docs: list[Document]) -> None:
 
 
 def _write(doc: Document, info: RunInfo, options: RunOptions) -> None:
+    """Render every format first, then write: a renderer bug fails this document only, with nothing half-written."""
     try:
         rendered = [(options.out / (doc.name + FORMATS[f][0]), FORMATS[f][1](doc, info)) for f in options.formats]
+    except Exception as exc:  # one document's bug must not lose the others' work
+        doc.error = f"rendering failed: {type(exc).__name__}: {exc}; please report this file"
+        return
+    try:
         for path, text in rendered:
             write_atomic(path, text)
     except OSError as exc:

@@ -14,6 +14,8 @@ silently:
 - text that is not UTF-8 is read as Windows-1252 (the usual French legacy
   encoding) with a warning saying where the first bad byte was;
 - a NUL or other control character becomes U+FFFD, one for one, with a warning;
+- decomposed accents (e + U+0301, as macOS writes them) are composed (NFC), with
+  a warning, so the glossary matches them and offsets stay one for one;
 - binary files (images, archives, PDFs) and empty or blank files are refused
   with a one-line reason.
 """
@@ -24,6 +26,7 @@ import codecs
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -168,6 +171,9 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
     text, controls = CONTROL_CHARS.subn(REPLACEMENT, text)
     if controls:
         warnings.append(f"{controls} control character(s) such as NUL replaced by {REPLACEMENT}")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+        warnings.append("decomposed accents were composed (Unicode NFC); offsets refer to the composed text")
     return text, warnings
 
 
