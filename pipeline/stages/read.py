@@ -60,7 +60,8 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 # C0 controls other than tab, line feed, vertical tab, form feed and carriage return, plus DEL.
 CONTROL_BYTES = bytes([*range(9), *range(14, 32), 127])
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-BINARY_SHARE = 0.05  # more control bytes than this share of the file: not text
+BINARY_SHARE = 0.05  # more control bytes than this share of the file (and a few): not text
+BINARY_MIN_CONTROLS = 8  # a stray NUL in a short text is a typo, not a binary file
 REPLACEMENT = "\ufffd"
 
 
@@ -74,7 +75,7 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
     """
     found: list[Path] = []
     for path in paths:
-        found.extend(_walk(path) if path.is_dir() else [path])
+        found.extend(sorted(_walk(path)) if path.is_dir() else [path])
     seen: set[str] = set()
     unique: list[Path] = []
     for path in found:
@@ -86,7 +87,7 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """``*.txt`` entries under ``folder`` in sorted order, plus folders that could not be listed."""
+    """``*.txt`` entries under ``folder``, plus folders that could not be listed."""
     visited: set[tuple[int, int]] = set()
     stack = [folder]
     while stack:
@@ -96,17 +97,15 @@ def _walk(folder: Path) -> Iterator[Path]:
             if (info.st_dev, info.st_ino) in visited:
                 continue  # a symbolic link back to a folder already searched
             visited.add((info.st_dev, info.st_ino))
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            entries = list(os.scandir(current))
         except OSError:
             yield current  # read_document explains why it cannot be read
             continue
-        subfolders: list[Path] = []
         for entry in entries:
             if _is_dir(entry):
-                subfolders.append(Path(entry.path))
+                stack.append(Path(entry.path))
             elif entry.name.endswith(SUFFIX):
                 yield Path(entry.path)  # broken links included: they fail with their reason
-        stack.extend(reversed(subfolders))
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -205,7 +204,7 @@ def _refuse_binary(raw: bytes, path: Path) -> None:
     kind = next((what for magic, what in MAGIC if raw.startswith(magic)), None)
     if kind is None:
         controls = len(raw) - len(raw.translate(None, CONTROL_BYTES))
-        if controls > BINARY_SHARE * len(raw):
+        if controls > max(BINARY_SHARE * len(raw), BINARY_MIN_CONTROLS):
             kind = "binary data"
     if kind is not None:
         raise DocumentError(f"{path} looks like {kind}, not text; remove it or export it as plain text first")
