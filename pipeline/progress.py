@@ -37,7 +37,8 @@ class Bar:
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self._timer.cancel()
-        self._progress.stop()
+        if self._progress.live.is_started:  # stopping a bar never shown would print a blank line
+            self._progress.stop()
 
     def describe(self, label: str) -> None:
         self._progress.update(self._task, description=label)

@@ -1,0 +1,175 @@
+"""Whole runs: one failing document, the output-folder lock, Ctrl-C, and SIGKILL followed by a re-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from pipeline.engines.base import Engine
+from pipeline.errors import ConfigError, EngineError
+from pipeline.glossary.load import load_glossary_file
+from pipeline.lock import LOCK_NAME, OutputLock
+from pipeline.run import RunOptions, run
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = next((ROOT / "seeds").glob("*.txt"))
+GLOSSARY = ROOT / "glossaries" / "fr-en.yaml"
+SENTENCES = [
+    "Les terroristes de Daech ont attaqué les positions du Front Al-Nosra près d’Idleb.",
+    "Selon l’OSDH, les combattants de Hayat Tahrir al-Cham ont repoussé l’assaut.",
+    "Les qaïdistes de Houras ad-Din ont saisi du chlore appartenant à l’armée syrienne.",
+]
+
+
+class Upper(Engine):
+    """A test double: upper-cases, and fails on any batch holding the word POISON."""
+
+    name = "upper"
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        if any("POISON" in s for s in sentences):
+            raise EngineError("the engine crashed")
+        return [s.upper() for s in sentences]
+
+
+def normalize(*args: str | Path, cwd: Path = ROOT) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "--engine", "apertium", *map(str, args)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def many_documents(folder: Path, count: int) -> list[Path]:
+    """Short documents, so translation is quick and writing them all takes a while."""
+    folder.mkdir()
+    paths = []
+    for i in range(count):
+        path = folder / f"doc{i:03d}.txt"
+        path.write_text(f"{SENTENCES[i % 3]} Document {i}.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def assert_outputs_complete(out: Path) -> list[Path]:
+    """Every output present in ``out`` is whole; returns the documents' JSON files."""
+    pages = sorted(out.glob("*.json"))
+    for page in pages:
+        json.loads(page.read_text(encoding="utf-8"))
+    for page in out.glob("*.html"):
+        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page
+    return [p for p in pages if p.name != "report.json"]
+
+
+def wait_for_first_output(proc: subprocess.Popen[str], out: Path) -> None:
+    deadline = time.monotonic() + 120
+    while not any(out.glob("doc*.json")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no output appeared"
+        time.sleep(0.005)
+
+
+def test_one_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    good = tmp_path / "in" / "good.txt"
+    good.write_text(SENTENCES[0], encoding="utf-8")
+    bad = tmp_path / "in" / "bad.txt"
+    bad.write_text("Le mot POISON arrête le moteur.", encoding="utf-8")
+    options = RunOptions(inputs=[tmp_path / "in"], out=tmp_path / "out", glossary=load_glossary_file(GLOSSARY), quiet=True)
+    result = run(options, engine=Upper("fr", "en"))
+    assert result.exit_code == 1
+    assert result.report["documents"]["failed"] == [{"path": str(bad), "error": "translation failed: the engine crashed"}]
+    assert [d["name"] for d in result.report["documents"]["done"]] == ["good"]
+    written = json.loads((tmp_path / "out" / "good.json").read_text(encoding="utf-8"))
+    assert "ISLAMIC STATE" not in written["segments"][0]["mt"] and written["segments"][0]["target"]
+    assert not (tmp_path / "out" / "bad.json").exists()
+    assert not (tmp_path / "out" / LOCK_NAME).exists()
+
+
+def test_a_busy_output_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with OutputLock(out):
+        proc = normalize(SEED, "--out", out)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 2
+        assert err.strip() == f"normalize: error: {out} is in use by another normalize run (pid {os.getpid()}); wait for it to finish or choose another --out"
+        assert not any(out.glob("*.html"))
+        with pytest.raises(ConfigError, match="in use by another normalize run"):
+            OutputLock(out).acquire()
+    assert not (out / LOCK_NAME).exists()
+
+
+def test_two_real_runs_never_interleave(tmp_path: Path) -> None:
+    many_documents(tmp_path / "in", 200)
+    out = tmp_path / "out"
+    first = normalize(tmp_path / "in", "--out", out, "--quiet")
+    deadline = time.monotonic() + 60
+    while not (out / LOCK_NAME).exists():
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.005)
+    second = normalize(tmp_path / "in", "--out", out, "--quiet")
+    _, err = second.communicate(timeout=60)
+    assert second.returncode == 2 and f"(pid {first.pid})" in err
+    _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert len(assert_outputs_complete(out)) == 200
+
+
+def test_a_stale_lock_is_taken_over_and_its_leftovers_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    (out / LOCK_NAME).write_text(dead.stdout)
+    leftover = out / ".doc.json.x1y2.tmp"
+    leftover.write_text('{"half')
+    with OutputLock(out) as lock:
+        assert (out / LOCK_NAME).read_text() == f"{os.getpid()}\n"
+        assert not leftover.exists()
+        assert lock.path == out / LOCK_NAME
+    assert not (out / LOCK_NAME).exists()
+
+
+def test_ctrl_c_exits_130_with_a_summary(tmp_path: Path) -> None:
+    paths = many_documents(tmp_path / "in", 150)
+    out = tmp_path / "out"
+    proc = normalize(tmp_path / "in", "--out", out, "--quiet")
+    wait_for_first_output(proc, out)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    written = assert_outputs_complete(out)
+    assert err.splitlines() == [
+        f"normalize: error: interrupted: {len(written)} of {len(paths)} documents written to {out}/, each complete; re-run to finish"
+    ]
+    assert 0 < len(written) < len(paths)
+    assert not (out / LOCK_NAME).exists()
+
+
+def test_sigkill_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
+    paths = many_documents(tmp_path / "in", 150)
+    out = tmp_path / "out"
+    proc = normalize(tmp_path / "in", "--out", out, "--quiet")
+    wait_for_first_output(proc, out)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert 0 < len(assert_outputs_complete(out)) < len(paths)
+    assert not (out / "report.json").exists()
+
+    again = normalize(tmp_path / "in", "--out", out, "--quiet")
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert len(assert_outputs_complete(out)) == len(paths)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert len(report["documents"]["done"]) == len(paths) and report["documents"]["failed"] == []
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no lock, no temporaries
