@@ -66,7 +66,10 @@ def segment(doc: Document) -> Document:
 
 def _is_abbreviation(text: str, sentence_start: int, stop: int) -> bool:
     """Whether the full stop ending at ``stop`` closes an abbreviation or an initial."""
-    m = WORD_BEFORE.search(text, sentence_start, stop)
+    begin = stop - 1  # the full stop; walk back over the word, so a long sentence costs only that word
+    while begin > sentence_start and (text[begin - 1].isalnum() or text[begin - 1] in "_.-"):
+        begin -= 1
+    m = WORD_BEFORE.match(text, begin, stop)
     if not m:
         return False
     word = m.group(1).split(".")[-1] if not m.group(1).endswith(".") else m.group(1)

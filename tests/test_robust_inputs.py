@@ -1,0 +1,159 @@
+"""Bad inputs, end to end: each gets a clear reason or a warning, and the good documents are all written."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import DocumentError
+from pipeline.model import Document
+from pipeline.stages.language import LanguageStage
+from pipeline.stages.read import read_document
+from pipeline.stages.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = next((ROOT / "seeds").glob("*.txt"))
+FRENCH = (
+    "Les combattants de Daech ont quitté la ville après trois semaines de combats. Selon l’Observatoire syrien "
+    "des droits de l’homme, les jihadistes du Front Al-Nosra contrôlent désormais le nord de la province."
+)
+ENGLISH = (
+    "Islamic State fighters left the city after three weeks of fighting. According to the Syrian Observatory "
+    "for Human Rights, the militants now control the north of the province and the main road to the border."
+)
+NO_PUNCTUATION = " ".join(
+    ["les terroristes de Daech et du Front Al-Nosra ont attaqué les positions de l armée syrienne"] * 120
+)[:10_000]
+
+
+def doc_of(text: str) -> Document:
+    return Document(path=Path("x.txt"), name="x", text=text, language="fr", sha256="")
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        pytest.param(FRENCH, None, id="french"),
+        pytest.param(ENGLISH, "looks like English, not fr (confidence 1.00); pass --source en or remove it", id="english"),
+        pytest.param("Islamic State fighters left the city.", None, id="short english is not judged"),
+        pytest.param(FRENCH + " " + "« We will never surrender », he said.", None, id="french quoting english"),
+    ],
+)
+def test_language_check(text: str, refused: str | None) -> None:
+    stage = LanguageStage("fr")
+    if refused is None:
+        assert stage(doc_of(text)).text == text
+    else:
+        with pytest.raises(DocumentError) as err:
+            stage(doc_of(text))
+        assert str(err.value) == refused
+
+
+def test_language_check_skips_languages_the_model_does_not_know() -> None:
+    assert LanguageStage("xx").detect(ENGLISH) is None
+
+
+def test_twenty_megabyte_paragraph_reads_and_segments(tmp_path: Path) -> None:
+    paragraph = (FRENCH + " ") * (20_000_000 // (len(FRENCH) + 1))
+    path = tmp_path / "big.txt"
+    path.write_text(paragraph, encoding="utf-8")
+    doc = segment(LanguageStage("fr")(read_document(path, language="fr")))
+    assert len(doc.text) == len(paragraph)
+    assert {s.paragraph for s in doc.segments} == {0}
+    assert len(doc.segments) == 2 * (20_000_000 // (len(FRENCH) + 1))
+    for seg in (doc.segments[0], doc.segments[len(doc.segments) // 2], doc.segments[-1]):
+        assert doc.text[seg.start : seg.end] == seg.source
+
+
+def bad_folder(root: Path) -> dict[str, str]:
+    """Write every bad input under ``root``; returns file name -> expected reason (or warning, prefixed '+')."""
+    root.mkdir()
+    files: dict[str, bytes] = {
+        "empty.txt": b"",
+        "blank.txt": " \r\n\t\n\u00a0 \n".encode(),
+        "photo.txt": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+        "english.txt": ENGLISH.encode(),
+        "windows-1252.txt": FRENCH.encode("cp1252"),
+        "bom.txt": codecs.BOM_UTF8 + FRENCH.encode(),
+        "utf-16.txt": codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-le"),
+        "crlf.txt": (FRENCH + "\r\n\r\n" + FRENCH).encode(),
+        "nul.txt": FRENCH.replace("ville", "vi\x00lle").encode(),
+        "long sentence.txt": NO_PUNCTUATION.encode(),
+        "accentué « quoted » 'single' \"double\" <b>.txt": FRENCH.encode(),
+        "index.txt": FRENCH.encode(),
+        "report.txt": FRENCH.encode(),
+        "a/same.txt": FRENCH.encode(),
+        "b/same.txt": FRENCH.replace("trois", "quatre").encode(),
+    }
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    (root / "loop.txt").symlink_to(root / "loop.txt")
+    (root / "a" / "up").symlink_to(root)  # a folder loop
+    return {
+        "empty.txt": "is empty, with no text to translate; remove it or add text",
+        "blank.txt": "is only white space, with no text to translate; remove it or add text",
+        "photo.txt": "looks like a PNG image, not text; remove it or export it as plain text first",
+        "english.txt": "looks like English, not fr (confidence 1.00); pass --source en or remove it",
+        "loop.txt": "Too many levels of symbolic links; check the path and its permissions",
+        "windows-1252.txt": "+not UTF-8 (first bad byte at offset 34): read as Windows-1252",
+        "nul.txt": "+1 control character(s) such as NUL replaced by \ufffd",
+    }
+
+
+def test_a_folder_of_bad_inputs_and_the_seed(tmp_path: Path) -> None:
+    expected = bad_folder(tmp_path / "in")
+    (tmp_path / "in" / SEED.name).write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(tmp_path / "in"), "--out", str(out), "--engine", "apertium"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert time.monotonic() - started < 300
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    failed = {Path(d["path"]).name: d["error"] for d in report["documents"]["failed"]}
+    done = {Path(d["path"]).name: d for d in report["documents"]["done"]}
+    for name, reason in expected.items():
+        if reason.startswith("+"):
+            assert any(reason[1:] in w for w in done[name]["warnings"]), done[name]
+        else:
+            assert reason in failed[name], failed
+            assert f"normalize: failed: {tmp_path / 'in' / name}: {failed[name]}" in proc.stderr.splitlines()
+    assert set(failed) == {n for n, r in expected.items() if not r.startswith("+")}
+    assert len(report["documents"]["done"]) + len(failed) == 17  # 16 inputs written above, plus the seed
+
+    # every done document has both outputs, complete, and no two share a file
+    outputs = {d["name"] for d in report["documents"]["done"]}
+    assert len(outputs) == len(report["documents"]["done"]) == 12
+    for name in outputs:
+        json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        assert (out / f"{name}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["signature"]  # not overwritten by report.txt
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<b>" not in index and "&lt;b&gt;" in index
+
+    seed = json.loads((out / f"{SEED.stem}.json").read_text(encoding="utf-8"))
+    assert len(seed["segments"]) == 13 and all(s["target"] for s in seed["segments"])
+    assert seed["warnings"] == []
+
+    long = json.loads((out / "long sentence.json").read_text(encoding="utf-8"))
+    assert len(long["segments"]) == 1
+    assert sum(len(s["changes"]) for s in long["segments"]) == NO_PUNCTUATION.count("Daech") + NO_PUNCTUATION.count("Nosra")
+    assert "ZQ" not in long["segments"][0]["target"]  # no placeholder left behind
+
+    crlf = json.loads((out / "crlf.json").read_text(encoding="utf-8"))
+    assert {s["paragraph"] for s in crlf["segments"]} == {0, 1}
+    text = (tmp_path / "in" / "crlf.txt").read_bytes().decode("utf-8")
+    assert all(text[s["start"] : s["end"]] == s["source"] for s in crlf["segments"])
