@@ -9,6 +9,7 @@ reported, and the run's exit code becomes 1.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -90,11 +91,21 @@ RESERVED_NAMES = frozenset({"index", "report"})  # the run's own index.html and 
 
 def output_names(paths: Sequence[Path]) -> list[str]:
     """One output stem per input; a stem seen twice, or taken by the run's own files, gets a short hash of its path."""
-    stems = Counter(p.stem for p in paths)
+    stems = [_printable(p.stem) for p in paths]
+    seen = Counter(stems)
     return [
-        p.stem if stems[p.stem] == 1 and p.stem not in RESERVED_NAMES else f"{p.stem}-{hashlib.sha256(str(p).encode()).hexdigest()[:8]}"
-        for p in paths
+        stem if seen[stem] == 1 and stem not in RESERVED_NAMES else f"{stem}-{_short_hash(p)}"
+        for stem, p in zip(stems, paths)
     ]
+
+
+def _short_hash(path: Path) -> str:
+    return hashlib.sha256(os.fsencode(path)).hexdigest()[:8]
+
+
+def _printable(stem: str) -> str:
+    """A file name that is not valid UTF-8 gets U+FFFD for its bad bytes, so pages can name and link it."""
+    return os.fsencode(stem).decode("utf-8", errors="replace")
 
 
 def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -95,6 +95,7 @@ def bad_folder(root: Path) -> dict[str, str]:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     (root / "loop.txt").symlink_to(root / "loop.txt")
+    Path(os.fsdecode(os.fsencode(root) + b"/caf\xe9 latin-1 name.txt")).write_bytes(FRENCH.encode())
     (root / "a" / "up").symlink_to(root)  # a folder loop
     return {
         "empty.txt": "is empty, with no text to translate; remove it or add text",
@@ -111,7 +112,6 @@ def test_a_folder_of_bad_inputs_and_the_seed(tmp_path: Path) -> None:
     expected = bad_folder(tmp_path / "in")
     (tmp_path / "in" / SEED.name).write_bytes(SEED.read_bytes())
     out = tmp_path / "out"
-    started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline", "run", str(tmp_path / "in"), "--out", str(out), "--engine", "apertium"],
         cwd=ROOT,
@@ -120,7 +120,6 @@ def test_a_folder_of_bad_inputs_and_the_seed(tmp_path: Path) -> None:
         timeout=300,
         check=False,
     )
-    assert time.monotonic() - started < 300
     assert proc.returncode == 1, proc.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     failed = {Path(d["path"]).name: d["error"] for d in report["documents"]["failed"]}
@@ -132,17 +131,18 @@ def test_a_folder_of_bad_inputs_and_the_seed(tmp_path: Path) -> None:
             assert reason in failed[name], failed
             assert f"normalize: failed: {tmp_path / 'in' / name}: {failed[name]}" in proc.stderr.splitlines()
     assert set(failed) == {n for n, r in expected.items() if not r.startswith("+")}
-    assert len(report["documents"]["done"]) + len(failed) == 17  # 16 inputs written above, plus the seed
+    assert len(report["documents"]["done"]) + len(failed) == 18  # 17 inputs written above, plus the seed
 
     # every done document has both outputs, complete, and no two share a file
     outputs = {d["name"] for d in report["documents"]["done"]}
-    assert len(outputs) == len(report["documents"]["done"]) == 12
+    assert len(outputs) == len(report["documents"]["done"]) == 13
     for name in outputs:
         json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
         assert (out / f"{name}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["signature"]  # not overwritten by report.txt
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<b>" not in index and "&lt;b&gt;" in index
+    assert 'href="caf%EF%BF%BD%20latin-1%20name.html"' in index  # a name that is not UTF-8 still gets its page
 
     seed = json.loads((out / f"{SEED.stem}.json").read_text(encoding="utf-8"))
     assert len(seed["segments"]) == 13 and all(s["target"] for s in seed["segments"])
