@@ -48,7 +48,8 @@ class OutputLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as exc:
-                raise ConfigError(f"cannot create {self.path}: {exc.strerror or exc}; check that {self.folder} is writable") from exc
+                reason = exc.strerror or exc
+                raise ConfigError(f"cannot create {self.path}: {reason}; check that {self.folder} is writable") from exc
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

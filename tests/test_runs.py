@@ -102,7 +102,10 @@ def test_a_busy_output_folder_is_refused(tmp_path: Path) -> None:
         proc = normalize(SEED, "--out", out)
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 2
-        assert err.strip() == f"normalize: error: {out} is in use by another normalize run (pid {os.getpid()}); wait for it to finish or choose another --out"
+        assert err.strip() == (
+            f"normalize: error: {out} is in use by another normalize run (pid {os.getpid()}); "
+            "wait for it to finish or choose another --out"
+        )
         assert not any(out.glob("*.html"))
         with pytest.raises(ConfigError, match="in use by another normalize run"):
             OutputLock(out).acquire()
@@ -149,7 +152,8 @@ def test_ctrl_c_exits_130_with_a_summary(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     written = assert_outputs_complete(out)
     assert err.splitlines() == [
-        f"normalize: error: interrupted: {len(written)} of {len(paths)} documents written to {out}/, each complete; re-run to finish"
+        f"normalize: error: interrupted: {len(written)} of {len(paths)} documents written to {out}/, "
+        "each complete; re-run to finish"
     ]
     assert 0 < len(written) < len(paths)
     assert not (out / LOCK_NAME).exists()
