@@ -83,7 +83,7 @@ def test_refused(tmp_path: Path, data: bytes, reason: str) -> None:
     with pytest.raises(DocumentError, match=reason) as err:
         read_document(path, language="fr")
     message = str(err.value)
-    assert str(path) in message and "\n" not in message
+    assert "\n" not in message
     assert "remove it" in message  # every reason says what to do
 
 
@@ -102,7 +102,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(DocumentError, match=r"cannot read .*secret\.txt: Permission denied; check the path and its permissions"):
+    with pytest.raises(DocumentError, match=r"^cannot read: Permission denied; check the path and its permissions$"):
         read_document(path, language="fr")
 
 
@@ -146,7 +146,7 @@ def test_collect_reports_unlistable_folder(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(read_module.os, "scandir", refuse)
     found = collect_inputs([tmp_path])
     assert found == [locked, tmp_path / "ok" / "one.txt"]
-    with pytest.raises(DocumentError, match="cannot list folder .*locked; check its permissions"):
+    with pytest.raises(DocumentError, match="^cannot list this folder; check its permissions$"):
         read_document(locked, language="fr")
 
 

@@ -53,7 +53,7 @@ def test_segments_slice_back_to_any_unicode(text: str) -> None:
 def test_decode_never_crashes(raw: bytes) -> None:
     """Any bytes either decode (with warnings when lossy) or are refused as binary data."""
     try:
-        text, warnings = decode(raw, Path("x.txt"))
+        text, warnings = decode(raw)
     except DocumentError as exc:
         assert "looks like" in str(exc)
         return

@@ -118,17 +118,17 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 def read_document(path: Path, *, language: str, name: str | None = None) -> Document:
     """Read one file; raise ``DocumentError`` with the reason when it cannot be used."""
     if path.is_dir():
-        raise DocumentError(f"cannot list folder {path}; check its permissions")
+        raise DocumentError("cannot list this folder; check its permissions")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"cannot read {path}: {exc.strerror or exc}; check the path and its permissions") from exc
-    text, warnings = decode(raw, path)
+        raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
+    text, warnings = decode(raw)
     body = METADATA.match(text)
     body_start = body.end() if body else 0
     if not text[body_start:].strip():
         what = "empty" if not raw else "only a date line" if body else "only white space"
-        raise DocumentError(f"{path} is {what}, with no text to translate; remove it or add text")
+        raise DocumentError(f"the file is {what}, with no text to translate; remove it or add text")
     doc = Document(
         path=path,
         name=name or path.stem,
@@ -143,7 +143,7 @@ def read_document(path: Path, *, language: str, name: str | None = None) -> Docu
     return doc
 
 
-def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
+def decode(raw: bytes) -> tuple[str, list[str]]:
     """The text of ``raw`` and the warnings a reviewer should see; ``DocumentError`` for binary data."""
     warnings: list[str] = []
     mark = next(((bom, enc) for bom, enc in BOMS if raw.startswith(bom)), None)
@@ -155,7 +155,7 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
         if encoding is not None:
             warnings.append(f"read as {encoding.upper()} (no byte-order mark)")
     if encoding is None:
-        _refuse_binary(raw, path)
+        _refuse_binary(raw)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -200,11 +200,11 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
-def _refuse_binary(raw: bytes, path: Path) -> None:
+def _refuse_binary(raw: bytes) -> None:
     kind = next((what for magic, what in MAGIC if raw.startswith(magic)), None)
     if kind is None:
         controls = len(raw) - len(raw.translate(None, CONTROL_BYTES))
         if controls > max(BINARY_SHARE * len(raw), BINARY_MIN_CONTROLS):
             kind = "binary data"
     if kind is not None:
-        raise DocumentError(f"{path} looks like {kind}, not text; remove it or export it as plain text first")
+        raise DocumentError(f"looks like {kind}, not text; remove it or export it as plain text first")
