@@ -172,6 +172,8 @@ def _write(doc: Document, info: RunInfo, options: RunOptions) -> None:
             write_atomic(path, text)
     except OSError as exc:
         doc.error = f"cannot write output: {exc.strerror or exc}; check that {options.out} is writable"
+    except Exception as exc:  # a renderer bug loses this document's pages, not the run
+        doc.error = f"render failed: {type(exc).__name__}: {exc}; please report this file"
 
 
 def build_report(docs: list[Document], info: RunInfo) -> dict[str, Any]:
