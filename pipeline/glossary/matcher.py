@@ -114,7 +114,7 @@ class Matcher:
         self.groups = _Node()
         for number, entry in enumerate(glossary.entries):
             for variant in entry.variants:
-                forms = list(_expand(variant))
+                forms = list(expand_variant(variant))
                 if not forms:
                     raise ConfigError(f"{entry.file}:{entry.line}: entry {entry.id!r} has an empty variant; remove it")
                 for form, plural in forms:
@@ -140,6 +140,12 @@ class Matcher:
             node = node.children.setdefault(key, _Node())
             exact.append(word if word.isupper() and len(word) <= 5 and len(words) == 1 else "")
         case = tuple(exact) if any(exact) else None
+        for _, other, _, other_case in node.ends:
+            if other.id != entry.id and other_case == case:
+                raise ConfigError(
+                    f"{entry.file}:{entry.line}: variant {form!r} of {entry.id!r} matches the same words as a variant of "
+                    f"{other.id!r} ({other.file}:{other.line}); keep it in one entry"
+                )
         node.ends.append((order, entry, plural, case))
 
     def find(self, text: str) -> list[Match]:
@@ -209,7 +215,7 @@ def _pattern_tokens(form: str) -> list[str]:
     return words
 
 
-def _expand(variant: str) -> Iterator[tuple[str, bool]]:
+def expand_variant(variant: str) -> Iterator[tuple[str, bool]]:
     """``terroriste(s)`` -> (terroriste, False), (terroristes, True)."""
     parts = OPTIONAL.split(variant)
     fixed, optional = parts[0::2], parts[1::2]
