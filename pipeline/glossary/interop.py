@@ -32,7 +32,7 @@ from pipeline.glossary.matcher import SLOT, expand_variant
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED, ADMITTED, FORBIDDEN = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
-KEEP_FIELDS = ("kind", "plural", "article", "only_after", "not_after", "not_before")
+KEEP_FIELDS = ("kind", "plural", "plural_variants", "article", "only_after", "not_after", "not_before")
 
 
 # ---- TBX -----------------------------------------------------------------

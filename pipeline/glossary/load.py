@@ -40,6 +40,7 @@ class Entry:
     variants: tuple[str, ...]
     kind: str = "label"
     plural: str | None = None
+    plural_variants: tuple[str, ...] = ()
     article: str = "keep"
     loaded: bool = False
     renderings: tuple[str, ...] = ()
@@ -178,7 +179,7 @@ def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
         Example(source=ex["source"], must=tuple(ex.get("must", ())), must_not=tuple(ex.get("must_not", ())))
         for ex in item.get("examples", ())
     )
-    tuples = ("variants", "renderings", "only_after", "not_after", "not_before", "references")
+    tuples = ("variants", "plural_variants", "renderings", "only_after", "not_after", "not_before", "references")
     fields = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
     return Entry(**fields, examples=examples, file=file, line=line)
 
@@ -191,7 +192,7 @@ def _check_unique(glossary: Glossary) -> None:
             first = seen[e.id]
             raise ConfigError(f"{e.file}:{e.line}: duplicate id {e.id!r} (first at {first.file}:{first.line}); rename one")
         seen[e.id] = e
-        for variant in e.variants:
+        for variant in e.variants + e.plural_variants:
             key = " ".join(variant.casefold().split())
             other = claimed.get(key)
             if other is not None and other.id != e.id:
