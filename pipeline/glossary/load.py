@@ -7,6 +7,7 @@ Glossaries are edited by hand, so every problem is reported as
 from __future__ import annotations
 
 import difflib
+import re
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import fastjsonschema
 import yaml
 
 from pipeline.errors import ConfigError
@@ -82,6 +83,12 @@ def schema() -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
+@cache
+def validator() -> Any:
+    """The schema compiled to Python once: 50,000 entries validate in a fraction of a second."""
+    return fastjsonschema.compile(schema())
+
+
 def load_glossary_file(path: Path) -> Glossary:
     """Parse and validate one YAML glossary; raise ``ConfigError`` naming file and line."""
     try:
@@ -95,10 +102,11 @@ def load_glossary_file(path: Path) -> Glossary:
     node, data = _parse_yaml(text, path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: a glossary is a mapping with source, target and entries; see glossaries/README.md")
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(data))
-    if error is not None:
-        line = _line_of(node, list(error.absolute_path))
-        raise ConfigError(f"{path}:{line}: {_describe(error)}")
+    try:
+        validator()(data)
+    except fastjsonschema.JsonSchemaException as error:
+        where = [int(p) if p.isdigit() else p for p in error.path[1:]]
+        raise ConfigError(f"{path}:{_line_of(node, where)}: {_describe(error, where, data)}") from None
     glossary = Glossary(source=data["source"], target=data["target"], files={str(path): hashlib.sha256(raw).hexdigest()})
     for index, item in enumerate(data["entries"]):
         line = _line_of(node, ["entries", index])
@@ -203,17 +211,23 @@ def _check_unique(glossary: Glossary) -> None:
             claimed[key] = e
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "top level"
-    if error.validator == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extra = [k for k in error.instance if k not in allowed]
+def _describe(error: fastjsonschema.JsonSchemaException, where: list[Any], data: Any) -> str:
+    """The validator's message in the glossary's terms, with a suggestion for a mistyped key."""
+    place = ".".join(str(p) for p in where) or "top level"
+    instance = data
+    for key in where:
+        instance = instance[key]
+    allowed = list(error.definition.get("properties", {})) if isinstance(error.definition, dict) else []
+    unknown = [k for k in instance if k not in allowed] if isinstance(instance, dict) and allowed else []
+    if unknown:  # a typo shows up as an unknown key and often as a missing one: name both
         hints = []
-        for key in extra:
-            near = difflib.get_close_matches(key, allowed, n=1)
+        for key in unknown:
+            near = difflib.get_close_matches(str(key), allowed, n=1)
             hints.append(f"unknown key {key!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
-        return f"{where}: " + "; ".join(hints) + f"; valid keys: {', '.join(allowed)}"
-    return f"{where}: {error.message}"
+        return f"{place}: " + "; ".join(hints) + f"; valid keys: {', '.join(allowed)}"
+    message = error.message.removeprefix("data").lstrip(".")
+    message = re.sub(r"^[\w\[\]\.]*\s*must", "must", message)
+    return f"{place}: {message}"
 
 
 def _line_of(node: yaml.Node | None, path: list[Any]) -> int:

@@ -102,6 +102,7 @@ class _Token:
     start: int
     end: int
     key: str
+    joined: bool  # only spaces, hyphens or apostrophes since the previous token
 
 
 Policy = Callable[[list[Match]], Match]
@@ -192,7 +193,7 @@ class Matcher:
                 yield Match(entry, tokens[i].start, tokens[j - 1].end, entry_plural or plural, group, rejected, order), j
             if j >= len(tokens):
                 continue
-            if j > i and not JOINER.fullmatch(text[tokens[j - 1].end : tokens[j].start]):
+            if j > i and not tokens[j].joined:
                 continue
             child = node.children.get(tokens[j].key)
             if child is not None:
@@ -209,7 +210,13 @@ class Matcher:
 
 def tokenize(text: str, same: dict[str, str]) -> list[_Token]:
     folded = fold(text)
-    return [_Token(m.start(), m.end(), same.get(m.group(), m.group())) for m in TOKEN.finditer(folded)]
+    tokens: list[_Token] = []
+    previous = 0
+    for m in TOKEN.finditer(folded):
+        joined = JOINER.fullmatch(folded, previous, m.start()) is not None
+        tokens.append(_Token(m.start(), m.end(), same.get(m.group(), m.group()), joined))
+        previous = m.end()
+    return tokens
 
 
 def _key(word: str, same: dict[str, str]) -> str:
