@@ -117,6 +117,11 @@ def run(
     raise typer.Exit(result.exit_code)
 
 
+from pipeline.cli_eval import eval_command  # noqa: E402  (it imports helpers defined above)
+
+app.command("eval")(eval_command)
+
+
 def entry_point() -> None:
     """``python -m pipeline`` and the console script."""
     app(prog_name="normalize")

@@ -96,13 +96,7 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
         glossary=options.glossary,
         options={"formats": list(options.formats), **options.engine_options},
     )
-    matcher = Matcher(options.glossary)
-    translate = TranslateStage(engine)
-    before: list[tuple[str, DocStage]] = [("segment", segment), ("match", MatchStage(matcher))]
-    after: list[tuple[str, DocStage]] = [
-        ("enforce", EnforceStage(options.glossary, translate.term_mt)),
-        ("check", CheckStage(options.glossary)),
-    ]
+    before, translate, after = build_stages(options.glossary, engine)
 
     docs: list[Document] = []
     with Bar(total=2 * len(paths) + 1, quiet=options.quiet) as bar:
@@ -126,6 +120,29 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     write_atomic(options.out / "index.html", render_index(docs, info, totals))
     engine.close()
     return RunResult(docs=docs, info=info, report=report)
+
+
+def build_stages(glossary: Glossary, engine: Engine) -> tuple[list[tuple[str, DocStage]], TranslateStage, list[tuple[str, DocStage]]]:
+    """The stages before translation, the translation stage, and the stages after it."""
+    translate = TranslateStage(engine)
+    before: list[tuple[str, DocStage]] = [("segment", segment), ("match", MatchStage(Matcher(glossary)))]
+    after: list[tuple[str, DocStage]] = [
+        ("enforce", EnforceStage(glossary, translate.term_mt)),
+        ("check", CheckStage(glossary)),
+    ]
+    return before, translate, after
+
+
+def process(docs: list[Document], glossary: Glossary, engine: Engine) -> list[Document]:
+    """Every stage after reading, in memory and writing nothing: for callers that build their own documents."""
+    before, translate, after = build_stages(glossary, engine)
+    for doc in docs:
+        _apply(doc, before)
+    _translate(translate, [d for d in docs if not d.failed])
+    for doc in docs:
+        if not doc.failed:
+            _apply(doc, after)
+    return docs
 
 
 def _prepare(path: Path, name: str, language: str, stages: list[tuple[str, DocStage]]) -> Document:
