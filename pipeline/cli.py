@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
+from pipeline.cli_eval import eval_command
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 
@@ -116,8 +117,6 @@ def run(
         )
     raise typer.Exit(result.exit_code)
 
-
-from pipeline.cli_eval import eval_command  # noqa: E402  (it imports helpers defined above)
 
 app.command("eval")(eval_command)
 

@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli import EXIT_FAILED, EXIT_INTERRUPTED, fail, resolve_glossary
 from pipeline.errors import ConfigError, NormalizeError
 
 
@@ -41,11 +40,16 @@ def eval_command(
     glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
     show: Annotated[int, typer.Option("--show", help="Changed lines to print as a word diff (0: none).", min=0)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (every changed line, not just --show).")] = False,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Folder to write raw.txt and normalised.txt (one line per source line) to, for rescoring.")
+    ] = None,
 ) -> None:
     """Translate --source, normalise it, and score raw and normalised output against --reference (BLEU, chrF)."""
+    from pipeline.cli import EXIT_FAILED, EXIT_INTERRUPTED, fail, resolve_glossary  # the app's helpers; cli imports this module
     from pipeline.engines import create_engine
     from pipeline.evaluate import evaluate
     from pipeline.render.json_format import dumps
+    from pipeline.render.write import write_atomic
 
     try:
         gloss = resolve_glossary(glossary, glossaries, src_lang, tgt_lang)
@@ -62,6 +66,12 @@ def eval_command(
         raise fail(str(exc), EXIT_FAILED) from None
     except KeyboardInterrupt:
         raise fail("interrupted; nothing was scored", EXIT_INTERRUPTED) from None
+    if save is not None:
+        try:
+            for name, lines in result.outputs.items():
+                write_atomic(save / f"{name}.txt", "".join(line + "\n" for line in lines))
+        except OSError as exc:
+            raise fail(f"cannot write to {save}: {exc.strerror or exc}; check that it is writable", EXIT_FAILED) from None
     typer.echo(dumps(result.to_json()) if as_json else result.format(show=show), nl=False)
     for line, error in sorted(result.failed.items()):
         typer.echo(f"normalize: failed: line {line}: {error}", err=True)

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
 
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary
-from pipeline.model import Document
+from pipeline.model import Change, Document, Finding
 from pipeline.render.run_info import RunInfo
 from pipeline.run import process
 from pipeline.stages.check import CheckStage
@@ -71,23 +72,31 @@ class SystemScore:
 
 @dataclass(frozen=True)
 class ChangedLine:
-    """A line whose normalised English differs from the raw translation (1-based ``line``)."""
+    """A line whose normalised English differs from the raw translation (1-based ``line``).
+
+    Source spans of ``changes`` are offsets into ``source`` (the line); target spans into the sentence.
+    """
 
     line: int
     source: str
     raw: str
     normalised: str
     reference: str
-    entries: tuple[str, ...]
+    changes: tuple[Change, ...]
+
+    @property
+    def entries(self) -> list[str]:
+        return [c.entry for c in self.changes]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "line": self.line,
-            "entries": list(self.entries),
+            "entries": self.entries,
             "source": self.source,
             "raw": self.raw,
             "normalised": self.normalised,
             "reference": self.reference,
+            "changes": [c.to_json() for c in self.changes],
         }
 
 
@@ -98,12 +107,14 @@ class EvalResult:
     info: RunInfo
     corpus: dict[str, str]
     lines: int
+    outputs: dict[str, list[str]]
     scores: dict[str, SystemScore]
     bleu_signature: str
     chrf_signature: str
     changes_per_entry: dict[str, int]
     findings_per_check: dict[str, int]
     changed: list[ChangedLine]
+    findings: list[tuple[int, Finding]]
     failed: dict[int, str]
 
     @property
@@ -122,6 +133,7 @@ class EvalResult:
             "findings_per_check": self.findings_per_check,
             "loaded_adjectives": self.loaded_adjectives,
             "changed_lines": [c.to_json() for c in self.changed],
+            "findings": [{"line": n, **f.to_json()} for n, f in self.findings],
             "failed": [{"line": n, "error": e} for n, e in sorted(self.failed.items())],
         }
 
@@ -156,7 +168,7 @@ class EvalResult:
             out += ["", f"changed lines ({len(shown)} of {len(self.changed)}; [-raw-] {{+normalised+}}):"]
             for c in shown:
                 out += [
-                    f"  line {c.line} ({', '.join(c.entries) or 'no change record'})",
+                    f"  line {c.line} ({', '.join(c.entries)})",
                     f"    src  {c.source}",
                     f"    diff {word_diff(c.raw, c.normalised)}",
                     f"    ref  {c.reference}",
@@ -197,24 +209,24 @@ def evaluate(
     check = CheckStage(glossary)
     outputs: dict[str, list[str]] = {name: [] for name in SYSTEMS}
     leftovers: dict[str, list[Leftover]] = {name: [] for name in SYSTEMS}
-    changes: Counter[str] = Counter()
-    findings: Counter[str] = Counter()
+    changes_per_entry: Counter[str] = Counter()
+    findings: list[tuple[int, Finding]] = []
     changed: list[ChangedLine] = []
     for n, doc in enumerate(docs, 1):
         raw = " ".join(seg.mt for seg in doc.segments)
         norm = " ".join(seg.target for seg in doc.segments)
         outputs["raw"].append(raw)
         outputs["normalised"].append(norm)
-        entries: list[str] = []
+        changes: list[Change] = []
         for seg in doc.segments:
             leftovers["raw"] += [Leftover(n, m.group(), check.entry_of(m)) for m in check.leftovers(seg.mt)]
             spans = [c.target_span for c in seg.changes]
             leftovers["normalised"] += [Leftover(n, m.group(), check.entry_of(m)) for m in check.leftovers(seg.target, spans)]
-            entries += [c.entry for c in seg.changes]
-            findings.update(f.check for f in seg.findings)
-        changes.update(entries)
+            changes += seg.changes
+            findings += [(n, f) for f in seg.findings]
+        changes_per_entry.update(c.entry for c in changes)
         if raw != norm:
-            changed.append(ChangedLine(n, source[n - 1], raw, norm, reference[n - 1], tuple(entries)))
+            changed.append(ChangedLine(n, source[n - 1], raw, norm, reference[n - 1], tuple(changes)))
     bleu, chrf = BLEU(), CHRF()
     refs = [list(reference)]
     scores: dict[str, SystemScore] = {}
@@ -231,12 +243,14 @@ def evaluate(
             "reference_sha256": _digest(reference),
         },
         lines=len(source),
+        outputs=outputs,
         scores=scores,
         bleu_signature=str(bleu.get_signature()),
         chrf_signature=str(chrf.get_signature()),
-        changes_per_entry=dict(sorted(changes.items())),
-        findings_per_check=dict(sorted(findings.items())),
+        changes_per_entry=dict(sorted(changes_per_entry.items())),
+        findings_per_check=dict(sorted(Counter(f.check for _, f in findings).items())),
         changed=changed,
+        findings=findings,
         failed={n: doc.error or "" for n, doc in enumerate(docs, 1) if doc.failed},
     )
 
