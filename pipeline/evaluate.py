@@ -16,7 +16,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sacrebleu.metrics.bleu import BLEU
@@ -25,9 +24,9 @@ from sacrebleu.metrics.chrf import CHRF
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary
-from pipeline.model import Change, Document, Finding
+from pipeline.model import Change, Finding
 from pipeline.render.run_info import RunInfo
-from pipeline.run import process
+from pipeline.run import Pipeline, text_document
 from pipeline.stages.check import CheckStage
 
 SYSTEMS = ("raw", "normalised")
@@ -196,8 +195,8 @@ def evaluate(
         )
     if not source:
         raise ConfigError(f"{source_name} is empty; give a file with one sentence per line")
-    docs = [_document(text, n, source_name, glossary.source) for n, text in enumerate(source, 1)]
-    process(docs, glossary, engine)
+    docs = [text_document(text, language=glossary.source, name=f"{source_name}:{n}") for n, text in enumerate(source, 1)]
+    Pipeline(glossary, engine)(docs)
     info = RunInfo(
         engine=engine.name,
         engine_version=engine.version,
@@ -267,17 +266,6 @@ def word_diff(before: str, after: str) -> str:
         new = f"{{+{' '.join(b[j1:j2])}+}}" if j2 > j1 else ""
         parts.append(old + new)
     return " ".join(parts)
-
-
-def _document(text: str, number: int, source_name: str, language: str) -> Document:
-    raw = text.encode("utf-8")
-    return Document(
-        path=Path(f"{source_name}:{number}"),
-        name=f"line-{number}",
-        text=text,
-        language=language,
-        sha256=hashlib.sha256(raw).hexdigest(),
-    )
 
 
 def _digest(lines: Sequence[str]) -> str:
