@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, EngineError
 from pipeline.evaluate import evaluate, word_diff
 from pipeline.glossary.load import Glossary, load_glossaries
 from pipeline.glossary.matcher import Matcher
@@ -168,6 +168,24 @@ def test_multi_sentence_lines_stay_aligned_and_score_100(glossary: Glossary) -> 
     assert result.scores["raw"].bleu == pytest.approx(100.0)
     assert result.scores["normalised"].chrf == pytest.approx(100.0)
     assert result.changed == []
+
+
+class BrittleEngine(EchoEngine):
+    """Fails on any batch holding a sentence with "boom", so only that line should fail."""
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        if any("boom" in s for s in sentences):
+            raise EngineError("boom")
+        return list(sentences)
+
+
+def test_a_line_the_engine_cannot_translate_fails_alone(glossary: Glossary) -> None:
+    lines = ["Un.", "Deux boom.", "Trois."]
+    result = evaluate(lines, lines, BrittleEngine("fr", "en"), glossary)
+    assert list(result.failed) == [2]
+    assert "boom" in result.failed[2]
+    assert result.outputs["raw"] == ["Un.", "", "Trois."]
+    assert "failed lines (1):" in result.format()
 
 
 def test_line_count_mismatch_is_a_config_error(glossary: Glossary) -> None:
