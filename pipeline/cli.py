@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
+from pipeline.cli_eval import eval_command
 from pipeline.cli_glossary import glossary_app
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
@@ -118,6 +119,9 @@ def run(
             err=True,
         )
     raise typer.Exit(result.exit_code)
+
+
+app.command("eval")(eval_command)
 
 
 def entry_point() -> None:
