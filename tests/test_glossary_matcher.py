@@ -42,7 +42,7 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:
         ("une daechiste", [("islamic-state-militants", "daechiste", "Islamic State militant")]),
         ("la lutte contre le terrorisme", []),
         ("une attaque terroriste", []),
-        ("le parquet antiterroriste", []),
+        ("le parquet antiterroriste", [("counterterrorism", "antiterroriste", "counterterrorism")]),
         ("Daech, puis al-Qaïda.", [("islamic-state", "Daech", "Islamic State"), ("al-qaeda", "al-Qaïda", "al-Qaeda")]),
         ("Les terroristes, de Daech.", [("militants", "terroristes", "militants"), ("islamic-state", "Daech", "Islamic State")]),
     ],
