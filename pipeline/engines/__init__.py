@@ -44,14 +44,23 @@ def create_engine(name: str, source: str, target: str, **options: Any) -> Engine
                 name = candidate
                 break
         else:
-            hints = "; ".join(engine_class(n).install_hint(source, target) for n in AUTO_ORDER)
-            raise EngineUnavailable(f"no translation engine for {source}->{target} is installed. {hints}")
+            raise EngineUnavailable(f"no translation engine for {source}->{target} is installed. {_hints(source, target)}")
     cls = engine_class(name)
     if not cls.available(source, target):
         raise EngineUnavailable(
             f"engine {name!r} cannot translate {source}->{target} here. {cls.install_hint(source, target)}"
         )
     return cls(source, target, **options)
+
+
+def _hints(source: str, target: str) -> str:
+    hints = []
+    for name in AUTO_ORDER:
+        try:
+            hints.append(engine_class(name).install_hint(source, target))
+        except EngineUnavailable as exc:
+            hints.append(str(exc))
+    return "; ".join(hints)
 
 
 __all__ = ["ENGINES", "Engine", "create_engine", "engine_class"]

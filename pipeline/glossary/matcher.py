@@ -23,13 +23,14 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Entry, Glossary
 
-TOKEN = re.compile(r"\w+")
+TOKEN = re.compile(r"[\w\u0300-\u036f]+")  # combining accents belong to their word
+SPLIT = re.compile(r"([\w\u0300-\u036f]+)")
 JOINER = re.compile(r"[ '\-]{1,3}")  # what may stand between two words of one variant
 OPTIONAL = re.compile(r"\(([^()]*)\)")
 SLOT = "{group}"
@@ -44,6 +45,7 @@ SAME_WORDS: dict[str, dict[str, str]] = {
     "de": {"der": ARTICLE, "die": ARTICLE, "das": ARTICLE, "den": ARTICLE, "dem": ARTICLE, "des": ARTICLE},
 }
 MAX_VARIANT_FORMS = 64
+CACHE_LIMIT = 500_000  # distinct words remembered between documents
 
 _FOLD: dict[int, str] = {}
 
@@ -97,12 +99,62 @@ class _Node:
     ends: list[tuple[int, Entry, bool, tuple[str, ...] | None]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    key: str
-    joined: bool  # only spaces, hyphens or apostrophes since the previous token
+class _Tokens:
+    """The words of a text as parallel lists, built with C-speed primitives.
+
+    ``keys`` are folded words (with same-word mapping); ``joined(i)`` says that
+    only spaces, hyphens or apostrophes separate word i from word i - 1;
+    ``start(i)``/``end(i)`` are character offsets into the original text.
+    """
+
+    __slots__ = ("parts", "words", "keys", "gaps", "bounds")
+
+    def __init__(self, text: str, keys: _FoldCache, gaps: _GapCache) -> None:
+        self.parts = SPLIT.split(text)  # gap, word, gap, word, ..., gap
+        self.words: list[str] = self.parts[1::2]
+        self.keys: list[str] = list(map(keys.__getitem__, self.words))
+        self.gaps = gaps
+        self.bounds: list[int] | None = None  # computed on the first match only
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def joined(self, i: int) -> bool:
+        return self.gaps[self.parts[2 * i]]
+
+    def start(self, i: int) -> int:
+        return self._bounds()[2 * i]
+
+    def end(self, i: int) -> int:
+        return self._bounds()[2 * i + 1]
+
+    def _bounds(self) -> list[int]:
+        if self.bounds is None:
+            self.bounds = list(itertools.accumulate(map(len, self.parts)))
+        return self.bounds
+
+
+class _FoldCache(dict[str, str]):
+    """word -> folded key, computed once per distinct word (a text repeats its words)."""
+
+    def __init__(self, same: dict[str, str]) -> None:
+        super().__init__()
+        self.same = same
+
+    def __missing__(self, word: str) -> str:
+        key = fold(word)
+        key = self.same.get(key, key)
+        self[word] = key
+        return key
+
+
+class _GapCache(dict[str, bool]):
+    """separator -> whether two words around it may belong to one variant."""
+
+    def __missing__(self, gap: str) -> bool:
+        ok = JOINER.fullmatch(fold(gap)) is not None
+        self[gap] = ok
+        return ok
 
 
 Policy = Callable[[list[Match]], Match]
@@ -120,6 +172,8 @@ class Matcher:
         self.policy = policy
         self.entries = glossary.entries
         self.same = SAME_WORDS.get(glossary.source, {})
+        self._keys = _FoldCache(self.same)
+        self._gaps = _GapCache()
         self._context = {e.id: _Context.of(e, self.same) for e in glossary.entries}
         self.root = _Node()
         self.groups = _Node()
@@ -162,61 +216,55 @@ class Matcher:
 
     def find(self, text: str) -> list[Match]:
         """Accepted matches plus, for loaded entries, those refused by context (``rejected`` set)."""
-        tokens = tokenize(text, self.same)
+        if len(self._keys) > CACHE_LIMIT:
+            self._keys.clear()
+        tokens = _Tokens(text, self._keys, self._gaps)
+        first = self.root.children
+        if self.root.slot is None:  # only words that begin some variant can start a match
+            candidates: Iterable[int] = [i for i, key in enumerate(tokens.keys) if key in first]
+        else:
+            candidates = range(len(tokens))
         out: list[Match] = []
-        i = 0
-        while i < len(tokens):
-            found = list(self._walk(self.root, text, tokens, i))
-            accepted = [m for m, _ in found if m.rejected is None]
+        resume = 0  # no match may start inside the previous one
+        for i in candidates:
+            if i < resume:
+                continue
+            found = list(self._walk(self.root, tokens, i))
+            accepted = [(m, nxt) for m, nxt in found if m.rejected is None]
             if accepted:
-                best = self.policy(accepted)
+                best = self.policy([m for m, _ in accepted])
                 out.append(best)
-                i = next(j for j in range(i, len(tokens) + 1) if j == len(tokens) or tokens[j].start >= best.end)
+                resume = next(nxt for m, nxt in accepted if m is best)
                 continue
             refused = [m for m, _ in found if m.entry.loaded]
             if refused:
                 out.append(self.policy(refused))
-            i += 1
         return out
 
-    def _walk(self, trie: _Node, text: str, tokens: list[_Token], i: int) -> Iterator[tuple[Match, int]]:
+    def _walk(self, trie: _Node, tokens: _Tokens, i: int) -> Iterator[tuple[Match, int]]:
         """Every (match, next token index) starting at token ``i``."""
+        keys, n = tokens.keys, len(tokens)
         stack: list[tuple[_Node, int, Match | None, bool]] = [(trie, i, None, False)]
         while stack:
             node, j, group, plural = stack.pop()
             for order, entry, entry_plural, case in node.ends:
-                if j == i or (case and not _case_ok(text, tokens, i, case)):
+                if j == i or (case and not all(not want or tokens.words[i + k] == want for k, want in enumerate(case))):
                     continue
-                before = tokens[i - 1].key if i > 0 else ""
-                after = tokens[j].key if j < len(tokens) else ""
+                before = keys[i - 1] if i > 0 else ""
+                after = keys[j] if j < n else ""
                 rejected = self._context[entry.id].refuses(before, after)
-                yield Match(entry, tokens[i].start, tokens[j - 1].end, entry_plural or plural, group, rejected, order), j
-            if j >= len(tokens):
+                yield Match(entry, tokens.start(i), tokens.end(j - 1), entry_plural or plural, group, rejected, order), j
+            if j >= n or (j > i and not tokens.joined(j)):
                 continue
-            if j > i and not tokens[j].joined:
-                continue
-            child = node.children.get(tokens[j].key)
+            child = node.children.get(keys[j])
             if child is not None:
                 stack.append((child, j + 1, group, plural))
             if node.slot is not None:
-                starts = [j]
-                if tokens[j].key == ARTICLE and j + 1 < len(tokens):
-                    starts.append(j + 1)
+                starts = [j, j + 1] if keys[j] == ARTICLE and j + 1 < n else [j]
                 for s in starts:
-                    for g, nxt in self._walk(self.groups, text, tokens, s):
+                    for g, nxt in self._walk(self.groups, tokens, s):
                         if g.rejected is None:
                             stack.append((node.slot, nxt, g, plural))
-
-
-def tokenize(text: str, same: dict[str, str]) -> list[_Token]:
-    folded = fold(text)
-    tokens: list[_Token] = []
-    previous = 0
-    for m in TOKEN.finditer(folded):
-        joined = JOINER.fullmatch(folded, previous, m.start()) is not None
-        tokens.append(_Token(m.start(), m.end(), same.get(m.group(), m.group()), joined))
-        previous = m.end()
-    return tokens
 
 
 def _key(word: str, same: dict[str, str]) -> str:
@@ -251,10 +299,6 @@ def expand_variant(variant: str) -> Iterator[tuple[str, bool]]:
             form += rest
         if form.strip():
             yield form, plural
-
-
-def _case_ok(text: str, tokens: list[_Token], i: int, case: tuple[str, ...]) -> bool:
-    return all(not want or text[tokens[i + k].start : tokens[i + k].end] == want for k, want in enumerate(case))
 
 
 @dataclass(frozen=True)
