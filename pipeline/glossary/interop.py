@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import defusedxml
 import defusedxml.ElementTree as SafeET
 import yaml
 
@@ -76,7 +77,7 @@ def from_tbx(path: Path, *, source: str, target: str) -> dict[str, Any]:
     """Read a TBX file into glossary YAML data (``source`` terms become variants)."""
     try:
         root = SafeET.parse(path).getroot()
-    except (ET.ParseError, SafeET.DefusedXmlException) as exc:  # type: ignore[attr-defined]
+    except (ET.ParseError, defusedxml.DefusedXmlException) as exc:
         raise ConfigError(f"{path}: not a readable TBX file ({exc}); export it again as TBX-Basic") from exc
     entries = []
     for number, term_entry in enumerate(_strip_ns(root).iter("termEntry")):
