@@ -22,4 +22,4 @@ FORMATS: dict[str, tuple[str, Renderer]] = {
     "xliff": (".xlf", xliff.render_document),
 }
 
-__all__ = ["FORMATS", "RunInfo", "Renderer"]
+__all__ = ["FORMATS", "Renderer", "RunInfo"]

@@ -19,17 +19,16 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def render_document(doc: Document, run: RunInfo) -> str:
     root = ET.Element("tmx", version="1.4")
-    header = ET.SubElement(
-        root,
-        "header",
-        creationtool="normalize",
-        creationtoolversion=__version__,
-        datatype="plaintext",
-        segtype="sentence",
-        adminlang="en",
-        srclang=doc.language,
-        **{"o-tmf": "normalize"},
-    )
+    attributes = {
+        "creationtool": "normalize",
+        "creationtoolversion": __version__,
+        "datatype": "plaintext",
+        "segtype": "sentence",
+        "adminlang": "en",
+        "srclang": doc.language,
+        "o-tmf": "normalize",
+    }
+    header = ET.SubElement(root, "header", attributes)
     _prop(header, "x-signature", run.signature_line())
     _prop(header, "x-source-file", str(doc.path))
     _prop(header, "x-source-sha256", doc.sha256)
