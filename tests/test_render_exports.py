@@ -90,15 +90,15 @@ def test_exports_source_spans_trace_back_to_the_input(run: Run) -> None:
         assert doc.text[start:end] == tu.findtext("tuv[1]/seg")
 
 
-def test_characters_xml_cannot_hold_are_replaced_not_fatal(tmp_path: Path) -> None:
+def test_control_characters_are_replaced_and_line_breaks_kept(tmp_path: Path) -> None:
     source = tmp_path / "controls.txt"
-    source.write_text("Les terroristes de Daech\x01 ont fui\x0b vers le nord.\n", encoding="utf-8")
+    source.write_text("Les terroristes de Daech\x01 ont fui\x0b vers\nle nord.\n", encoding="utf-8")
     result = run_fixtures([source], tmp_path / "out", formats=("tmx", "xliff"), engine=EchoEngine("fr", "en"))
     assert not result.failed
     tmx = tmxfile.parsefile(str(tmp_path / "out" / "controls.tmx")).units[0]
     xliff = Xliff2File.parsefile(str(tmp_path / "out" / "controls.xlf")).units[0]
     for unit in (tmx, xliff):
-        assert unit.source == "Les terroristes de Daech\ufffd ont fui\ufffd vers le nord."
+        assert unit.source == "Les terroristes de Daech\ufffd ont fui\ufffd vers\nle nord."
         assert "Islamic State militants" in unit.target
 
 

@@ -14,6 +14,7 @@ from pipeline.render.exchange import change_note, finding_note, serialise, units
 from pipeline.render.run_info import RunInfo
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
+PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}  # a sentence may hold a line break
 
 
 def render_document(doc: Document, run: RunInfo) -> str:
@@ -35,6 +36,6 @@ def render_document(doc: Document, run: RunInfo) -> str:
             for finding in seg.findings:
                 ET.SubElement(unit_notes, "note", category="finding").text = finding_note(finding)
         segment = ET.SubElement(element, "segment", state="translated")
-        ET.SubElement(segment, "source").text = unit.source
-        ET.SubElement(segment, "target").text = unit.target
+        ET.SubElement(segment, "source", PRESERVE).text = unit.source
+        ET.SubElement(segment, "target", PRESERVE).text = unit.target
     return serialise(root)
