@@ -46,7 +46,7 @@
     var next = delta > 0 ? (later.length ? later[0] : notes[0]) : (earlier.length ? earlier[earlier.length - 1] : notes[notes.length - 1]);
     var target = shown.filter(function (el) { return Number(el.dataset.note) === next; })[0];
     target.focus();
-    target.scrollIntoView({ block: "center" });
+    target.scrollIntoView({ block: "start" });  // lands below the top by its scroll-margin, clear of the inspector
   }
 
   document.addEventListener("mouseover", function (ev) { pair(ev.target, true); });
