@@ -78,6 +78,7 @@ def chromium(profile: Path, *, javascript: bool = True) -> webdriver.Chrome:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
     driver = chromium(tmp_path_factory.mktemp("profile"))
+    driver.get("about:blank")  # leave the start page before any test reads the logs
     yield driver
     driver.quit()
 
@@ -90,11 +91,11 @@ def load(driver: webdriver.Chrome, url: str) -> None:
 
 
 def requests(driver: webdriver.Chrome) -> list[str]:
-    """Every URL the page asked the network stack for since the last ``load``."""
+    """Every URL requested since the last ``load``, except by the browser's own chrome:// pages (its new-tab page)."""
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
+        if message["method"] == "Network.requestWillBeSent" and not message["params"].get("documentURL", "").startswith("chrome://"):
             urls.append(message["params"]["request"]["url"])
     return urls
 
