@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
+from pipeline.cli_eval import eval_command
+from pipeline.cli_glossary import glossary_app
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 
@@ -23,6 +25,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(glossary_app, name="glossary")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 REPO_GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
@@ -115,6 +119,9 @@ def run(
             err=True,
         )
     raise typer.Exit(result.exit_code)
+
+
+app.command("eval")(eval_command)
 
 
 def entry_point() -> None:

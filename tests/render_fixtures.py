@@ -7,16 +7,14 @@ escaping of hostile input in both the text and the file name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary, load_glossaries
 from pipeline.run import RunOptions, RunResult, run
+from tests.conftest import FR_EN, ROOT, SEED
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "seeds" / "000_f8df967454c24556.txt"
-GLOSSARY = REPO / "glossaries" / "fr-en.yaml"
+__all__ = ["ROOT", "SEED", "run_fixtures", "write_inputs"]
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -33,21 +31,8 @@ QUOTED_TEXT = (
 )
 
 
-class EchoEngine(Engine):
-    """A test double that "translates" by copying: placeholders survive, so enforcement is exact and fast."""
-
-    name = "echo"
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        return list(sentences)
-
-    @property
-    def version(self) -> str:
-        return "echo-1"
-
-
 def glossary() -> Glossary:
-    return load_glossaries([GLOSSARY], source="fr", target="en")
+    return load_glossaries([FR_EN], source="fr", target="en")
 
 
 def write_inputs(folder: Path) -> dict[str, Path]:

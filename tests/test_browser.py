@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from render_fixtures import IMG, REPO, SCRIPT, SEED, SVG, XSS_NAME, run_fixtures, write_inputs
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -27,6 +26,7 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from pipeline.model import Document
 from pipeline.run import RunResult
+from tests.render_fixtures import IMG, ROOT, SCRIPT, SEED, SVG, XSS_NAME, run_fixtures, write_inputs
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -40,7 +40,7 @@ FLAGS = (
     "--no-first-run",
     "--window-size=1400,1000",
 )
-SCREENSHOTS = REPO / "output" / "screenshots"
+SCREENSHOTS = ROOT / "output" / "screenshots"
 
 
 @dataclass
@@ -146,7 +146,7 @@ def test_every_change_on_the_seed_page_shows_its_provenance(browser: webdriver.C
     changes = [c for seg in doc.segments for c in seg.changes]
     load(browser, site.url(SEED.stem))
     marks = browser.find_elements(By.CSS_SELECTOR, ".src a.hl.change")
-    assert len(marks) == len(changes) == 20
+    assert changes and len(marks) == len(changes)
     assert len(browser.find_elements(By.CSS_SELECTOR, ".normalised a.hl.change")) == len(changes)
     for mark, change in zip(marks, changes, strict=True):
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
@@ -191,7 +191,12 @@ def test_toggle_shows_exactly_the_raw_machine_translation(browser: webdriver.Chr
     assert all(e.is_displayed() for e in normalised)
 
 
+def changes_on(site: Site, name: str) -> int:
+    return sum(len(seg.changes) for seg in site.doc(name).segments)
+
+
 def test_keyboard_moves_between_changes_with_visible_focus(browser: webdriver.Chrome, site: Site) -> None:
+    last = changes_on(site, SEED.stem) - 1
     load(browser, site.url(SEED.stem))
     body = browser.find_element(By.TAG_NAME, "body")
 
@@ -200,7 +205,8 @@ def test_keyboard_moves_between_changes_with_visible_focus(browser: webdriver.Ch
 
     body.send_keys("n")
     assert active() == "n0s"
-    assert inspector(browser).is_displayed() and "al-nusra-front" in shown(inspector(browser))
+    first = next(c for seg in site.doc(SEED.stem).segments for c in seg.changes)
+    assert inspector(browser).is_displayed() and first.entry in shown(inspector(browser))
     assert browser.execute_script("return document.activeElement.matches(':focus-visible')")
     outline = browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
@@ -209,7 +215,7 @@ def test_keyboard_moves_between_changes_with_visible_focus(browser: webdriver.Ch
     browser.switch_to.active_element.send_keys("p")
     assert active() == "n0s"
     browser.switch_to.active_element.send_keys("p")
-    assert active() == "n19s"  # wraps to the last change
+    assert active() == f"n{last}s"  # wraps to the last change
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     assert not inspector(browser).is_displayed()
     browser.switch_to.active_element.send_keys("n")
@@ -226,10 +232,10 @@ def test_raw_view_navigation_reaches_every_change(browser: webdriver.Chrome, sit
     load(browser, site.url(SEED.stem))
     browser.find_element(By.CSS_SELECTOR, "label[for=show-mt]").click()
     seen = []
-    for _ in range(20):
+    for _ in range(changes_on(site, SEED.stem)):
         browser.switch_to.active_element.send_keys("n")
         seen.append(browser.switch_to.active_element.get_attribute("id"))
-    assert seen == [f"n{i}s" for i in range(20)]
+    assert seen == [f"n{i}s" for i in range(changes_on(site, SEED.stem))]
 
 
 def test_hover_lights_up_the_sentence_and_change_on_the_other_side(browser: webdriver.Chrome, site: Site) -> None:
@@ -351,7 +357,7 @@ def test_page_reads_without_javascript(site: Site, tmp_path: Path) -> None:
         url = site.url(SEED.stem)
         driver.get(url)
         details = driver.find_elements(By.CSS_SELECTOR, "#details li.note")
-        assert len(details) == 20 and all(d.is_displayed() for d in details)
+        assert len(details) == changes_on(site, SEED.stem) and all(d.is_displayed() for d in details)
         assert not driver.find_element(By.ID, "inspector").is_displayed()
         driver.find_element(By.CSS_SELECTOR, "label[for=show-mt]").click()  # the toggle is CSS only
         assert all(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, ".tgt .raw"))

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from render_fixtures import SEED, XSS_NAME, EchoEngine, run_fixtures, write_inputs
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff2 import Xliff2File
 from typer.testing import CliRunner
@@ -16,6 +15,8 @@ from pipeline.cli import app
 from pipeline.model import Document
 from pipeline.render.exchange import xml_text
 from pipeline.run import RunResult
+from tests.conftest import EchoEngine
+from tests.render_fixtures import SEED, XSS_NAME, run_fixtures, write_inputs
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
 

@@ -15,11 +15,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from render_fixtures import IMG, QUOTED_TEXT, SCRIPT, SEED, SVG, XSS_NAME, EchoEngine, run_fixtures, write_inputs
 
 from pipeline.model import Document
 from pipeline.render.html import Piece, cut
 from pipeline.run import RunResult
+from tests.conftest import EchoEngine
+from tests.render_fixtures import IMG, QUOTED_TEXT, SCRIPT, SEED, SVG, XSS_NAME, run_fixtures, write_inputs
 
 # Every element a review page may contain; anything else came from the input.
 ALLOWED_TAGS = {
@@ -107,8 +108,8 @@ def test_input_markup_is_text_not_tags(run: Run, name: str) -> None:
 def test_hostile_text_and_file_name_are_shown_literally(run: Run) -> None:
     page = Page(run.html(XSS_NAME))
     shown = "".join(page.text)
-    for payload in (SCRIPT, IMG, SVG):
-        assert shown.count(payload) >= 3  # source, normalised English, raw translation
+    for payload in (SCRIPT, IMG, SVG):  # the test engine upper-cases its "translation"
+        assert shown.count(payload) >= 1 and shown.count(payload.upper()) >= 2  # source; English and raw MT
     assert XSS_NAME in shown
     index = Page(run.html("index"))
     assert XSS_NAME in "".join(index.text)

@@ -26,14 +26,21 @@ def engine_class(name: str) -> type[Engine]:
     if name not in ENGINES:
         raise ConfigError(f"unknown engine {name!r}: choose one of auto, {', '.join(ENGINES)}")
     module, _, cls = ENGINES[name].partition(":")
-    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+    try:
+        return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+    except ImportError as exc:
+        raise EngineUnavailable(f"engine {name!r} cannot be loaded ({exc}); reinstall normalize with `pip install -e .`") from exc
 
 
 def create_engine(name: str, source: str, target: str, **options: Any) -> Engine:
     """Build the engine ``name`` (or the best available one for ``auto``) for a language pair."""
     if name == "auto":
         for candidate in AUTO_ORDER:
-            if engine_class(candidate).available(source, target):
+            try:
+                usable = engine_class(candidate).available(source, target)
+            except EngineUnavailable:
+                usable = False
+            if usable:
                 name = candidate
                 break
         else:

@@ -9,7 +9,8 @@ regular expression is ever run.
 - Word boundaries come from tokenisation: ``EI`` never matches inside ``seins``.
 - Hyphens, spaces, no-break spaces and apostrophes between words are equivalent:
   ``Al-Nosra`` = ``al Nosra``; ``l’EI`` is ``l`` + ``EI``.
-- ``du``/``des``/``d’`` count as ``de`` and ``la``/``les``/``l’`` as ``le``.
+- Function words that are one word in disguise count as one (French ``du``,
+  ``des``, ``d’`` = ``de``; ``le``, ``la``, ``les``, ``l’`` = an article), per language.
 - ``(s)`` in a variant marks an optional ending (plural when taken).
 - ``{group}`` in a variant matches any ``kind: group`` entry, with an optional article.
 - All-capital variants of up to five letters (EI, HTS) match case-sensitively.
@@ -32,8 +33,16 @@ TOKEN = re.compile(r"\w+")
 JOINER = re.compile(r"[ '\-]{1,3}")  # what may stand between two words of one variant
 OPTIONAL = re.compile(r"\(([^()]*)\)")
 SLOT = "{group}"
-CANONICAL = {"du": "de", "des": "de", "d": "de", "la": "le", "les": "le", "l": "le"}
-ARTICLE = "le"
+ARTICLE = "<article>"
+# Per source language: function words that count as one (du = de) and the
+# definite articles allowed before a {group} slot. Folded (no accents, lower case).
+SAME_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"du": "de", "des": "de", "d": "de", "le": ARTICLE, "la": ARTICLE, "les": ARTICLE, "l": ARTICLE},
+    "es": {"del": "de", "el": ARTICLE, "la": ARTICLE, "los": ARTICLE, "las": ARTICLE},
+    "it": {"del": "di", "della": "di", "dei": "di", "degli": "di", "il": ARTICLE, "lo": ARTICLE, "la": ARTICLE, "l": ARTICLE, "i": ARTICLE, "gli": ARTICLE, "le": ARTICLE},
+    "pt": {"do": "de", "da": "de", "dos": "de", "das": "de", "o": ARTICLE, "a": ARTICLE, "os": ARTICLE, "as": ARTICLE},
+    "de": {"der": ARTICLE, "die": ARTICLE, "das": ARTICLE, "den": ARTICLE, "dem": ARTICLE, "des": ARTICLE},
+}
 MAX_VARIANT_FORMS = 64
 
 _FOLD: dict[int, str] = {}
@@ -93,6 +102,7 @@ class _Token:
     start: int
     end: int
     key: str
+    joined: bool  # only spaces, hyphens or apostrophes since the previous token
 
 
 Policy = Callable[[list[Match]], Match]
@@ -109,12 +119,14 @@ class Matcher:
     def __init__(self, glossary: Glossary, *, policy: Policy = longest) -> None:
         self.policy = policy
         self.entries = glossary.entries
-        self._context = {e.id: _Context.of(e) for e in glossary.entries}
+        self.same = SAME_WORDS.get(glossary.source, {})
+        self._context = {e.id: _Context.of(e, self.same) for e in glossary.entries}
         self.root = _Node()
         self.groups = _Node()
         for number, entry in enumerate(glossary.entries):
-            for variant in entry.variants:
-                forms = list(_expand(variant))
+            variants = [(v, False) for v in entry.variants] + [(v, True) for v in entry.plural_variants]
+            for variant, always_plural in variants:
+                forms = [(form, plural or always_plural) for form, plural in expand_variant(variant)]
                 if not forms:
                     raise ConfigError(f"{entry.file}:{entry.line}: entry {entry.id!r} has an empty variant; remove it")
                 for form, plural in forms:
@@ -136,15 +148,21 @@ class Matcher:
                 node = node.slot
                 exact.append("")
                 continue
-            key = _key(fold(word))
+            key = _key(fold(word), self.same)
             node = node.children.setdefault(key, _Node())
             exact.append(word if word.isupper() and len(word) <= 5 and len(words) == 1 else "")
         case = tuple(exact) if any(exact) else None
+        for _, other, _, other_case in node.ends:
+            if other.id != entry.id and other_case == case:
+                raise ConfigError(
+                    f"{entry.file}:{entry.line}: variant {form!r} of {entry.id!r} matches the same words as a variant of "
+                    f"{other.id!r} ({other.file}:{other.line}); keep it in one entry"
+                )
         node.ends.append((order, entry, plural, case))
 
     def find(self, text: str) -> list[Match]:
         """Accepted matches plus, for loaded entries, those refused by context (``rejected`` set)."""
-        tokens = tokenize(text)
+        tokens = tokenize(text, self.same)
         out: list[Match] = []
         i = 0
         while i < len(tokens):
@@ -175,7 +193,7 @@ class Matcher:
                 yield Match(entry, tokens[i].start, tokens[j - 1].end, entry_plural or plural, group, rejected, order), j
             if j >= len(tokens):
                 continue
-            if j > i and not JOINER.fullmatch(text[tokens[j - 1].end : tokens[j].start]):
+            if j > i and not tokens[j].joined:
                 continue
             child = node.children.get(tokens[j].key)
             if child is not None:
@@ -190,13 +208,19 @@ class Matcher:
                             stack.append((node.slot, nxt, g, plural))
 
 
-def tokenize(text: str) -> list[_Token]:
+def tokenize(text: str, same: dict[str, str]) -> list[_Token]:
     folded = fold(text)
-    return [_Token(m.start(), m.end(), _key(m.group())) for m in TOKEN.finditer(folded)]
+    tokens: list[_Token] = []
+    previous = 0
+    for m in TOKEN.finditer(folded):
+        joined = JOINER.fullmatch(folded, previous, m.start()) is not None
+        tokens.append(_Token(m.start(), m.end(), same.get(m.group(), m.group()), joined))
+        previous = m.end()
+    return tokens
 
 
-def _key(word: str) -> str:
-    return CANONICAL.get(word, word)
+def _key(word: str, same: dict[str, str]) -> str:
+    return same.get(word, word)
 
 
 def _pattern_tokens(form: str) -> list[str]:
@@ -209,7 +233,7 @@ def _pattern_tokens(form: str) -> list[str]:
     return words
 
 
-def _expand(variant: str) -> Iterator[tuple[str, bool]]:
+def expand_variant(variant: str) -> Iterator[tuple[str, bool]]:
     """``terroriste(s)`` -> (terroriste, False), (terroristes, True)."""
     parts = OPTIONAL.split(variant)
     fixed, optional = parts[0::2], parts[1::2]
@@ -242,9 +266,9 @@ class _Context:
     not_before: frozenset[str]
 
     @classmethod
-    def of(cls, entry: Entry) -> _Context:
+    def of(cls, entry: Entry, same: dict[str, str]) -> _Context:
         def words(items: tuple[str, ...]) -> frozenset[str]:
-            return frozenset(_key(fold(w).strip("'")) for w in items)
+            return frozenset(_key(fold(w).strip("'"), same) for w in items)
 
         return cls(words(entry.only_after) if entry.only_after else None, words(entry.not_after), words(entry.not_before))
 

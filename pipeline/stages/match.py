@@ -20,7 +20,9 @@ SPEECH_VERBS = (
     r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|"
     r"dénoncé|accusé|lancé|répondu|écrit|averti|rappelé|annoncé|confié|précisé|insisté)"
 )
-NAME = r"(?P<who>(?:(?:le|la|l['’])\s*)?[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+|du\s+|d['’])?[A-ZÀ-Ý][\w'’\-]+){0,4})"
+WORD = r"[A-ZÀ-Ý][\w'’\-]+"
+PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
+NAME = rf"(?P<who>(?:(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
 SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
 SPEAKER_AFTER = re.compile(r"^\s*,?\s*(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s+" + NAME)
 SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
