@@ -162,7 +162,7 @@ def test_every_change_on_the_seed_page_shows_its_provenance(browser: webdriver.C
         assert all(ref in text for ref in entry.references)
         note = mark.get_attribute("data-note")
         linked = browser.find_elements(By.CSS_SELECTOR, f'main a[data-note="{note}"].linked')
-        assert {e.get_attribute("id")[-1] for e in linked} >= {"s", "t"}  # both sides lit up
+        assert {str(e.get_attribute("id"))[-1] for e in linked} >= {"s", "t"}  # both sides lit up
     browser.find_element(By.CSS_SELECTOR, "#inspector .close").click()
     assert not inspector(browser).is_displayed()
 

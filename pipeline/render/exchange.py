@@ -72,5 +72,5 @@ def _where(glossary: Glossary, entry_id: str) -> str:
 def serialise(root: ET.Element) -> str:
     """Indented UTF-8 XML with its declaration."""
     ET.indent(root)
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data.decode("utf-8") + "\n"
