@@ -82,7 +82,7 @@ def run(
         list[Path] | None, typer.Option("--glossary", "-g", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
     ] = None,
     glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats.")] = "html,json",
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""

@@ -72,7 +72,7 @@ def test_french_typography_is_preserved_in_outputs(seed_run: tuple[Path, dict[st
     sources = "".join(s["source"] for s in data["segments"])
     assert "« Haras Eddine »" in sources and "l’Occident" in sources
     page = (out / f"{SEED.stem}.html").read_text(encoding="utf-8")
-    assert "« <mark" in page and "l’Occident" in page
+    assert '« <a class="hl change"' in page and "l’Occident" in page
 
 
 def test_html_shows_the_article_side_by_side_with_highlights(seed_run: tuple[Path, dict[str, Any]]) -> None:
@@ -81,7 +81,7 @@ def test_html_shows_the_article_side_by_side_with_highlights(seed_run: tuple[Pat
     assert page.count('<td lang="fr" class="src">') == 7
     assert page.count('<td lang="en" class="tgt">') == 7
     n_changes = sum(len(s["changes"]) for s in data["segments"])
-    assert page.count('<mark class="change"') == 2 * n_changes
+    assert len(re.findall(r'<a class="hl change" id="n\d+[st]"', page)) == 2 * n_changes  # source and English
     assert "Content-Security-Policy" in page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert f"{SEED.stem}.html" in index
