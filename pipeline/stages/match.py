@@ -22,7 +22,8 @@ SPEECH_VERBS = (
 )
 WORD = r"[A-ZÀ-Ý][\w'’\-]+"
 PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
-NAME = rf"(?P<who>(?:(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
+TITLE = r"(?:(?:le|la|l['’])\s*(?:général|générale|président|présidente|ministre|porte-parole|chef|directeur|directrice|colonel|commandant|secrétaire|émir|cheikh|imam|député|sénateur)\s+)"
+NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
 SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
 SPEAKER_AFTER = re.compile(r"^\s*,?\s*(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s+" + NAME)
 SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
@@ -62,7 +63,7 @@ def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end:
 
 
 def _clean(who: str) -> str:
-    return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()
+    return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()  # "le général X" -> "général X"
 
 
 class MatchStage:
