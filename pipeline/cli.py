@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
+from pipeline.cli_eval import eval_command
+from pipeline.cli_glossary import glossary_app
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 
@@ -23,6 +25,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(glossary_app, name="glossary")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 REPO_GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
@@ -78,7 +82,7 @@ def run(
         list[Path] | None, typer.Option("--glossary", "-g", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
     ] = None,
     glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats.")] = "html,json",
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
@@ -120,6 +124,9 @@ def run(
             err=True,
         )
     raise typer.Exit(result.exit_code)
+
+
+app.command("eval")(eval_command)
 
 
 def entry_point() -> None:

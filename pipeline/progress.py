@@ -27,7 +27,8 @@ class Bar:
             transient=True,
         )
         self._task: TaskID = self._progress.add_task("", total=total)
-        self._timer = threading.Timer(delay, self._progress.start)
+        self._started = False
+        self._timer = threading.Timer(delay, self._start)
         self._timer.daemon = True
 
     def __enter__(self) -> Bar:
@@ -37,8 +38,12 @@ class Bar:
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self._timer.cancel()
-        if self._progress.live.is_started:  # stopping a bar never shown would print a blank line
+        if self._started:
             self._progress.stop()
+
+    def _start(self) -> None:
+        self._started = True
+        self._progress.start()
 
     def describe(self, label: str) -> None:
         self._progress.update(self._task, description=label)

@@ -69,6 +69,48 @@ class RunResult:
         return 1 if self.failed else 0
 
 
+class Pipeline:
+    """The stages in order, over a batch of documents (like spaCy's ``nlp``, for a batch).
+
+    ``language``, ``segment`` and ``match`` run per document, ``translate`` once for the whole
+    batch, then ``enforce`` and ``check`` per document. A document that fails a
+    stage keeps its error and skips the rest; the others go on.
+    """
+
+    def __init__(self, glossary: Glossary, engine: Engine) -> None:
+        self.translate = TranslateStage(engine)
+        self.before: list[tuple[str, DocStage]] = [
+            ("language", LanguageStage(engine.source)),
+            ("segment", segment),
+            ("match", MatchStage(Matcher(glossary))),
+        ]
+        self.after: list[tuple[str, DocStage]] = [
+            ("enforce", EnforceStage(glossary, self.translate.term_mt)),
+            ("check", CheckStage(glossary)),
+        ]
+
+    def __call__(self, docs: list[Document]) -> list[Document]:
+        for doc in docs:
+            if not doc.failed:
+                _apply(doc, self.before)
+        _translate(self.translate, [d for d in docs if not d.failed])
+        for doc in docs:
+            if not doc.failed:
+                _apply(doc, self.after)
+        return docs
+
+
+def text_document(text: str, *, language: str, name: str = "text") -> Document:
+    """A document from a string, for in-memory use (glossary tests, evaluation)."""
+    return Document(
+        path=Path(f"<{name}>"),
+        name=name,
+        text=text,
+        language=language,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a run, carrying how many documents were completely written by then."""
 
@@ -130,18 +172,7 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
         glossary=options.glossary,
         options={"formats": list(options.formats), **options.engine_options},
     )
-    matcher = Matcher(options.glossary)
-    translate = TranslateStage(engine)
-    before: list[tuple[str, DocStage]] = [
-        ("language", LanguageStage(options.source)),
-        ("segment", segment),
-        ("match", MatchStage(matcher)),
-    ]
-    after: list[tuple[str, DocStage]] = [
-        ("enforce", EnforceStage(options.glossary, translate.term_mt)),
-        ("check", CheckStage(options.glossary)),
-    ]
-
+    pipeline = Pipeline(options.glossary, engine)
     docs: list[Document] = []
     written: list[Document] = []
     with (
@@ -151,15 +182,13 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     ):
         bar.describe("reading")
         for path, name in zip(paths, output_names(paths)):
-            docs.append(_prepare(path, name, options.source, before))
+            docs.append(_read(path, name, options.source))
             bar.advance()
         bar.describe("translating")
-        _translate(translate, [d for d in docs if not d.failed])
+        pipeline(docs)
         bar.advance()
         bar.describe("writing")
         for doc in docs:
-            if not doc.failed:
-                _apply(doc, after)
             if not doc.failed:
                 _write(doc, info, options)
             if not doc.failed:
@@ -173,15 +202,14 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     return RunResult(docs=docs, info=info, report=report)
 
 
-def _prepare(path: Path, name: str, language: str, stages: list[tuple[str, DocStage]]) -> Document:
+def _read(path: Path, name: str, language: str) -> Document:
     try:
-        doc = read_document(path, language=language, name=name)
+        return read_document(path, language=language, name=name)
     except NormalizeError as exc:
         return Document(path=path, name=name, text="", language=language, sha256="", error=str(exc))
-    return _apply(doc, stages)
 
 
-def _apply(doc: Document, stages: list[tuple[str, DocStage]]) -> Document:
+def _apply(doc: Document, stages: list[tuple[str, DocStage]]) -> None:
     for stage_name, stage in stages:
         try:
             stage(doc)
@@ -190,8 +218,7 @@ def _apply(doc: Document, stages: list[tuple[str, DocStage]]) -> Document:
         except Exception as exc:  # one document's bug must not lose the others' work
             doc.error = f"{stage_name} stage failed: {type(exc).__name__}: {exc}; please report this file"
         if doc.failed:
-            break
-    return doc
+            return
 
 
 def _translate(stage: TranslateStage, docs: list[Document]) -> None:
@@ -211,17 +238,14 @@ def _translate(stage: TranslateStage, docs: list[Document]) -> None:
 
 
 def _write(doc: Document, info: RunInfo, options: RunOptions) -> None:
-    """Render every format first, then write: a renderer bug fails this document only, with nothing half-written."""
     try:
         rendered = [(options.out / (doc.name + FORMATS[f][0]), FORMATS[f][1](doc, info)) for f in options.formats]
-    except Exception as exc:  # one document's bug must not lose the others' work
-        doc.error = f"rendering failed: {type(exc).__name__}: {exc}; please report this file"
-        return
-    try:
         for path, text in rendered:
             write_atomic(path, text)
     except OSError as exc:
         doc.error = f"cannot write output: {exc.strerror or exc}; check that {options.out} is writable"
+    except Exception as exc:  # a renderer bug loses this document's pages, not the run
+        doc.error = f"render failed: {type(exc).__name__}: {exc}; please report this file"
 
 
 def build_report(docs: list[Document], info: RunInfo) -> dict[str, Any]:

@@ -26,25 +26,41 @@ def engine_class(name: str) -> type[Engine]:
     if name not in ENGINES:
         raise ConfigError(f"unknown engine {name!r}: choose one of auto, {', '.join(ENGINES)}")
     module, _, cls = ENGINES[name].partition(":")
-    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+    try:
+        return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+    except ImportError as exc:
+        raise EngineUnavailable(f"engine {name!r} cannot be loaded ({exc}); reinstall normalize with `pip install -e .`") from exc
 
 
 def create_engine(name: str, source: str, target: str, **options: Any) -> Engine:
     """Build the engine ``name`` (or the best available one for ``auto``) for a language pair."""
     if name == "auto":
         for candidate in AUTO_ORDER:
-            if engine_class(candidate).available(source, target):
+            try:
+                usable = engine_class(candidate).available(source, target)
+            except EngineUnavailable:
+                usable = False
+            if usable:
                 name = candidate
                 break
         else:
-            hints = "; ".join(engine_class(n).install_hint(source, target) for n in AUTO_ORDER)
-            raise EngineUnavailable(f"no translation engine for {source}->{target} is installed. {hints}")
+            raise EngineUnavailable(f"no translation engine for {source}->{target} is installed. {_hints(source, target)}")
     cls = engine_class(name)
     if not cls.available(source, target):
         raise EngineUnavailable(
             f"engine {name!r} cannot translate {source}->{target} here. {cls.install_hint(source, target)}"
         )
     return cls(source, target, **options)
+
+
+def _hints(source: str, target: str) -> str:
+    hints = []
+    for name in AUTO_ORDER:
+        try:
+            hints.append(engine_class(name).install_hint(source, target))
+        except EngineUnavailable as exc:
+            hints.append(str(exc))
+    return "; ".join(hints)
 
 
 __all__ = ["ENGINES", "Engine", "create_engine", "engine_class"]

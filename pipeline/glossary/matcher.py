@@ -9,7 +9,8 @@ regular expression is ever run.
 - Word boundaries come from tokenisation: ``EI`` never matches inside ``seins``.
 - Hyphens, spaces, no-break spaces and apostrophes between words are equivalent:
   ``Al-Nosra`` = ``al Nosra``; ``l’EI`` is ``l`` + ``EI``.
-- ``du``/``des``/``d’`` count as ``de`` and ``la``/``les``/``l’`` as ``le``.
+- Function words that are one word in disguise count as one (French ``du``,
+  ``des``, ``d’`` = ``de``; ``le``, ``la``, ``les``, ``l’`` = an article), per language.
 - ``(s)`` in a variant marks an optional ending (plural when taken).
 - ``{group}`` in a variant matches any ``kind: group`` entry, with an optional article.
 - All-capital variants of up to five letters (EI, HTS) match case-sensitively.
@@ -22,19 +23,29 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Entry, Glossary
 
-TOKEN = re.compile(r"\w+")
+TOKEN = re.compile(r"[\w\u0300-\u036f]+")  # combining accents belong to their word
+SPLIT = re.compile(r"([\w\u0300-\u036f]+)")
 JOINER = re.compile(r"[ '\-]{1,3}")  # what may stand between two words of one variant
 OPTIONAL = re.compile(r"\(([^()]*)\)")
 SLOT = "{group}"
-CANONICAL = {"du": "de", "des": "de", "d": "de", "la": "le", "les": "le", "l": "le"}
-ARTICLE = "le"
+ARTICLE = "<article>"
+# Per source language: function words that count as one (du = de) and the
+# definite articles allowed before a {group} slot. Folded (no accents, lower case).
+SAME_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"du": "de", "des": "de", "d": "de", "le": ARTICLE, "la": ARTICLE, "les": ARTICLE, "l": ARTICLE},
+    "es": {"del": "de", "el": ARTICLE, "la": ARTICLE, "los": ARTICLE, "las": ARTICLE},
+    "it": {"del": "di", "della": "di", "dei": "di", "degli": "di", "il": ARTICLE, "lo": ARTICLE, "la": ARTICLE, "l": ARTICLE, "i": ARTICLE, "gli": ARTICLE, "le": ARTICLE},
+    "pt": {"do": "de", "da": "de", "dos": "de", "das": "de", "o": ARTICLE, "a": ARTICLE, "os": ARTICLE, "as": ARTICLE},
+    "de": {"der": ARTICLE, "die": ARTICLE, "das": ARTICLE, "den": ARTICLE, "dem": ARTICLE, "des": ARTICLE},
+}
 MAX_VARIANT_FORMS = 64
+CACHE_LIMIT = 500_000  # distinct words remembered between documents
 
 _FOLD: dict[int, str] = {}
 
@@ -88,11 +99,62 @@ class _Node:
     ends: list[tuple[int, Entry, bool, tuple[str, ...] | None]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    key: str
+class _Tokens:
+    """The words of a text as parallel lists, built with C-speed primitives.
+
+    ``keys`` are folded words (with same-word mapping); ``joined(i)`` says that
+    only spaces, hyphens or apostrophes separate word i from word i - 1;
+    ``start(i)``/``end(i)`` are character offsets into the original text.
+    """
+
+    __slots__ = ("parts", "words", "keys", "gaps", "bounds")
+
+    def __init__(self, text: str, keys: _FoldCache, gaps: _GapCache) -> None:
+        self.parts = SPLIT.split(text)  # gap, word, gap, word, ..., gap
+        self.words: list[str] = self.parts[1::2]
+        self.keys: list[str] = list(map(keys.__getitem__, self.words))
+        self.gaps = gaps
+        self.bounds: list[int] | None = None  # computed on the first match only
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def joined(self, i: int) -> bool:
+        return self.gaps[self.parts[2 * i]]
+
+    def start(self, i: int) -> int:
+        return self._bounds()[2 * i]
+
+    def end(self, i: int) -> int:
+        return self._bounds()[2 * i + 1]
+
+    def _bounds(self) -> list[int]:
+        if self.bounds is None:
+            self.bounds = list(itertools.accumulate(map(len, self.parts)))
+        return self.bounds
+
+
+class _FoldCache(dict[str, str]):
+    """word -> folded key, computed once per distinct word (a text repeats its words)."""
+
+    def __init__(self, same: dict[str, str]) -> None:
+        super().__init__()
+        self.same = same
+
+    def __missing__(self, word: str) -> str:
+        key = fold(word)
+        key = self.same.get(key, key)
+        self[word] = key
+        return key
+
+
+class _GapCache(dict[str, bool]):
+    """separator -> whether two words around it may belong to one variant."""
+
+    def __missing__(self, gap: str) -> bool:
+        ok = JOINER.fullmatch(fold(gap)) is not None
+        self[gap] = ok
+        return ok
 
 
 Policy = Callable[[list[Match]], Match]
@@ -109,12 +171,16 @@ class Matcher:
     def __init__(self, glossary: Glossary, *, policy: Policy = longest) -> None:
         self.policy = policy
         self.entries = glossary.entries
-        self._context = {e.id: _Context.of(e) for e in glossary.entries}
+        self.same = SAME_WORDS.get(glossary.source, {})
+        self._keys = _FoldCache(self.same)
+        self._gaps = _GapCache()
+        self._context = {e.id: _Context.of(e, self.same) for e in glossary.entries}
         self.root = _Node()
         self.groups = _Node()
         for number, entry in enumerate(glossary.entries):
-            for variant in entry.variants:
-                forms = list(_expand(variant))
+            variants = [(v, False) for v in entry.variants] + [(v, True) for v in entry.plural_variants]
+            for variant, always_plural in variants:
+                forms = [(form, plural or always_plural) for form, plural in expand_variant(variant)]
                 if not forms:
                     raise ConfigError(f"{entry.file}:{entry.line}: entry {entry.id!r} has an empty variant; remove it")
                 for form, plural in forms:
@@ -136,67 +202,73 @@ class Matcher:
                 node = node.slot
                 exact.append("")
                 continue
-            key = _key(fold(word))
+            key = _key(fold(word), self.same)
             node = node.children.setdefault(key, _Node())
             exact.append(word if word.isupper() and len(word) <= 5 and len(words) == 1 else "")
         case = tuple(exact) if any(exact) else None
+        for _, other, _, other_case in node.ends:
+            if other.id != entry.id and other_case == case:
+                raise ConfigError(
+                    f"{entry.file}:{entry.line}: variant {form!r} of {entry.id!r} matches the same words as a variant of "
+                    f"{other.id!r} ({other.file}:{other.line}); keep it in one entry"
+                )
         node.ends.append((order, entry, plural, case))
 
     def find(self, text: str) -> list[Match]:
         """Accepted matches plus, for loaded entries, those refused by context (``rejected`` set)."""
-        tokens = tokenize(text)
+        if len(self._keys) > CACHE_LIMIT:
+            self._keys.clear()
+        tokens = _Tokens(text, self._keys, self._gaps)
+        first = self.root.children
+        if self.root.slot is None:  # only words that begin some variant can start a match
+            candidates: Iterable[int] = [i for i, key in enumerate(tokens.keys) if key in first]
+        else:
+            candidates = range(len(tokens))
         out: list[Match] = []
-        i = 0
-        while i < len(tokens):
-            found = list(self._walk(self.root, text, tokens, i))
-            accepted = [m for m, _ in found if m.rejected is None]
+        resume = 0  # no match may start inside the previous one
+        for i in candidates:
+            if i < resume:
+                continue
+            found = list(self._walk(self.root, tokens, i))
+            accepted = [(m, nxt) for m, nxt in found if m.rejected is None]
             if accepted:
-                best = self.policy(accepted)
+                best = self.policy([m for m, _ in accepted])
                 out.append(best)
-                i = next(j for j in range(i, len(tokens) + 1) if j == len(tokens) or tokens[j].start >= best.end)
+                resume = next(nxt for m, nxt in accepted if m is best)
                 continue
             refused = [m for m, _ in found if m.entry.loaded]
             if refused:
                 out.append(self.policy(refused))
-            i += 1
         return out
 
-    def _walk(self, trie: _Node, text: str, tokens: list[_Token], i: int) -> Iterator[tuple[Match, int]]:
+    def _walk(self, trie: _Node, tokens: _Tokens, i: int) -> Iterator[tuple[Match, int]]:
         """Every (match, next token index) starting at token ``i``."""
+        keys, n = tokens.keys, len(tokens)
         stack: list[tuple[_Node, int, Match | None, bool]] = [(trie, i, None, False)]
         while stack:
             node, j, group, plural = stack.pop()
             for order, entry, entry_plural, case in node.ends:
-                if j == i or (case and not _case_ok(text, tokens, i, case)):
+                if j == i or (case and not all(not want or tokens.words[i + k] == want for k, want in enumerate(case))):
                     continue
-                before = tokens[i - 1].key if i > 0 else ""
-                after = tokens[j].key if j < len(tokens) else ""
+                before = keys[i - 1] if i > 0 else ""
+                after = keys[j] if j < n else ""
                 rejected = self._context[entry.id].refuses(before, after)
-                yield Match(entry, tokens[i].start, tokens[j - 1].end, entry_plural or plural, group, rejected, order), j
-            if j >= len(tokens):
+                yield Match(entry, tokens.start(i), tokens.end(j - 1), entry_plural or plural, group, rejected, order), j
+            if j >= n or (j > i and not tokens.joined(j)):
                 continue
-            if j > i and not JOINER.fullmatch(text[tokens[j - 1].end : tokens[j].start]):
-                continue
-            child = node.children.get(tokens[j].key)
+            child = node.children.get(keys[j])
             if child is not None:
                 stack.append((child, j + 1, group, plural))
             if node.slot is not None:
-                starts = [j]
-                if tokens[j].key == ARTICLE and j + 1 < len(tokens):
-                    starts.append(j + 1)
+                starts = [j, j + 1] if keys[j] == ARTICLE and j + 1 < n else [j]
                 for s in starts:
-                    for g, nxt in self._walk(self.groups, text, tokens, s):
+                    for g, nxt in self._walk(self.groups, tokens, s):
                         if g.rejected is None:
                             stack.append((node.slot, nxt, g, plural))
 
 
-def tokenize(text: str) -> list[_Token]:
-    folded = fold(text)
-    return [_Token(m.start(), m.end(), _key(m.group())) for m in TOKEN.finditer(folded)]
-
-
-def _key(word: str) -> str:
-    return CANONICAL.get(word, word)
+def _key(word: str, same: dict[str, str]) -> str:
+    return same.get(word, word)
 
 
 def _pattern_tokens(form: str) -> list[str]:
@@ -209,7 +281,7 @@ def _pattern_tokens(form: str) -> list[str]:
     return words
 
 
-def _expand(variant: str) -> Iterator[tuple[str, bool]]:
+def expand_variant(variant: str) -> Iterator[tuple[str, bool]]:
     """``terroriste(s)`` -> (terroriste, False), (terroristes, True)."""
     parts = OPTIONAL.split(variant)
     fixed, optional = parts[0::2], parts[1::2]
@@ -229,10 +301,6 @@ def _expand(variant: str) -> Iterator[tuple[str, bool]]:
             yield form, plural
 
 
-def _case_ok(text: str, tokens: list[_Token], i: int, case: tuple[str, ...]) -> bool:
-    return all(not want or text[tokens[i + k].start : tokens[i + k].end] == want for k, want in enumerate(case))
-
-
 @dataclass(frozen=True)
 class _Context:
     """An entry's only_after / not_after / not_before words, folded like the text."""
@@ -242,9 +310,9 @@ class _Context:
     not_before: frozenset[str]
 
     @classmethod
-    def of(cls, entry: Entry) -> _Context:
+    def of(cls, entry: Entry, same: dict[str, str]) -> _Context:
         def words(items: tuple[str, ...]) -> frozenset[str]:
-            return frozenset(_key(fold(w).strip("'")) for w in items)
+            return frozenset(_key(fold(w).strip("'"), same) for w in items)
 
         return cls(words(entry.only_after) if entry.only_after else None, words(entry.not_after), words(entry.not_before))
 

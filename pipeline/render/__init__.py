@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.model import Document
-from pipeline.render import html, json_format
+from pipeline.render import html, json_format, tmx, xliff
 from pipeline.render.run_info import RunInfo
 
 Renderer = Callable[[Document, RunInfo], str]
@@ -18,6 +18,8 @@ Renderer = Callable[[Document, RunInfo], str]
 FORMATS: dict[str, tuple[str, Renderer]] = {
     "json": (".json", json_format.render_document),
     "html": (".html", html.render_document),
+    "tmx": (".tmx", tmx.render_document),
+    "xliff": (".xlf", xliff.render_document),
 }
 
-__all__ = ["FORMATS", "RunInfo", "Renderer"]
+__all__ = ["FORMATS", "Renderer", "RunInfo"]

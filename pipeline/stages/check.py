@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document, Finding
@@ -43,23 +44,27 @@ class CheckStage:
                 a, b = change.target_span
                 if seg.target[a:b] != change.target_text:
                     seg.findings.append(Finding(check="change-span", message=f"internal error: change {change.entry} lost its place"))
-            if self._pattern is None:
-                continue
-            quoted = list(quote_spans(seg.target, 0, len(seg.target)))
-            changed = [c.target_span for c in seg.changes]
-            for m in self._pattern.finditer(seg.target):
-                inside = any(a <= m.start() and m.end() <= b for a, b in quoted + changed)
-                if inside:
-                    continue
+            for m in self.leftovers(seg.target, [c.target_span for c in seg.changes]):
                 seg.findings.append(
                     Finding(
                         check="loaded-rendering",
                         message=f"{m.group()!r} is left in the English outside a quotation; "
                         "add the source wording to the glossary or review it",
-                        entry=self._renderings[m.group().lower()],
+                        entry=self.entry_of(m),
                     )
                 )
         return doc
+
+    def leftovers(self, text: str, changed: Sequence[tuple[int, int]] = ()) -> list[re.Match[str]]:
+        """Loaded renderings in English ``text`` outside quotations and outside the ``changed`` spans."""
+        if self._pattern is None:
+            return []
+        skip = [*quote_spans(text, 0, len(text)), *changed]
+        return [m for m in self._pattern.finditer(text) if not any(a <= m.start() and m.end() <= b for a, b in skip)]
+
+    def entry_of(self, match: re.Match[str]) -> str:
+        """The glossary entry a rendering found by ``leftovers`` belongs to."""
+        return self._renderings[match.group().lower()]
 
 
 def leftover_renderings(glossary: Glossary) -> dict[str, str]:

@@ -22,7 +22,10 @@ SPEECH_VERBS = (
     r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|"
     r"dénoncé|accusé|lancé|répondu|écrit|averti|rappelé|annoncé|confié|précisé|insisté)"
 )
-NAME = r"(?P<who>(?:(?:le|la|l['’])\s*)?[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:de\s+|du\s+|d['’])?[A-ZÀ-Ý][\w'’\-]+){0,4})"
+WORD = r"[A-ZÀ-Ý][\w'’\-]+"
+PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
+TITLE = r"(?:(?:le|la|l['’])\s*(?:général|générale|président|présidente|ministre|porte-parole|chef|directeur|directrice|colonel|commandant|secrétaire|émir|cheikh|imam|député|sénateur)\s+)"
+NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
 SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
 SPEAKER_AFTER = re.compile(r"^\s*,?\s*(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s+" + NAME)
 SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
@@ -69,7 +72,7 @@ def _enclosing(quotes: list[tuple[int, int]], starts: list[int], start: int, end
 
 
 def _clean(who: str) -> str:
-    return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()
+    return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()  # "le général X" -> "général X"
 
 
 class MatchStage:

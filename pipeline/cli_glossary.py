@@ -1,0 +1,144 @@
+"""``normalize glossary check|test|export|import``: work on glossaries without running a job."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.errors import ConfigError, NormalizeError
+from pipeline.glossary.interop import from_csv, from_tbx, to_csv, to_tbx, to_yaml
+from pipeline.glossary.lint import lint
+from pipeline.glossary.load import Glossary, load_glossary_file
+from pipeline.glossary.matcher import Matcher
+
+glossary_app = typer.Typer(help="Check, test, export and import glossaries.", no_args_is_help=True)
+
+
+def _files(files: list[Path] | None, folder: Path) -> list[Path]:
+    found = list(files or []) or sorted(folder.glob("*.yaml"))
+    if not found:
+        raise typer.BadParameter(f"no glossary files in {folder}; pass FILES")
+    return found
+
+
+def _echo_error(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@glossary_app.command("check")
+def check(
+    files: Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)] = None,
+    folder: Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")] = Path("glossaries"),
+) -> None:
+    """Validate glossaries: schema, duplicate ids, variants claimed twice, fields that have no effect."""
+    errors = 0
+    for path in _files(files, folder):
+        try:
+            glossary = load_glossary_file(path)
+            Matcher(glossary)
+        except ConfigError as exc:
+            _echo_error(str(exc))
+            errors += 1
+            continue
+        warnings = lint(glossary)
+        for warning in warnings:
+            _echo_error(warning)
+        typer.echo(f"{path}: {len(glossary.entries)} entries OK" + (f", {len(warnings)} warnings" if warnings else ""))
+    if errors:
+        raise typer.Exit(2)
+
+
+@glossary_app.command("test")
+def test(
+    files: Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)] = None,
+    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
+    folder: Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")] = Path("glossaries"),
+) -> None:
+    """Run every entry's examples through the pipeline and check what the English must (not) contain."""
+    from pipeline.engines import create_engine
+    from pipeline.glossary.examples import run_examples
+
+    failures = total = 0
+    try:
+        for path in _files(files, folder):
+            glossary = load_glossary_file(path)
+            if not any(e.examples for e in glossary.entries):
+                continue
+            results = run_examples(glossary, create_engine(engine, glossary.source, glossary.target))
+            for result in results:
+                total += 1
+                if result.problems:
+                    failures += 1
+                    _echo_error(f"FAIL {result.entry.file}:{result.entry.line} {result.entry.id}: {result.example.source!r}")
+                    _echo_error(f"     got: {result.target!r}")
+                    for problem in result.problems:
+                        _echo_error(f"     {problem}")
+    except ConfigError as exc:
+        _echo_error(f"normalize: error: {exc}")
+        raise typer.Exit(2) from None
+    except NormalizeError as exc:
+        _echo_error(f"normalize: error: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(f"{total - failures} of {total} examples pass")
+    if failures:
+        raise typer.Exit(1)
+
+
+@glossary_app.command("export")
+def export(
+    files: Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="tbx or csv (Amazon Translate custom terminology).")] = "tbx",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
+    folder: Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")] = Path("glossaries"),
+) -> None:
+    """Write glossaries as TBX or CSV for CAT tools and translation services."""
+    writers = {"tbx": to_tbx, "csv": to_csv}
+    if fmt not in writers:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose tbx or csv", param_hint="--format")
+    paths = _files(files, folder)
+    try:
+        glossaries = [load_glossary_file(p) for p in paths]
+    except ConfigError as exc:
+        _echo_error(f"normalize: error: {exc}")
+        raise typer.Exit(2) from None
+    pairs = {(g.source, g.target) for g in glossaries}
+    if len(pairs) > 1:
+        _echo_error("normalize: error: these files are for different language pairs; export one pair at a time")
+        raise typer.Exit(2)
+    merged = Glossary(source=glossaries[0].source, target=glossaries[0].target)
+    for g in glossaries:
+        merged.entries.extend(g.entries)
+        merged.files.update(g.files)
+    _write(writers[fmt](merged), output)
+
+
+@glossary_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A .tbx or .csv file.", show_default=False)],
+    source: Annotated[str, typer.Option("--source", "-s", help="Source language code in the file.")] = "fr",
+    target: Annotated[str, typer.Option("--target", "-t", help="Target language code in the file.")] = "en",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="YAML file to write; default standard output.")] = None,
+) -> None:
+    """Convert a TBX or Amazon-style CSV terminology file into glossary YAML (then edit and `check` it)."""
+    readers = {".tbx": from_tbx, ".xml": from_tbx, ".csv": from_csv}
+    reader = readers.get(file.suffix.lower())
+    if reader is None:
+        raise typer.BadParameter(f"{file}: expected a .tbx or .csv file", param_hint="FILE")
+    try:
+        data = reader(file, source=source, target=target)
+    except ConfigError as exc:
+        _echo_error(f"normalize: error: {exc}")
+        raise typer.Exit(2) from None
+    _write(to_yaml(data), output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from pipeline.render.write import write_atomic
+
+    write_atomic(output, text)

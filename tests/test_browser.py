@@ -1,0 +1,368 @@
+"""The review pages in a real browser: Debian's Chromium, headless, driven by selenium.
+
+The pages come from the real pipeline with the Apertium engine, on the seed and
+on fixtures with quoted labels and hostile markup. Screenshots of the seed's
+page are kept under ``output/screenshots/`` for a human to look at.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+
+from pipeline.model import Document
+from pipeline.run import RunResult
+from tests.render_fixtures import IMG, ROOT, SCRIPT, SEED, SVG, XSS_NAME, run_fixtures, write_inputs
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1400,1000",
+)
+SCREENSHOTS = ROOT / "output" / "screenshots"
+
+
+@dataclass
+class Site:
+    out: Path
+    result: RunResult
+
+    def url(self, name: str) -> str:
+        return (self.out / f"{name}.html").as_uri()
+
+    def doc(self, name: str) -> Document:
+        return next(d for d in self.result.docs if d.name == name)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    files = write_inputs(tmp_path_factory.mktemp("in"))
+    out = tmp_path_factory.mktemp("site")
+    return Site(out, run_fixtures([SEED, files["quoted"], files["xss"]], out))
+
+
+def chromium(profile: Path, *, javascript: bool = True) -> webdriver.Chrome:
+    """Headless Chromium through the system chromedriver (given by path, so no driver is downloaded)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    driver = chromium(tmp_path_factory.mktemp("profile"))
+    driver.get("about:blank")  # leave the start page before any test reads the logs
+    yield driver
+    driver.quit()
+
+
+def load(driver: webdriver.Chrome, url: str) -> None:
+    """Open ``url`` with the logs emptied first, so each test sees only its own page's messages and requests."""
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(url)
+
+
+def requests(driver: webdriver.Chrome) -> list[str]:
+    """Every URL requested since the last ``load``, except by the browser's own chrome:// pages (its new-tab page)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent" and not message["params"].get("documentURL", "").startswith("chrome://"):
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def console_problems(driver: webdriver.Chrome) -> list[dict[str, Any]]:
+    return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+
+
+def shown(element: WebElement) -> str:
+    return " ".join(element.text.split())
+
+
+def inspector(driver: webdriver.Chrome) -> WebElement:
+    return driver.find_element(By.ID, "inspector")
+
+
+def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:
+    """The whole page as one PNG (Chromium's DevTools can capture beyond the window)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {"format": "png", "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}},
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+PAGES = [SEED.stem, "quoted", XSS_NAME, "index"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_makes_no_request_and_logs_no_error(browser: webdriver.Chrome, site: Site, name: str) -> None:
+    url = site.url(name)
+    load(browser, url)
+    body = browser.find_element(By.TAG_NAME, "body")
+    for key in "nnp":  # exercise the script too: a broken handler would log an error
+        body.send_keys(key)
+    for label in browser.find_elements(By.CSS_SELECTOR, "label[for=show-mt], th button"):
+        label.click()
+    assert console_problems(browser) == []
+    assert requests(browser), "the performance log recorded nothing; the check would prove nothing"
+    assert all(u == url or u.startswith("data:") for u in requests(browser))
+
+
+def test_every_change_on_the_seed_page_shows_its_provenance(browser: webdriver.Chrome, site: Site) -> None:
+    doc = site.doc(SEED.stem)
+    glossary = site.result.info.glossary
+    changes = [c for seg in doc.segments for c in seg.changes]
+    load(browser, site.url(SEED.stem))
+    marks = browser.find_elements(By.CSS_SELECTOR, ".src a.hl.change")
+    assert changes and len(marks) == len(changes)
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".normalised a.hl.change")) == len(changes)
+    for mark, change in zip(marks, changes, strict=True):
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+        mark.click()
+        panel = inspector(browser)
+        assert panel.is_displayed()
+        text = shown(panel)
+        entry = glossary.entry(change.entry)
+        assert shown(mark) == change.source_text
+        for expected in (change.entry, f"{entry.file}:{entry.line}", change.source_text, change.mt_text, change.target_text):
+            assert expected in text
+        assert " ".join(entry.note.split()) in text
+        assert all(ref in text for ref in entry.references)
+        note = mark.get_attribute("data-note")
+        linked = browser.find_elements(By.CSS_SELECTOR, f'main a[data-note="{note}"].linked')
+        assert {str(e.get_attribute("id"))[-1] for e in linked} >= {"s", "t"}  # both sides lit up
+    browser.find_element(By.CSS_SELECTOR, "#inspector .close").click()
+    assert not inspector(browser).is_displayed()
+
+
+def test_toggle_shows_exactly_the_raw_machine_translation(browser: webdriver.Chrome, site: Site) -> None:
+    doc = site.doc(SEED.stem)
+    load(browser, site.url(SEED.stem))
+    normalised = browser.find_elements(By.CSS_SELECTOR, ".tgt .normalised")
+    raw = browser.find_elements(By.CSS_SELECTOR, ".tgt .raw")
+    assert all(e.is_displayed() for e in normalised) and not any(e.is_displayed() for e in raw)
+    target = " ".join(shown(e) for e in normalised)
+    assert target == " ".join(" ".join(s.target.split()) for s in doc.segments)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    full_page_screenshot(browser, SCREENSHOTS / "seed.png")
+
+    browser.find_element(By.CSS_SELECTOR, "label[for=show-mt]").click()
+    assert browser.find_element(By.ID, "show-mt").is_selected()
+    assert not any(e.is_displayed() for e in normalised) and all(e.is_displayed() for e in raw)
+    assert " ".join(shown(e) for e in raw) == " ".join(" ".join(s.mt.split()) for s in doc.segments)
+    assert shown(browser.find_element(By.CSS_SELECTOR, ".bitext thead th:nth-child(2)")).startswith("Raw machine translation")
+    struck = browser.find_elements(By.CSS_SELECTOR, ".raw a.hl.change")
+    assert [shown(e) for e in struck] == [c.mt_text for s in doc.segments for c in s.changes if c.mt_text]
+    full_page_screenshot(browser, SCREENSHOTS / "seed-raw.png")
+
+    browser.find_element(By.CSS_SELECTOR, "label[for=show-mt]").click()
+    assert all(e.is_displayed() for e in normalised)
+
+
+def changes_on(site: Site, name: str) -> int:
+    return sum(len(seg.changes) for seg in site.doc(name).segments)
+
+
+def test_keyboard_moves_between_changes_with_visible_focus(browser: webdriver.Chrome, site: Site) -> None:
+    last = changes_on(site, SEED.stem) - 1
+    load(browser, site.url(SEED.stem))
+    body = browser.find_element(By.TAG_NAME, "body")
+
+    def active() -> str:
+        return str(browser.switch_to.active_element.get_attribute("id"))
+
+    body.send_keys("n")
+    assert active() == "n0s"
+    first = next(c for seg in site.doc(SEED.stem).segments for c in seg.changes)
+    assert inspector(browser).is_displayed() and first.entry in shown(inspector(browser))
+    assert browser.execute_script("return document.activeElement.matches(':focus-visible')")
+    outline = browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    browser.switch_to.active_element.send_keys("n")
+    assert active() == "n1s"
+    browser.switch_to.active_element.send_keys("p")
+    assert active() == "n0s"
+    browser.switch_to.active_element.send_keys("p")
+    assert active() == f"n{last}s"  # wraps to the last change
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    assert not inspector(browser).is_displayed()
+    browser.switch_to.active_element.send_keys("n")
+    assert active() == "n0s"  # and wraps forward to the first
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", browser.find_element(By.ID, "n6s"))
+    browser.find_element(By.ID, "n6s").click()
+    browser.switch_to.active_element.send_keys("n")
+    assert active() == "n7s"  # continues from the change the reviewer clicked
+    full_page = browser.get_screenshot_as_png()
+    (SCREENSHOTS / "seed-inspector.png").write_bytes(full_page)
+
+
+def test_raw_view_navigation_reaches_every_change(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url(SEED.stem))
+    browser.find_element(By.CSS_SELECTOR, "label[for=show-mt]").click()
+    seen = []
+    for _ in range(changes_on(site, SEED.stem)):
+        browser.switch_to.active_element.send_keys("n")
+        seen.append(browser.switch_to.active_element.get_attribute("id"))
+    assert seen == [f"n{i}s" for i in range(changes_on(site, SEED.stem))]
+
+
+def test_hover_lights_up_the_sentence_and_change_on_the_other_side(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url(SEED.stem))
+    source = browser.find_element(By.ID, "s3")
+    ActionChains(browser).move_to_element(source).perform()
+    lit = browser.find_elements(By.CSS_SELECTOR, ".seg.active")
+    assert {e.get_attribute("data-seg") for e in lit} == {"3"}
+    assert any(e.find_elements(By.XPATH, "ancestor::div[@class='normalised']") for e in lit)
+    ActionChains(browser).move_to_element(browser.find_element(By.ID, "n5t")).perform()
+    assert "linked" in (browser.find_element(By.ID, "n5s").get_attribute("class") or "")
+    ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).perform()
+    assert browser.find_elements(By.CSS_SELECTOR, ".seg.active, .linked") == []
+
+
+def test_quoted_labels_and_findings_look_different_from_changes(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url("quoted"))
+    styles = {}
+    for kind in ("change", "quoted", "finding"):
+        mark = browser.find_element(By.CSS_SELECTOR, f".src a.hl.{kind}")
+        styles[kind] = browser.execute_script(
+            "var s = getComputedStyle(arguments[0]); return [s.backgroundColor, s.borderBottomStyle]", mark
+        )
+    assert len({tuple(v) for v in styles.values()}) == 3
+    quoted = browser.find_element(By.CSS_SELECTOR, ".src a.hl.quoted")
+    quoted.click()
+    text = shown(inspector(browser))
+    assert "kept in quotation" in text and "quoted-label" in text and "group-militants" in text
+
+
+@pytest.mark.parametrize("name", [XSS_NAME, "index"])
+def test_hostile_markup_stays_inert_text(browser: webdriver.Chrome, site: Site, name: str) -> None:
+    load(browser, site.url(name))
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018 (reading it is how selenium asks whether an alert is open)
+    counts = browser.execute_script(
+        "return [document.querySelectorAll('img, svg, iframe, textarea').length, document.scripts.length]"
+    )
+    assert counts == [0, 1]
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert XSS_NAME in text
+    if name == XSS_NAME:
+        assert XSS_NAME in browser.title
+        for payload in (SCRIPT, IMG, SVG):
+            assert text.count(payload) >= 2  # source and normalised English
+    else:
+        browser.find_element(By.PARTIAL_LINK_TEXT, "onerror").click()
+        assert browser.title.startswith(XSS_NAME)
+
+
+def test_index_sorts_and_lists_totals(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url("index"))
+    heading = browser.find_element(By.XPATH, "//table[@id='documents']//th[button='Changes']")
+
+    def column() -> list[int]:
+        return [int(c.text) for c in browser.find_elements(By.CSS_SELECTOR, "#documents tbody td:nth-child(4)")]
+
+    heading.find_element(By.TAG_NAME, "button").click()
+    assert column() == sorted(column()) and heading.get_attribute("aria-sort") == "ascending"
+    heading.find_element(By.TAG_NAME, "button").click()
+    assert column() == sorted(column(), reverse=True) and heading.get_attribute("aria-sort") == "descending"
+    assert sum(column()) == sum(site.result.report["changes_per_entry"].values())
+
+
+def test_print_layout_keeps_both_columns(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url(SEED.stem))
+    browser.find_element(By.ID, "n0s").click()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        widths = browser.execute_script(
+            "var r = document.querySelector('#p1'); return [r.cells[0].offsetWidth, r.cells[1].offsetWidth]"
+        )
+        assert min(widths) > 300 and abs(widths[0] - widths[1]) < 50
+        assert not inspector(browser).is_displayed()
+        assert not browser.find_element(By.CSS_SELECTOR, "label[for=show-mt]").is_displayed()
+        assert browser.find_element(By.ID, "details").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two computed ``rgb(...)`` colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(v) / 255 for v in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_text_contrast_meets_wcag_aa(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url("quoted"))
+    pairs = browser.execute_script(
+        """
+        function background(el) {
+          for (; el; el = el.parentElement) {
+            var bg = getComputedStyle(el).backgroundColor;
+            if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
+          }
+          return 'rgb(255, 255, 255)';
+        }
+        var selectors = ['.hl.change', '.hl.quoted', '.hl.finding', '.badge.change', '.badge.quoted', '.badge.finding',
+                         '.meta', 'small', 'a[href]', '.legend', 'td.src', 'kbd'];
+        return selectors.map(function (s) {
+          var el = document.querySelector(s);
+          return [s, getComputedStyle(el).color, background(el)];
+        });
+        """
+    )
+    for selector, fg, bg in pairs:
+        assert contrast(fg, bg) >= 4.5, (selector, fg, bg)
+
+
+def test_page_reads_without_javascript(site: Site, tmp_path: Path) -> None:
+    driver = chromium(tmp_path / "profile", javascript=False)
+    try:
+        url = site.url(SEED.stem)
+        driver.get(url)
+        details = driver.find_elements(By.CSS_SELECTOR, "#details li.note")
+        assert len(details) == changes_on(site, SEED.stem) and all(d.is_displayed() for d in details)
+        assert not driver.find_element(By.ID, "inspector").is_displayed()
+        driver.find_element(By.CSS_SELECTOR, "label[for=show-mt]").click()  # the toggle is CSS only
+        assert all(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, ".tgt .raw"))
+        assert not any(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, ".tgt .normalised"))
+        driver.find_element(By.ID, "n3s").click()
+        assert driver.current_url.endswith("#note3")  # with the script, a click opens the inspector instead
+    finally:
+        driver.quit()

@@ -1,0 +1,97 @@
+"""The command line: exit codes, messages, and the files a run writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from tests.conftest import ROOT, SEED
+
+runner = CliRunner()
+
+
+def normalize(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder)
+    return folder
+
+
+def test_run_writes_every_output_and_exits_0(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = normalize("run", str(seeds), "--out", str(out), "--engine", "apertium")
+    assert code == 0, err
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["000_f8df967454c24556.html", "000_f8df967454c24556.json", "index.html", "report.json"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["documents"]["failed"] == []
+    assert report["changes_per_entry"]["group-militants"] >= 3
+    assert "1 of 1 documents" in err
+
+
+def test_quiet_prints_nothing_on_success(seeds: Path, tmp_path: Path) -> None:
+    code, out, err = normalize("run", str(seeds), "--out", str(tmp_path / "o"), "--engine", "apertium", "--quiet")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_a_failing_document_does_not_stop_the_others(seeds: Path, tmp_path: Path) -> None:
+    (seeds / "empty.txt").write_text("  \n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = normalize("run", str(seeds), "--out", str(out), "--engine", "apertium", "-q")
+    assert code == 1
+    assert "empty.txt" in err and "empty" in err.splitlines()[0]
+    assert (out / "000_f8df967454c24556.html").exists()
+    assert not (out / "empty.json").exists()
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [f["path"].endswith("empty.txt") for f in report["documents"]["failed"]] == [True]
+    assert "empty" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "/nonexistent/folder"], "/nonexistent/folder does not exist; check the path"),
+        (["run", "SEED", "--engine", "babel"], "unknown engine 'babel'"),
+        (["run", "SEED", "--formats", "pdf"], "unknown output format 'pdf'"),
+        (["run", "SEED", "--source", "xx"], "no glossary for xx->en"),
+        (["run", "SEED", "--glossary", "BADGLOSSARY"], "bad.yaml:4:1: YAML syntax error"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("source: fr\ntarget: en\nentries: [\n", encoding="utf-8")
+    args = [str(SEED) if a == "SEED" else str(bad) if a == "BADGLOSSARY" else a for a in args]
+    code, _, err = normalize(*args, "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_python_dash_m_and_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0
+    assert done.stdout.startswith("normalize ")
+
+
+def test_duplicate_names_in_different_folders_do_not_overwrite(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        (tmp_path / "in" / sub / "article.txt").write_text(f"Les terroristes de Daech ({sub}).", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = normalize("run", str(tmp_path / "in"), "--out", str(out), "--engine", "apertium", "-q")
+    assert code == 0, err
+    assert len(list(out.glob("article-*.json"))) == 2

@@ -1,0 +1,114 @@
+"""The glossary matcher: word boundaries, elision, variants, slots, overlaps, context rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.glossary.load import Glossary, load_glossary_file
+from pipeline.glossary.matcher import Matcher, expand_variant, fold
+
+
+@pytest.fixture(scope="module")
+def matcher(fr_en: Glossary) -> Matcher:
+    return Matcher(fr_en)
+
+
+def found(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:
+    return [(m.entry.id, text[m.start : m.end], m.standard) for m in matcher.find(text) if m.rejected is None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les seins et les reins.", []),
+        ("L’EI a frappé.", [("islamic-state", "EI", "Islamic State")]),
+        ("L'EI a frappé.", [("islamic-state", "EI", "Islamic State")]),
+        ("Il rêvait, ei, d'autre chose.", []),  # lower-case "ei" is not the acronym
+        ("Le Front al Nosra.", [("al-nusra-front", "Front al Nosra", "al-Nusra Front")]),
+        ("Le Front\u00a0Al-Nosra.", [("al-nusra-front", "Front\u00a0Al-Nosra", "al-Nusra Front")]),
+        ("Le FRONT AL-NOSRA.", [("al-nusra-front", "FRONT AL-NOSRA", "al-Nusra Front")]),
+        ("qu’al-Qaïda recrute", [("al-qaeda", "al-Qaïda", "al-Qaeda")]),
+        ("l’Etat islamique", [("islamic-state", "Etat islamique", "Islamic State")]),
+        ("Un terroriste arrêté.", [("militants", "terroriste", "militant")]),
+        ("Des terroristes arrêtés.", [("militants", "terroristes", "militants")]),
+        ("les terroristes de Daech", [("group-militants", "terroristes de Daech", "Islamic State militants")]),
+        ("des terroristes d’al-Qaïda", [("group-militants", "terroristes d’al-Qaïda", "al-Qaeda militants")]),
+        ("des terroristes de l’EI", [("group-militants", "terroristes de l’EI", "Islamic State militants")]),
+        ("les takfiristes du Front Al-Nosra", [("group-militants", "takfiristes du Front Al-Nosra", "al-Nusra Front militants")]),
+        ("des groupuscules affiliés à Daech", [("group-affiliate", "groupuscules affiliés à Daech", "Islamic State-affiliated groups")]),
+        ("une daechiste", [("islamic-state-militants", "daechiste", "Islamic State militant")]),
+        ("la lutte contre le terrorisme", []),
+        ("une attaque terroriste", []),
+        ("le parquet antiterroriste", [("counterterrorism", "antiterroriste", "counterterrorism")]),
+        ("Daech, puis al-Qaïda.", [("islamic-state", "Daech", "Islamic State"), ("al-qaeda", "al-Qaïda", "al-Qaeda")]),
+        ("Les terroristes, de Daech.", [("militants", "terroristes", "militants"), ("islamic-state", "Daech", "Islamic State")]),
+    ],
+)
+def test_matches(matcher: Matcher, text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert found(matcher, text) == expected
+
+
+def test_context_refusals_are_reported_for_loaded_entries(matcher: Matcher) -> None:
+    refused = [m for m in matcher.find("Les actes terroristes et l'attaque terroriste.") if m.rejected]
+    assert [(m.entry.id, m.rejected is not None) for m in refused] == [("militants", True), ("militants", True)]
+    assert "actes" in (refused[0].rejected or "")
+
+
+def test_offsets_index_the_original_text(matcher: Matcher) -> None:
+    text = "Ÿ̈ﬁ İstanbul: les terroristes de l’État islamique et DAECH."
+    for m in matcher.find(text):
+        assert m.end > m.start
+        assert text[m.start : m.end].strip() == text[m.start : m.end]
+    assert len(fold(text)) == len(text)
+
+
+def test_matching_is_deterministic(matcher: Matcher) -> None:
+    text = " ".join(["Les terroristes de Daech, Al-Nosra et l’EI."] * 50)
+    assert matcher.find(text) == matcher.find(text)
+
+
+@pytest.mark.parametrize(
+    ("variant", "forms"),
+    [
+        ("terroriste(s)", [("terroriste", False), ("terroristes", True)]),
+        ("affilié(e)(s)", [("affilié", False), ("affiliés", True), ("affiliée", False), ("affiliées", True)]),
+        ("Daech", [("Daech", False)]),
+    ],
+)
+def test_optional_endings(variant: str, forms: list[tuple[str, bool]]) -> None:
+    assert list(expand_variant(variant)) == forms
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "g.yaml"
+    path.write_text("source: fr\ntarget: en\nentries:\n" + body, encoding="utf-8")
+    return path
+
+
+def test_one_form_in_two_entries_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "  - {id: a, standard: A, variants: [Al-Nosra]}\n  - {id: b, standard: B, variants: [al nosra]}\n",
+    )
+    with pytest.raises(ConfigError, match="matches the same words as a variant of 'a'"):
+        Matcher(load_glossary_file(path))
+
+
+def test_a_group_cannot_contain_its_own_slot(tmp_path: Path) -> None:
+    path = write(tmp_path, "  - {id: a, kind: group, standard: A, variants: ['x {group}']}\n")
+    with pytest.raises(ConfigError, match="cannot use"):
+        Matcher(load_glossary_file(path))
+
+
+def test_russian_forms_and_plural_variants() -> None:
+    glossary = load_glossary_file(Path(__file__).parent.parent / "glossaries" / "ru-en.yaml")
+    text = "Террористы ИГИЛ отступили, а игиловцы и террорист ушли."
+    got = [(m.entry.id, m.standard) for m in Matcher(glossary).find(text) if not m.rejected]
+    assert got == [
+        ("group-militants", "Islamic State militants"),
+        ("islamic-state-militants", "Islamic State militants"),
+        ("militants", "militant"),
+    ]
