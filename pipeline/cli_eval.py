@@ -45,7 +45,12 @@ def eval_command(
     ] = None,
 ) -> None:
     """Translate --source, normalise it, and score raw and normalised output against --reference (BLEU, chrF)."""
-    from pipeline.cli import EXIT_FAILED, EXIT_INTERRUPTED, fail, resolve_glossary  # the app's helpers; cli imports this module
+    from pipeline.cli import (  # the app's helpers; cli imports this module
+        EXIT_FAILED,
+        EXIT_INTERRUPTED,
+        fail,
+        resolve_glossary,
+    )
     from pipeline.engines import create_engine
     from pipeline.evaluate import evaluate
     from pipeline.render.json_format import dumps

@@ -26,7 +26,16 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from pipeline.model import Document
 from pipeline.run import RunResult
-from tests.render_fixtures import IMG, ROOT, SCRIPT, SEED, SVG, XSS_NAME, run_fixtures, write_inputs
+from tests.render_fixtures import (
+    IMG,
+    ROOT,
+    SCRIPT,
+    SEED,
+    SVG,
+    XSS_NAME,
+    run_fixtures,
+    write_inputs,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

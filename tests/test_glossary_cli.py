@@ -12,7 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.glossary.interop import from_csv, from_tbx, literal_forms, to_csv, to_tbx, to_yaml
+from pipeline.glossary.interop import (
+    from_csv,
+    from_tbx,
+    literal_forms,
+    to_csv,
+    to_tbx,
+    to_yaml,
+)
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.glossary.matcher import Matcher
 from tests.conftest import FR_EN, ROOT

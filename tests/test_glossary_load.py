@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.glossary.load import load_glossaries, load_glossary_file
 from pipeline.glossary.lint import lint
+from pipeline.glossary.load import load_glossaries, load_glossary_file
 from tests.conftest import FR_EN
 
 HEAD = "source: fr\ntarget: en\nentries:\n"

@@ -20,7 +20,16 @@ from pipeline.model import Document
 from pipeline.render.html import Piece, cut
 from pipeline.run import RunResult
 from tests.conftest import EchoEngine
-from tests.render_fixtures import IMG, QUOTED_TEXT, SCRIPT, SEED, SVG, XSS_NAME, run_fixtures, write_inputs
+from tests.render_fixtures import (
+    IMG,
+    QUOTED_TEXT,
+    SCRIPT,
+    SEED,
+    SVG,
+    XSS_NAME,
+    run_fixtures,
+    write_inputs,
+)
 
 # Every element a review page may contain; anything else came from the input.
 ALLOWED_TAGS = {

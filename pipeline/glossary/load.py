@@ -7,9 +7,9 @@ Glossaries are edited by hand, so every problem is reported as
 from __future__ import annotations
 
 import difflib
-import re
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources

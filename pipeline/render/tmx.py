@@ -11,7 +11,13 @@ import xml.etree.ElementTree as ET
 
 from pipeline import __version__
 from pipeline.model import Document
-from pipeline.render.exchange import change_note, finding_note, serialise, units, xml_text
+from pipeline.render.exchange import (
+    change_note,
+    finding_note,
+    serialise,
+    units,
+    xml_text,
+)
 from pipeline.render.run_info import RunInfo
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -10,7 +10,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from pipeline.model import Document
-from pipeline.render.exchange import change_note, finding_note, serialise, units, xml_text
+from pipeline.render.exchange import (
+    change_note,
+    finding_note,
+    serialise,
+    units,
+    xml_text,
+)
 from pipeline.render.run_info import RunInfo
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"

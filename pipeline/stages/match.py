@@ -59,10 +59,8 @@ def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end:
     m = SPEAKER_AFTER.search(after)
     if m:
         return _clean(m.group("who"))
-    m = None
-    for m in SPEAKER_SELON.finditer(before):
-        pass
-    return _clean(m.group("who")) if m else None
+    selon = list(SPEAKER_SELON.finditer(before))  # the nearest "selon X" before the quotation
+    return _clean(selon[-1].group("who")) if selon else None
 
 
 def _enclosing(quotes: list[tuple[int, int]], starts: list[int], start: int, end: int) -> tuple[int, int] | None:

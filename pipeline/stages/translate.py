@@ -64,7 +64,7 @@ class TranslateStage:
     def __call__(self, docs: Sequence[Document]) -> Sequence[Document]:
         batch: list[str] = []
         jobs: list[tuple[Segment, str]] = []  # (segment, "mt" | "masked_mt")
-        terms: dict[str, int] = {}
+        terms: dict[str, None] = {}  # an ordered set
         for doc in docs:
             for seg in doc.segments:
                 jobs.append((seg, "mt"))
@@ -74,10 +74,10 @@ class TranslateStage:
                     jobs.append((seg, "masked_mt"))
                     batch.append(masked)
                 for hit in seg.hits:
-                    terms.setdefault(flat(hit.text), -1)
-        term_list = [t for t in terms if t not in self.term_mt]
+                    terms[flat(hit.text)] = None
         if not batch:
             return docs
+        term_list = [t for t in terms if t not in self.term_mt]
         out = self.engine.translate(batch + term_list)
         if len(out) != len(batch) + len(term_list):
             raise EngineError(f"engine {self.engine.name} returned {len(out)} translations for {len(batch) + len(term_list)} sentences")
