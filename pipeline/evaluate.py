@@ -197,14 +197,7 @@ def evaluate(
         raise ConfigError(f"{source_name} is empty; give a file with one sentence per line")
     docs = [text_document(text, language=glossary.source, name=f"{source_name}:{n}") for n, text in enumerate(source, 1)]
     Pipeline(glossary, engine)(docs)
-    info = RunInfo(
-        engine=engine.name,
-        engine_version=engine.version,
-        pivot=engine.pivot,
-        source=glossary.source,
-        target=glossary.target,
-        glossary=glossary,
-    )
+    info = RunInfo.of(engine, glossary)
     check = CheckStage(glossary)
     outputs: dict[str, list[str]] = {name: [] for name in SYSTEMS}
     leftovers: dict[str, list[Leftover]] = {name: [] for name in SYSTEMS}

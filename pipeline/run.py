@@ -163,15 +163,7 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     if missing:
         raise ConfigError(f"{missing[0]} does not exist; check the path")
     engine = engine or create_engine(options.engine, options.source, options.target, **options.engine_options)
-    info = RunInfo(
-        engine=engine.name,
-        engine_version=engine.version,
-        pivot=engine.pivot,
-        source=options.source,
-        target=options.target,
-        glossary=options.glossary,
-        options={"formats": list(options.formats), **options.engine_options},
-    )
+    info = RunInfo.of(engine, options.glossary, formats=list(options.formats), **options.engine_options)
     pipeline = Pipeline(options.glossary, engine)
     docs: list[Document] = []
     written: list[Document] = []

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import __version__
+from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary
 
 
@@ -20,6 +21,19 @@ class RunInfo:
     target: str
     glossary: Glossary
     options: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, engine: Engine, glossary: Glossary, **options: Any) -> RunInfo:
+        """The signature of a run with this engine and glossary."""
+        return cls(
+            engine=engine.name,
+            engine_version=engine.version,
+            pivot=engine.pivot,
+            source=glossary.source,
+            target=glossary.target,
+            glossary=glossary,
+            options=options,
+        )
 
     def signature(self) -> dict[str, Any]:
         return {
