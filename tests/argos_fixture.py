@@ -33,14 +33,19 @@ class ModelShape:
     d_model: int
     ffn: int
     vocab_size: int
-    # Logit bias on "</s>": random weights rarely end a sentence on their own,
-    # and 256-token gibberish would make every test slow. Measured with seeded
-    # weights: 1.5 gives outputs of 1 to ~80 tokens (mean ~3 tiny, ~40 bench).
-    eos_bias: float = 1.5
+    # Random weights rarely emit "</s>", and 256-token gibberish would make
+    # tests and benchmarks measure runaway decoding. So one decoder position
+    # dimension is a ramp (0, 1, 2, ...) and the "</s>" logit reads it: its
+    # score grows with the output length and ends outputs after a few dozen
+    # tokens, like a real model's. ``eos_weight``/``eos_bias`` set where.
+    eos_weight: float
+    eos_bias: float
 
 
-TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200)
-BENCH = ModelShape(layers=3, heads=4, d_model=256, ffn=1024, vocab_size=600)
+TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200, eos_weight=2.0, eos_bias=-8.0)
+BENCH = ModelShape(layers=2, heads=4, d_model=256, ffn=1024, vocab_size=600, eos_weight=1.0, eos_bias=-8.5)
+# Rows of the decoder position table: covers the longest decoding (256) with room.
+MAX_POSITIONS = 1024
 
 
 def fixture_sentences() -> list[str]:
@@ -93,6 +98,9 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
         setattr(layer, leaf, weight)
 
     model_spec.visit_spec(spec, fill)
+    spec.decoder.position_encodings.encodings = _length_aware_positions(d)
+    spec.decoder.projection.weight[eos] = 0.0
+    spec.decoder.projection.weight[eos, 0] = shape.eos_weight
     bias = np.zeros(v, dtype=np.float32)
     bias[eos] = shape.eos_bias
     spec.decoder.projection.bias = bias
@@ -102,6 +110,17 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
     directory.mkdir(parents=True, exist_ok=True)
     spec.save(str(directory))
     return directory
+
+
+def _length_aware_positions(d_model: int) -> np.ndarray:
+    """Sinusoidal position encodings whose first dimension is replaced by the position itself."""
+    positions = np.arange(MAX_POSITIONS, dtype=np.float32)[:, None]
+    rates = np.exp(-np.log(10000.0) * np.arange(0, d_model, 2, dtype=np.float32) / d_model)
+    table = np.zeros((MAX_POSITIONS, d_model), dtype=np.float32)
+    table[:, 0::2] = np.sin(positions * rates)
+    table[:, 1::2] = np.cos(positions * rates)
+    table[:, 0] = positions[:, 0]
+    return table
 
 
 def build_package(

@@ -22,8 +22,8 @@ def split_to_fit(text: str, count_tokens: Callable[[str], int], limit: int) -> l
 
     ``"".join(result) == text`` always holds, so nothing is dropped. A piece
     still over the limit is a single character that cannot be cut further.
-    The cut nearest the middle is taken at each step, which keeps the number of
-    re-tokenisations logarithmic in the text length.
+    The cut nearest the middle is taken at each step, so pieces stay balanced
+    and the recursion (one re-tokenisation per level) stays shallow.
     """
     if len(text) < 2 or count_tokens(text) <= limit:
         return [text]
