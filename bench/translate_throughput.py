@@ -81,8 +81,12 @@ def raw_ctranslate2(package_dir: Path, sentences: list[str], beam_size: int, com
     processor = sentencepiece.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
     tokens = [processor.encode(s, out_type=str) for s in sentences]
     results = translator.translate_batch(
-        tokens, max_batch_size=DEFAULT_MAX_BATCH_TOKENS, batch_type="tokens", beam_size=beam_size,
-        length_penalty=LENGTH_PENALTY, replace_unknowns=True,
+        tokens,
+        max_batch_size=DEFAULT_MAX_BATCH_TOKENS,
+        batch_type="tokens",
+        beam_size=beam_size,
+        length_penalty=LENGTH_PENALTY,
+        replace_unknowns=True,
     )
     [processor.decode_pieces(r.hypotheses[0]) for r in results]
 
@@ -161,19 +165,36 @@ def main() -> None:
     print(f"cpus {os.cpu_count()}; intra_threads 0 (all cores) for every path")
 
     n, best_of = len(sentences), args.repeat
-    raw = timed("1. raw CTranslate2 translate_batch", n,
-                lambda: raw_ctranslate2(package_dir, sentences, beam, compute_type), best_of)
-    pipeline = timed("2. ArgosEngine (fresh engine, loads the model)", n,
-                     lambda: ArgosEngine("fr", "en").translate(sentences), best_of)
+    raw = timed(
+        "1. raw CTranslate2 translate_batch",
+        n,
+        lambda: raw_ctranslate2(package_dir, sentences, beam, compute_type),
+        best_of,
+    )
+    pipeline = timed(
+        "2. ArgosEngine (fresh engine, loads the model)",
+        n,
+        lambda: ArgosEngine("fr", "en").translate(sentences),
+        best_of,
+    )
     cache = TranslationCache(work / "cache.sqlite3")
-    cold = timed("2. ArgosEngine through an empty cache (cold)", n,
-                 lambda: CachedEngine(ArgosEngine("fr", "en"), cache).translate(sentences))
-    warm = timed("4. the same again, served by the cache (warm)", n,
-                 lambda: CachedEngine(ArgosEngine("fr", "en"), cache).translate(sentences), best_of)
-    argos_same = timed(f"3. argostranslate, {compute_type} like the engine", n,
-                       lambda: argostranslate_documents(documents, compute_type))
-    argos_default = timed("3. argostranslate, its own defaults", n,
-                          lambda: argostranslate_documents(documents, None))
+    cold = timed(
+        "2. ArgosEngine through an empty cache (cold)",
+        n,
+        lambda: CachedEngine(ArgosEngine("fr", "en"), cache).translate(sentences),
+    )
+    warm = timed(
+        "4. the same again, served by the cache (warm)",
+        n,
+        lambda: CachedEngine(ArgosEngine("fr", "en"), cache).translate(sentences),
+        best_of,
+    )
+    argos_same = timed(
+        f"3. argostranslate, {compute_type} like the engine",
+        n,
+        lambda: argostranslate_documents(documents, compute_type),
+    )
+    argos_default = timed("3. argostranslate, its own defaults", n, lambda: argostranslate_documents(documents, None))
     for count in args.rss_documents:
         print(f"peak RSS, {count} documents in one call: {peak_rss_mb(count, packages_dir, args.corpus):.0f} MB")
     print(

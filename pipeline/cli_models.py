@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from rich.table import Table
 
 from pipeline.engines import argos_index, argos_packages
 from pipeline.errors import NormalizeError
+
+if TYPE_CHECKING:
+    from argostranslate.package import Package
 
 EXIT_USAGE = 2
 
@@ -62,7 +65,8 @@ def install(
     from_code: Annotated[str | None, typer.Argument(help="Source language code, e.g. fr.", show_default=False)] = None,
     to_code: Annotated[str | None, typer.Argument(help="Target language code, e.g. en.", show_default=False)] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", help="Install this .argosmodel file instead of downloading.", show_default=False)
+        Path | None,
+        typer.Option("--file", help="Install this .argosmodel file instead of downloading.", show_default=False),
     ] = None,
 ) -> None:
     """Install a package: FROM TO from the Argos package index, or --file PATH.argosmodel offline."""
@@ -76,19 +80,18 @@ def install(
             raise _fail("give either two language codes (`normalize models install fr en`) or --file PATH.argosmodel")
     except NormalizeError as error:
         raise _fail(str(error)) from None
-    typer.echo(
-        f"installed {package.from_code}->{package.to_code} {package.package_version} in {package.package_path}"
-    )
+    typer.echo(f"installed {package.from_code}->{package.to_code} {package.package_version} in {package.package_path}")
 
 
-def _download_and_install(from_code: str, to_code: str, directory: Path) -> argos_packages.Package:
+def _download_and_install(from_code: str, to_code: str, directory: Path) -> Package:
     """Fetch the index, download the newest matching package with a progress bar, install it."""
     url = argos_index.index_url()
     chosen = argos_index.choose(argos_index.fetch_index(url), from_code, to_code)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-    with tempfile.TemporaryDirectory(prefix="normalize-download-") as scratch, Progress(
-        *columns, console=Console(stderr=True), transient=True
-    ) as progress:
+    with (
+        tempfile.TemporaryDirectory(prefix="normalize-download-") as scratch,
+        Progress(*columns, console=Console(stderr=True), transient=True) as progress,
+    ):
         task = progress.add_task(f"{from_code}->{to_code} {chosen.package_version}", total=None)
         archive = argos_index.download(
             chosen, Path(scratch), on_progress=lambda done, total: progress.update(task, completed=done, total=total)

@@ -36,4 +36,6 @@ def argos_fr_en(argos_dir: Path, argos_archives: dict[str, Path]) -> Path:
 
     install_file(argos_archives["fr-en"], argos_dir)
     return argos_dir
+
+
 # ---- end of Argos engine fixtures --------------------------------------------

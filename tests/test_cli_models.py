@@ -47,8 +47,14 @@ def package_index(tmp_path: Path, argos_archives: dict[str, Path], monkeypatch: 
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     entry = {
-        "type": "translate", "from_code": "fr", "to_code": "en", "from_name": "French", "to_name": "English",
-        "package_version": "1.0", "argos_version": "1.9", "links": [base + archive.name],
+        "type": "translate",
+        "from_code": "fr",
+        "to_code": "en",
+        "from_name": "French",
+        "to_name": "English",
+        "package_version": "1.0",
+        "argos_version": "1.9",
+        "links": [base + archive.name],
     }
     (root / "index.json").write_text(json.dumps([entry]), encoding="utf-8")
     thread = threading.Thread(target=server.serve_forever, daemon=True)

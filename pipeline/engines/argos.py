@@ -75,7 +75,9 @@ class ArgosEngine(Engine):
         directory = packages_dir if packages_dir is not None else argos_packages.packages_dir()
         route = argos_packages.find_route(argos_packages.installed_packages(directory), source, target)
         if route is None:
-            raise EngineUnavailable(f"no Argos package for {source}->{target} in {directory}: {self.install_hint(source, target)}")
+            raise EngineUnavailable(
+                f"no Argos package for {source}->{target} in {directory}: {self.install_hint(source, target)}"
+            )
         self._route = route
         self._device = device
         self._compute_type = _resolve_compute_type(compute_type, device)
@@ -113,7 +115,12 @@ class ArgosEngine(Engine):
 
     @classmethod
     def available(cls, source: str, target: str) -> bool:
-        """Whether the package folder holds a direct or English-pivot route; reads metadata only."""
+        """Whether the package folder holds a direct or English-pivot route.
+
+        Reads ``metadata.json`` files only and loads no model. (The first
+        import of argostranslate creates its own folders under the home
+        directory; that is argostranslate's doing and cannot be avoided.)
+        """
         try:
             packages = argos_packages.installed_packages(argos_packages.packages_dir())
         except NormalizeError:
@@ -210,9 +217,9 @@ class _PackageModel:
                     batch.append(self._encode(piece.strip()))
                     owners.append(owner)
         joined: list[list[str]] = [[] for _ in unique]
-        for owner, result in zip(owners, self._translate_tokens(batch)):
+        for owner, result in zip(owners, self._translate_tokens(batch), strict=True):
             joined[owner].append(result)
-        by_text = {text: " ".join(parts) for text, parts in zip(unique, joined)}
+        by_text = {text: " ".join(parts) for text, parts in zip(unique, joined, strict=True)}
         return [by_text.get(t.strip(), "") for t in texts]
 
     def _translate_tokens(self, batch: list[list[str]]) -> list[str]:
@@ -233,7 +240,7 @@ class _PackageModel:
         except RuntimeError as error:
             raise EngineError(f"CTranslate2 failed on a batch of {len(batch)} sentences ({error})") from error
         out = [""] * len(batch)
-        for position, result in zip(order, results):
+        for position, result in zip(order, results, strict=True):
             out[position] = self._decode(result.hypotheses[0])
         return out
 
@@ -249,7 +256,7 @@ class _PackageModel:
         """Decode as Argos does, minus its ``_`` -> space replacement, which breaks placeholders and identifiers."""
         text = str(self.processor.decode_pieces(pieces)).replace("\u2581", " ")
         if self.target_prefix and text.startswith(self.target_prefix):
-            text = text[len(self.target_prefix):]
+            text = text[len(self.target_prefix) :]
         return text.strip()
 
     def _needs_apostrophe_normalising(self) -> bool:
@@ -269,7 +276,8 @@ def _resolve_compute_type(requested: str, device: str) -> str:
     if requested != "auto":
         if requested not in supported and requested != "default":
             raise ConfigError(
-                f"argos compute_type {requested!r} is not supported on {device}; choose auto or one of {sorted(supported)}"
+                f"argos compute_type {requested!r} is not supported on {device}; "
+                f"choose auto or one of {sorted(supported)}"
             )
         return requested
     return next((t for t in PREFERRED_COMPUTE_TYPES.get(device, ()) if t in supported), "default")

@@ -32,7 +32,7 @@ ProgressCallback = Callable[[int, int | None], None]
 
 
 def index_url() -> str:
-    """The index URL, resolved now: ``ARGOS_PACKAGE_INDEX`` (environment, then Argos' settings.json) + ``index.json``."""
+    """The index URL, resolved now: ``ARGOS_PACKAGE_INDEX`` (environment, then Argos' settings.json) + index.json."""
     from argostranslate import settings
 
     base = str(settings.get_setting("ARGOS_PACKAGE_INDEX", default=settings.package_index))
@@ -78,8 +78,9 @@ def choose(packages: list[AvailablePackage], source: str, target: str) -> Availa
     return max(matching, key=version)
 
 
-def download(package: AvailablePackage, destination: Path, *, on_progress: ProgressCallback,
-             timeout: float = DEFAULT_TIMEOUT) -> Path:
+def download(
+    package: AvailablePackage, destination: Path, *, on_progress: ProgressCallback, timeout: float = DEFAULT_TIMEOUT
+) -> Path:
     """Stream the package archive to ``destination``, trying each mirror link in turn.
 
     ``on_progress(done_bytes, total_bytes_or_None)`` is called after every chunk.

@@ -57,6 +57,7 @@ class TranslationCache:
 
     def lookup(self, engine: str, model: str, sources: Sequence[str]) -> dict[str, str]:
         """Cached translations among ``sources``; empty when the cache is unusable."""
+
         def query(db: sqlite3.Connection) -> dict[str, str]:
             with db:
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (source TEXT PRIMARY KEY)")
@@ -144,7 +145,8 @@ class TranslationCache:
     def _bypass(self, error: Exception, code: int) -> None:
         self.close()
         self._bypassed = True
-        cause = "is locked by another process" if code in (_SQLITE_BUSY, _SQLITE_LOCKED) else f"cannot be used ({error})"
+        locked = code in (_SQLITE_BUSY, _SQLITE_LOCKED)
+        cause = "is locked by another process" if locked else f"cannot be used ({error})"
         warnings.warn(
             f"translation cache {self.path} {cause}; translating without it this run "
             "(pass another cache path or delete the file if this persists)",
@@ -179,7 +181,7 @@ class CachedEngine(Engine):
                 raise EngineError(
                     f"engine {self.name!r} returned {len(translated)} translations for {len(misses)} sentences"
                 )
-            fresh = dict(zip(misses, translated))
+            fresh = dict(zip(misses, translated, strict=True))
             self.cache.store(self.name, model, fresh.items())
             found.update(fresh)
         return [found[s] for s in sentences]
