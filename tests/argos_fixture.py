@@ -54,11 +54,11 @@ def fixture_sentences() -> list[str]:
     return paragraphs + [ALPHABET_LINE]
 
 
-def train_sentencepiece(directory: Path, vocab_size: int) -> Path:
-    """Train a SentencePiece unigram model on the fixture text; returns ``sentencepiece.model``."""
+def train_sentencepiece(directory: Path, vocab_size: int, sentences: list[str] | None = None) -> Path:
+    """Train a SentencePiece unigram model (default: on the fixture text); returns ``sentencepiece.model``."""
     directory.mkdir(parents=True, exist_ok=True)
     corpus = directory / "sp_corpus.txt"
-    corpus.write_text("\n".join(fixture_sentences()) + "\n", encoding="utf-8")
+    corpus.write_text("\n".join(sentences or fixture_sentences()) + "\n", encoding="utf-8")
     spm.SentencePieceTrainer.train(
         input=str(corpus),
         model_prefix=str(directory / "sentencepiece"),

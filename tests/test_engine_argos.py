@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from argos_fixture import fixture_sentences
+import sentencepiece
+from argos_fixture import fixture_sentences, train_sentencepiece
 from pipeline.engines import create_engine
-from pipeline.engines.argos import ArgosEngine
+from pipeline.engines.argos import ArgosEngine, needs_apostrophe_normalising
 from pipeline.engines.argos_packages import install_file
 from pipeline.engines.chunking import split_to_fit
 from pipeline.errors import ConfigError, EngineUnavailable
@@ -138,3 +139,11 @@ def test_split_prefers_punctuation_then_spaces() -> None:
     assert split_to_fit("un deux trois, quatre cinq six sept", words, 4) == ["un deux trois, ", "quatre cinq six sept"]
     assert split_to_fit("un deux trois quatre", words, 2) == ["un deux ", "trois quatre"]
     assert split_to_fit("abcdef", lambda p: len(p), 3) == ["abc", "def"]
+
+
+def test_curly_apostrophe_is_normalised_only_for_models_that_lack_it(tmp_path: Path) -> None:
+    ascii_only = [s.replace("\u2019", "'") for s in fixture_sentences()]
+    without = train_sentencepiece(tmp_path / "ascii", 200, ascii_only)
+    with_curly = train_sentencepiece(tmp_path / "curly", 200)
+    assert needs_apostrophe_normalising(sentencepiece.SentencePieceProcessor(model_file=str(without)))
+    assert not needs_apostrophe_normalising(sentencepiece.SentencePieceProcessor(model_file=str(with_curly)))

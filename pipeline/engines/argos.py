@@ -199,7 +199,7 @@ class _PackageModel:
         self.beam_size = beam_size
         self.max_batch_tokens = max_batch_tokens
         self.max_input_tokens = max_input_tokens
-        self.curly_apostrophe = self._needs_apostrophe_normalising()
+        self.curly_apostrophe = needs_apostrophe_normalising(self.processor)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """One output per input: unique, non-blank texts go to the model once, long ones in pieces."""
@@ -259,10 +259,14 @@ class _PackageModel:
             text = text[len(self.target_prefix) :]
         return text.strip()
 
-    def _needs_apostrophe_normalising(self) -> bool:
-        """True when the model knows ``'`` but not ``’``: French elision then tokenises like training data."""
-        unk = self.processor.unk_id()
-        return unk in self.processor.encode("\u2019") and unk not in self.processor.encode("'")
+
+def needs_apostrophe_normalising(processor: sentencepiece.SentencePieceProcessor) -> bool:
+    """True when the model knows ``'`` but not ``’``: French elision (``l’État``) then tokenises like the training data.
+
+    Models that do know ``’`` keep it, so quotes and typography survive.
+    """
+    unk = processor.unk_id()
+    return unk in processor.encode("\u2019") and unk not in processor.encode("'")
 
 
 def _resolve_compute_type(requested: str, device: str) -> str:
