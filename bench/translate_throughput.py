@@ -106,7 +106,7 @@ def argostranslate_documents(documents: list[Document], compute_type: str | None
         def split_sentences(self, text: str) -> list[str]:
             return split_sentences(text)
 
-    translate.MiniSBDSentencizer = BenchSentencizer  # type: ignore[misc,assignment]
+    translate.MiniSBDSentencizer = BenchSentencizer
     settings.compute_type = compute_type or "auto"
     translate.installed_translates.clear()
     translate.get_installed_languages.cache_clear()
@@ -144,13 +144,18 @@ def main() -> None:
         rss_worker(args.rss_worker, args.corpus)
         return
 
-    work = Path(tempfile.mkdtemp(prefix="normalize-bench-"))
+    with tempfile.TemporaryDirectory(prefix="normalize-bench-") as scratch:
+        compare(args, Path(scratch))
+
+
+def compare(args: argparse.Namespace, work: Path) -> None:
+    """Build or install the model under ``work``, time every path, print the table and the ratios."""
     packages_dir = work / "packages"
     # argostranslate reads its folders when first imported: set them before any import.
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
     from argos_fixture import BENCH, build_package
 
-    from pipeline.engines.argos import ArgosEngine
+    from pipeline.engines.argos import DEFAULT_BEAM_SIZE, ArgosEngine, resolve_compute_type
     from pipeline.engines.argos_packages import install_file
     from pipeline.engines.cache import CachedEngine, TranslationCache
 
@@ -158,10 +163,8 @@ def main() -> None:
     package_dir = Path(install_file(archive, packages_dir).package_path)
     documents = replicate(read_documents(args.corpus), sentences=args.sentences)
     sentences = [s for d in documents for p in d for s in p]
-    settings = ArgosEngine("fr", "en").version.split("] ", 1)[1]
-    compute_type = settings.split()[2]
-    beam = int(settings.split()[4])
-    print(f"model {archive.name}; {len(documents)} documents, {len(sentences)} sentences; {settings}")
+    compute_type, beam = resolve_compute_type("auto", "cpu"), DEFAULT_BEAM_SIZE
+    print(f"model {archive.name}; {len(documents)} documents, {len(sentences)} sentences; {compute_type}, beam {beam}")
     print(f"cpus {os.cpu_count()}; intra_threads 0 (all cores) for every path")
 
     n, best_of = len(sentences), args.repeat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -28,15 +29,15 @@ SENTENCES = [
 
 
 class RecordingTranslator:
-    """Stands in for a CTranslate2 translator, recording every batch before passing it on."""
+    """Stands in for a CTranslate2 translator, recording every call's inputs before passing them on."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.batches: list[list[list[str]]] = []
 
-    def translate_batch(self, source: list[list[str]], **options: Any) -> Any:
-        self.batches.append(source)
-        return self.inner.translate_batch(source, **options)
+    def translate_iterable(self, source: Iterable[list[str]], **options: Any) -> Any:
+        self.batches.append(list(source))
+        return self.inner.translate_iterable(self.batches[-1], **options)
 
 
 def test_translate_returns_one_output_per_input_in_order(argos_fr_en: Path) -> None:
