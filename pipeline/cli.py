@@ -7,6 +7,7 @@ written); 2 usage or configuration error; 130 interrupted.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,8 @@ import typer
 from pipeline import __version__
 from pipeline.cli_eval import eval_command
 from pipeline.cli_glossary import glossary_app
+from pipeline.cli_models import models_app
+from pipeline.engines.cache import CacheWarning
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 
@@ -27,6 +30,7 @@ app = typer.Typer(
 )
 
 app.add_typer(glossary_app, name="glossary")
+app.add_typer(models_app, name="models")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 REPO_GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
@@ -84,12 +88,25 @@ def run(
     glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
     formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML settings; default ./normalize.toml if present.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; do not read or write the cache.")] = False,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file (SQLite).")] = None,
+    beam_size: Annotated[int | None, typer.Option("--beam-size", help="argos: beam width (default 4, as Argos).")] = None,
+    compute_type: Annotated[
+        str | None, typer.Option("--compute-type", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="argos: threads per translation (default 0: all cores).")] = None,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
+    from pipeline.config import load_settings
     from pipeline.run import Interrupted, RunOptions
     from pipeline.run import run as run_pipeline
 
     try:
+        settings = load_settings(config)
+        flags = {"beam_size": beam_size, "compute_type": compute_type, "intra_threads": threads}
+        argos = settings.engines.setdefault("argos", {})
+        argos.update({k: v for k, v in flags.items() if v is not None})
         options = RunOptions(
             inputs=inputs,
             out=out,
@@ -97,10 +114,17 @@ def run(
             source=source,
             target=target,
             engine=engine,
+            engine_settings=settings.engines,
+            cache=settings.cache and not no_cache,
+            cache_path=cache or settings.cache_path,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             quiet=quiet,
         )
-        result = run_pipeline(options)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CacheWarning)
+            result = run_pipeline(options)
+        for warning in caught:
+            typer.echo(f"normalize: warning: {warning.message}", err=True)
     except ConfigError as exc:
         raise fail(str(exc)) from None
     except NormalizeError as exc:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.engines import Engine, create_engine
+from pipeline.engines.cache import CachedEngine, TranslationCache
 from pipeline.errors import ConfigError, EngineError, NormalizeError
 from pipeline.glossary.load import Glossary
 from pipeline.glossary.matcher import Matcher
@@ -49,7 +50,9 @@ class RunOptions:
     source: str = "fr"
     target: str = "en"
     engine: str = "auto"
-    engine_options: dict[str, Any] = field(default_factory=dict)
+    engine_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # engine name -> its options
+    cache: bool = True
+    cache_path: Path | None = None  # None: the default cache file
     formats: tuple[str, ...] = ("html", "json")
     quiet: bool = False
 
@@ -162,8 +165,11 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     missing = [p for p in options.inputs if not p.exists()]
     if missing:
         raise ConfigError(f"{missing[0]} does not exist; check the path")
-    engine = engine or create_engine(options.engine, options.source, options.target, **options.engine_options)
-    info = RunInfo.of(engine, options.glossary, formats=list(options.formats), **options.engine_options)
+    if engine is None:
+        engine = create_engine(options.engine, options.source, options.target, settings=options.engine_settings)
+        if options.cache:
+            engine = CachedEngine(engine, TranslationCache(options.cache_path))
+    info = RunInfo.of(engine, options.glossary, formats=list(options.formats), cache=options.cache)
     pipeline = Pipeline(options.glossary, engine)
     docs: list[Document] = []
     written: list[Document] = []

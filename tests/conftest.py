@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary, load_glossary_file
+from tests.argos_fixture import build_package
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_f8df967454c24556.txt"
@@ -33,6 +34,15 @@ class EchoEngine(Engine):
         return "echo 1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the user's translation cache or Argos packages."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+        patch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path_factory.mktemp("no-argos-packages")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def fr_en() -> Glossary:
     return load_glossary_file(FR_EN)
@@ -41,3 +51,34 @@ def fr_en() -> Glossary:
 @pytest.fixture
 def echo_engine() -> EchoEngine:
     return EchoEngine()
+
+
+@pytest.fixture(scope="session")
+def argos_archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``.argosmodel`` files for fr->en and en->de (different seeds), keyed by ``"fr-en"``."""
+    out = tmp_path_factory.mktemp("argos-archives")
+    return {
+        "fr-en": build_package(out, "fr", "en", seed=1),
+        "en-de": build_package(out, "en", "de", seed=2),
+    }
+
+
+@pytest.fixture
+def argos_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos package folder for this test (and a private translation cache home)."""
+    directory = tmp_path / "argos-packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(directory))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return directory
+
+
+@pytest.fixture
+def argos_fr_en(argos_dir: Path, argos_archives: dict[str, Path]) -> Path:
+    """The package folder with the synthetic fr->en package installed."""
+    from pipeline.engines.argos_packages import install_file
+
+    install_file(argos_archives["fr-en"], argos_dir)
+    return argos_dir
+
+
+# ---- end of Argos engine fixtures --------------------------------------------

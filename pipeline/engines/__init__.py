@@ -7,6 +7,7 @@ Adding an engine means one module with an ``Engine`` subclass and one line in
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from typing import Any
 
 from pipeline.engines.base import Engine
@@ -32,8 +33,13 @@ def engine_class(name: str) -> type[Engine]:
         raise EngineUnavailable(f"engine {name!r} cannot be loaded ({exc}); reinstall normalize with `pip install -e .`") from exc
 
 
-def create_engine(name: str, source: str, target: str, **options: Any) -> Engine:
-    """Build the engine ``name`` (or the best available one for ``auto``) for a language pair."""
+def create_engine(
+    name: str, source: str, target: str, *, settings: Mapping[str, Mapping[str, Any]] | None = None
+) -> Engine:
+    """Build the engine ``name`` (or the best available one for ``auto``) for a language pair.
+
+    ``settings`` maps engine names to keyword options; only the chosen engine's are used.
+    """
     if name == "auto":
         for candidate in AUTO_ORDER:
             try:
@@ -50,7 +56,7 @@ def create_engine(name: str, source: str, target: str, **options: Any) -> Engine
         raise EngineUnavailable(
             f"engine {name!r} cannot translate {source}->{target} here. {cls.install_hint(source, target)}"
         )
-    return cls(source, target, **options)
+    return cls(source, target, **dict((settings or {}).get(name, {})))
 
 
 def _hints(source: str, target: str) -> str:

@@ -1,0 +1,162 @@
+"""Build tiny synthetic Argos Translate packages for tests and benchmarks.
+
+No real Argos model can be downloaded here, so the tests build one: a
+CTranslate2 Transformer with seeded random weights and a SentencePiece model
+trained on fixture text, laid out and zipped exactly like an ``.argosmodel``.
+It exercises the real loading, tokenisation, batching and caching code; its
+output is gibberish and proves nothing about translation quality.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import sentencepiece as spm
+from ctranslate2.specs import model_spec, transformer_spec
+
+SEED_TEXT = Path(__file__).resolve().parent.parent / "seeds" / "000_f8df967454c24556.txt"
+# Every ASCII letter and digit appears in the training text, so placeholders
+# such as ``ZQAQ`` tokenise to known pieces and decode back verbatim.
+ALPHABET_LINE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 ZQAQ ZQBQ ' ’ « » - _ ( ) ; : ! ?"
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """Transformer hyper-parameters; ``TINY`` keeps tests fast, ``BENCH`` makes decoding dominate."""
+
+    layers: int
+    heads: int
+    d_model: int
+    ffn: int
+    vocab_size: int
+    # Random weights rarely emit "</s>", and 256-token gibberish would make
+    # tests and benchmarks measure runaway decoding. So one decoder position
+    # dimension is a ramp (0, 1, 2, ...) and the "</s>" logit reads it: its
+    # score grows with the output length and ends outputs after a few dozen
+    # tokens, like a real model's. ``eos_weight``/``eos_bias`` set where.
+    eos_weight: float
+    eos_bias: float
+
+
+TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200, eos_weight=2.0, eos_bias=-8.0)
+BENCH = ModelShape(layers=2, heads=4, d_model=256, ffn=1024, vocab_size=600, eos_weight=1.0, eos_bias=-8.5)
+# Rows of the decoder position table: covers the longest decoding (256) with room.
+MAX_POSITIONS = 1024
+
+
+def fixture_sentences() -> list[str]:
+    """The seed article's paragraphs plus an alphabet line: the SentencePiece training text."""
+    paragraphs = [p.strip() for p in SEED_TEXT.read_text(encoding="utf-8").split("\n") if p.strip()]
+    return paragraphs + [ALPHABET_LINE]
+
+
+def train_sentencepiece(directory: Path, vocab_size: int, sentences: list[str] | None = None) -> Path:
+    """Train a SentencePiece unigram model (default: on the fixture text); returns ``sentencepiece.model``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    corpus = directory / "sp_corpus.txt"
+    corpus.write_text("\n".join(sentences or fixture_sentences()) + "\n", encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(directory / "sentencepiece"),
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        minloglevel=2,
+    )
+    corpus.unlink()
+    (directory / "sentencepiece.vocab").unlink()
+    return directory / "sentencepiece.model"
+
+
+def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: ModelShape, seed: int) -> Path:
+    """Save a Transformer with seeded random weights and a shared vocabulary to ``directory``."""
+    spec = transformer_spec.TransformerSpec.from_config(num_layers=shape.layers, num_heads=shape.heads)
+    rng = np.random.default_rng(seed)
+    d, v = shape.d_model, len(vocabulary)
+    eos = vocabulary.index("</s>")
+
+    def fill(layer: object, name: str, value: object) -> None:
+        if value is not None:  # already set, or model_spec.OPTIONAL
+            return
+        leaf = name.rsplit("/", 1)[-1]
+        owner = name.rsplit("/", 2)[-2]
+        if leaf == "gamma":
+            weight = np.ones(d, dtype=np.float32)
+        elif leaf == "beta":
+            weight = np.zeros(d, dtype=np.float32)
+        elif owner.startswith("embeddings") or owner == "projection":
+            weight = rng.normal(0, 1 / np.sqrt(d), (v, d)).astype(np.float32)
+        else:
+            rows = {"self_attention/linear_0": 3 * d, "attention/linear_1": 2 * d, "ffn/linear_0": shape.ffn}
+            cols = shape.ffn if name.endswith("ffn/linear_1/weight") else d
+            n_rows = next((n for key, n in rows.items() if name.endswith(key + "/weight")), d)
+            weight = rng.normal(0, 1 / np.sqrt(cols), (n_rows, cols)).astype(np.float32)
+        setattr(layer, leaf, weight)
+
+    model_spec.visit_spec(spec, fill)
+    spec.decoder.position_encodings.encodings = _length_aware_positions(d)
+    spec.decoder.projection.weight[eos] = 0.0
+    spec.decoder.projection.weight[eos, 0] = shape.eos_weight
+    bias = np.zeros(v, dtype=np.float32)
+    bias[eos] = shape.eos_bias
+    spec.decoder.projection.bias = bias
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    spec.validate()
+    directory.mkdir(parents=True, exist_ok=True)
+    spec.save(str(directory))
+    return directory
+
+
+def _length_aware_positions(d_model: int) -> np.ndarray:
+    """Sinusoidal position encodings whose first dimension is replaced by the position itself."""
+    positions = np.arange(MAX_POSITIONS, dtype=np.float32)[:, None]
+    rates = np.exp(-np.log(10000.0) * np.arange(0, d_model, 2, dtype=np.float32) / d_model)
+    table = np.zeros((MAX_POSITIONS, d_model), dtype=np.float32)
+    table[:, 0::2] = np.sin(positions * rates)
+    table[:, 1::2] = np.cos(positions * rates)
+    table[:, 0] = positions[:, 0]
+    return table
+
+
+def build_package(
+    out_dir: Path,
+    from_code: str,
+    to_code: str,
+    *,
+    package_version: str = "1.0",
+    shape: ModelShape = TINY,
+    seed: int = 0,
+) -> Path:
+    """Build ``translate-FROM_TO-VERSION.argosmodel`` in ``out_dir`` and return its path.
+
+    The archive holds one top-level directory with ``metadata.json``,
+    ``model/`` (CTranslate2) and ``sentencepiece.model``, as Argos expects.
+    """
+    name = f"translate-{from_code}_{to_code}-{package_version.replace('.', '_')}"
+    root = out_dir / name
+    sp_model = train_sentencepiece(root, shape.vocab_size)
+    processor = spm.SentencePieceProcessor(model_file=str(sp_model))
+    vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    build_ctranslate2_model(root / "model", vocabulary, shape, seed)
+    metadata = {
+        "package_version": package_version,
+        "argos_version": "1.9",
+        "from_code": from_code,
+        "from_name": from_code.upper(),
+        "to_code": to_code,
+        "to_name": to_code.upper(),
+        "type": "translate",
+        "links": [],
+    }
+    (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    (root / "README.md").write_text("Synthetic test package: random weights, gibberish output.\n", encoding="utf-8")
+    archive = out_dir / f"{name}.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(root.rglob("*")):
+            zf.write(path, path.relative_to(out_dir).as_posix())
+    return archive
