@@ -15,20 +15,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from pipeline.cli_models import models_app
+from pipeline.cli import app
 from pipeline.engines.argos import ArgosEngine
 
 
 @pytest.fixture
 def cli() -> typer.Typer:
-    """A stand-in for the main CLI: the models sub-app added the way pipeline/cli.py adds it."""
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """normalize (test stand-in)."""
-
-    app.add_typer(models_app, name="models")
+    """The real ``normalize`` command line."""
     return app
 
 

@@ -6,7 +6,10 @@ standard name, and the words around it are made grammatical (``the`` dropped
 or added as the entry's ``article`` says, ``a``/``an``, a capital at the start
 of the sentence).
 
-Fallback, ``rendering``: when the engine mangled a placeholder, the raw
+When the engine dropped a placeholder, the translate stage has already
+translated the sentence piece by piece around them (``placeholder-split``).
+
+Fallback, ``rendering``: when a placeholder is still missing, the raw
 translation is used and the entry's known renderings (or the engine's own
 translation of the hit alone) are located and replaced. When neither works the
 segment gets an ``unenforced`` finding: the tool never guesses silently.
@@ -68,7 +71,7 @@ class EnforceStage:
             out = before
             start = len(out)
             out += name
-            seg.changes.append(self._change(seg, hit, (start, len(out)), name, "placeholder"))
+            seg.changes.append(self._change(seg, hit, (start, len(out)), name, seg.mask_method))
             pos = at + len(token)
             verb = VERB_AFTER.match(text, pos)
             if verb and name.endswith("s") and not hit.text.lower().endswith(("s", "x")):

@@ -65,12 +65,14 @@ class TranslateStage:
         batch: list[str] = []
         jobs: list[tuple[Segment, str]] = []  # (segment, "mt" | "masked_mt")
         terms: dict[str, None] = {}  # an ordered set
+        masked_sources: dict[int, str] = {}
         for doc in docs:
             for seg in doc.segments:
                 jobs.append((seg, "mt"))
                 batch.append(flat(seg.source))
                 if any(not (h.loaded and h.in_quote) for h in seg.hits):
                     masked, seg.placeholders = masked_source(seg, self.engine)
+                    masked_sources[id(seg)] = masked
                     jobs.append((seg, "masked_mt"))
                     batch.append(masked)
                 for hit in seg.hits:
@@ -84,4 +86,31 @@ class TranslateStage:
         for (seg, attr), text in zip(jobs, out):
             setattr(seg, attr, text)
         self.term_mt.update(zip(term_list, out[len(batch) :]))
+        lost = [seg for seg, attr in jobs if attr == "masked_mt" and not _placeholders_kept(seg)]
+        if lost:
+            self._translate_around_placeholders(lost, masked_sources)
         return docs
+
+    def _translate_around_placeholders(self, segments: list[Segment], masked: dict[int, str]) -> None:
+        """For sentences whose placeholders the engine dropped or changed: translate the text
+        between them piece by piece (one batch) and put the placeholders back in order.
+
+        A neural model may rewrite an unknown token; cutting the sentence at the
+        placeholders guarantees them at the cost of some context across the cut.
+        """
+        plans: list[tuple[Segment, list[str]]] = []
+        pieces: list[str] = []
+        for seg in segments:
+            pattern = "(" + "|".join(map(re.escape, seg.placeholders)) + ")"
+            parts = re.split(pattern, masked[id(seg)])
+            plans.append((seg, parts))
+            pieces.extend(p.strip() for p in parts[0::2] if p.strip())
+        out = iter(self.engine.translate(pieces)) if pieces else iter(())
+        for seg, parts in plans:
+            rebuilt = [next(out) if i % 2 == 0 and part.strip() else part for i, part in enumerate(parts) if part.strip()]
+            seg.masked_mt = " ".join(rebuilt)
+            seg.mask_method = "placeholder-split"
+
+
+def _placeholders_kept(seg: Segment) -> bool:
+    return seg.masked_mt is not None and all(seg.masked_mt.count(p) == 1 for p in seg.placeholders)
