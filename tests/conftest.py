@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -46,6 +47,15 @@ def _isolated_homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def fr_en() -> Glossary:
     return load_glossary_file(FR_EN)
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A folder holding a copy of the seed article."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder)
+    return folder
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,13 +20,6 @@ def normalize(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
-    return folder
 
 
 def test_run_writes_every_output_and_exits_0(seeds: Path, tmp_path: Path) -> None:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sentencepiece
 from hypothesis import given
 from hypothesis import strategies as st
 
-import sentencepiece
-from tests.argos_fixture import fixture_sentences, train_sentencepiece
 from pipeline.engines import create_engine
 from pipeline.engines.argos import ArgosEngine, needs_apostrophe_normalising
 from pipeline.engines.argos_packages import install_file
 from pipeline.engines.chunking import split_to_fit
 from pipeline.errors import ConfigError, EngineUnavailable
+from tests.argos_fixture import fixture_sentences, train_sentencepiece
 
 SENTENCES = [
     "Depuis que la Russie a livré des missiles S-300 à la Syrie, les médias ne parlent plus d'attaques.",

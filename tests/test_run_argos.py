@@ -8,7 +8,6 @@ guarantees (every hit gets its standard name, or a finding says why not).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,6 @@ from tests.test_glossary_labelled import run_labelled, score
 
 runner = CliRunner()
 
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(SEED, folder)
-    return folder
 
 
 def test_install_from_file_then_run_with_argos(argos_dir: Path, argos_archives: dict[str, Path], seeds: Path, tmp_path: Path) -> None:

@@ -201,12 +201,6 @@ class CachedEngine(Engine):
         return self.engine.placeholder(index)
 
     def close(self) -> None:
-        self.engine.close()
-
-    def placeholder(self, index: int) -> str:
-        return self.engine.placeholder(index)
-
-    def close(self) -> None:
         """Close the wrapped engine and the cache file."""
         self.engine.close()
         self.cache.close()
