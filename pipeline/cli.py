@@ -6,7 +6,6 @@ written); 2 usage or configuration error; 130 interrupted.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -159,4 +158,4 @@ def entry_point() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(entry_point())
+    entry_point()

@@ -104,7 +104,7 @@ def load_glossary_file(path: Path) -> Glossary:
         raise ConfigError(f"{path}:1: a glossary is a mapping with source, target and entries; see glossaries/README.md")
     try:
         validator()(data)
-    except fastjsonschema.JsonSchemaException as error:
+    except fastjsonschema.JsonSchemaValueException as error:
         where = [int(p) if p.isdigit() else p for p in error.path[1:]]
         raise ConfigError(f"{path}:{_line_of(node, where)}: {_describe(error, where, data)}") from None
     glossary = Glossary(source=data["source"], target=data["target"], files={str(path): hashlib.sha256(raw).hexdigest()})
@@ -188,7 +188,7 @@ def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
         for ex in item.get("examples", ())
     )
     tuples = ("variants", "plural_variants", "renderings", "only_after", "not_after", "not_before", "references")
-    fields = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
+    fields: dict[str, Any] = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
     return Entry(**fields, examples=examples, file=file, line=line)
 
 
@@ -211,7 +211,7 @@ def _check_unique(glossary: Glossary) -> None:
             claimed[key] = e
 
 
-def _describe(error: fastjsonschema.JsonSchemaException, where: list[Any], data: Any) -> str:
+def _describe(error: fastjsonschema.JsonSchemaValueException, where: list[Any], data: Any) -> str:
     """The validator's message in the glossary's terms, with a suggestion for a mistyped key."""
     place = ".".join(str(p) for p in where) or "top level"
     instance = data
