@@ -92,7 +92,7 @@ class Segment:
     mt: str = ""
     masked_mt: str | None = None  # translation of the source with hits replaced by placeholders
     placeholders: dict[str, TermHit] = field(default_factory=dict)
-    mask_method: str = "placeholder"  # "placeholder-split" when translated piece by piece around them
+    split_mt: str | None = None  # masked source translated piece by piece, when the engine lost placeholders
     target: str = ""
     changes: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

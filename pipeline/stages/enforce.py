@@ -6,13 +6,13 @@ standard name, and the words around it are made grammatical (``the`` dropped
 or added as the entry's ``article`` says, ``a``/``an``, a capital at the start
 of the sentence).
 
-When the engine dropped a placeholder, the translate stage has already
-translated the sentence piece by piece around them (``placeholder-split``).
-
-Fallback, ``rendering``: when a placeholder is still missing, the raw
-translation is used and the entry's known renderings (or the engine's own
-translation of the hit alone) are located and replaced. When neither works the
-segment gets an ``unenforced`` finding: the tool never guesses silently.
+When the engine dropped or changed a placeholder, ``rendering``: the raw
+translation is used if the entry's known renderings (or the engine's own
+translation of the hit alone) can be found in it for every hit, since the
+whole sentence keeps its context. Otherwise ``placeholder-split``: the
+translate stage has translated the text between the placeholders piece by
+piece. When nothing works the segment gets an ``unenforced`` finding: the
+tool never guesses silently.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from string import ascii_letters as ASCII_LETTERS
 
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Document, Finding, Segment, TermHit
-from pipeline.stages.translate import flat
+from pipeline.stages.translate import flat, placeholders_kept
 
 DETERMINERS = frozenset("the a an this that these those its their his her our your my whose".split())
 WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z]+)(?P<space>\s+)(?P<quote>[«“\"]\s*)?$")
@@ -32,7 +32,7 @@ OPENING_QUOTES = "«“\""
 APPOSITION = frozenset("group organisation organization movement militia faction coalition alliance front".split())
 # Singular verb forms after a plural standard name whose source was singular ("camp atlantiste" -> "Western governments").
 PLURAL_VERB = {"has": "have", "is": "are", "was": "were", "does": "do"}
-VERB_AFTER = re.compile(r"^(?P<space>\s+)(?P<verb>has|is|was|does)\b")
+VERB_AFTER = re.compile(r"(?P<space>\s+)(?P<verb>has|is|was|does)\b")
 SENTENCE_START = re.compile(r"^[\s«“\"'(\[—–-]*$")
 VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|s[aeiu]|tili)|hour|honest|honou?r)", re.IGNORECASE)
 
@@ -52,26 +52,40 @@ class EnforceStage:
             if not seg.placeholders:
                 seg.target = seg.mt
                 continue
-            missing = [p for p in seg.placeholders if seg.masked_mt is None or seg.masked_mt.count(p) != 1]
-            if missing:
-                self._by_rendering(seg)
+            if placeholders_kept(seg, seg.masked_mt):
+                self._by_placeholder(seg, seg.masked_mt or "", "placeholder")
+            elif all(self._locate(seg.mt, hit) for hit in seg.placeholders.values()):
+                self._by_rendering(seg)  # the whole-sentence translation keeps more context
+            elif placeholders_kept(seg, seg.split_mt):
+                self._by_placeholder(seg, seg.split_mt or "", "placeholder-split")
             else:
-                self._by_placeholder(seg)
+                self._by_rendering(seg)  # places what it can; findings for the rest
         return doc
 
-    def _by_placeholder(self, seg: Segment) -> None:
-        text = seg.masked_mt or ""
+    def _by_placeholder(self, seg: Segment, text: str, method: str) -> None:
         spots = sorted((text.index(p), p) for p in seg.placeholders)
         out = ""
         pos = 0
         for at, token in spots:
             hit = seg.placeholders[token]
             before = text[pos:at]
+            previous = seg.changes[-1] if seg.changes else None
+            if (
+                previous is not None
+                and previous.target_span[1] == len(out)
+                and before.strip() == "("
+                and text.startswith(")", at + len(token))
+                and hit.standard.lower() in previous.target_text.lower()
+            ):
+                # "État islamique (EI)" would read "Islamic State (Islamic State)": say it once
+                seg.changes.append(self._change(seg, hit, previous.target_span, previous.target_text, "merged"))
+                pos = at + len(token) + 1
+                continue
             before, name = self._fit(out + before, hit)
             out = before
             start = len(out)
             out += name
-            seg.changes.append(self._change(seg, hit, (start, len(out)), name, seg.mask_method))
+            seg.changes.append(self._change(seg, hit, (start, len(out)), name, method))
             pos = at + len(token)
             verb = VERB_AFTER.match(text, pos)
             if verb and name.endswith("s") and not hit.text.lower().endswith(("s", "x")):

@@ -86,7 +86,7 @@ class TranslateStage:
         for (seg, attr), text in zip(jobs, out):
             setattr(seg, attr, text)
         self.term_mt.update(zip(term_list, out[len(batch) :]))
-        lost = [seg for seg, attr in jobs if attr == "masked_mt" and not _placeholders_kept(seg)]
+        lost = [seg for seg, attr in jobs if attr == "masked_mt" and not placeholders_kept(seg, seg.masked_mt)]
         if lost:
             self._translate_around_placeholders(lost, masked_sources)
         return docs
@@ -108,9 +108,9 @@ class TranslateStage:
         out = iter(self.engine.translate(pieces)) if pieces else iter(())
         for seg, parts in plans:
             rebuilt = [next(out) if i % 2 == 0 and part.strip() else part for i, part in enumerate(parts) if part.strip()]
-            seg.masked_mt = " ".join(rebuilt)
-            seg.mask_method = "placeholder-split"
+            seg.split_mt = " ".join(rebuilt)
 
 
-def _placeholders_kept(seg: Segment) -> bool:
-    return seg.masked_mt is not None and all(seg.masked_mt.count(p) == 1 for p in seg.placeholders)
+def placeholders_kept(seg: Segment, text: str | None) -> bool:
+    """Whether ``text`` holds each of the segment's placeholders exactly once."""
+    return text is not None and all(text.count(p) == 1 for p in seg.placeholders)

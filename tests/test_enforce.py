@@ -1,0 +1,116 @@
+"""The enforce stage with scripted engines: grammar around standard names, and every fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from pipeline.engines.base import Engine
+from pipeline.glossary.load import Glossary
+from pipeline.model import Document
+from pipeline.run import Pipeline, text_document
+
+
+class ScriptedEngine(Engine):
+    """"Translates" with a function, so each test decides what the engine does to placeholders."""
+
+    name = "scripted"
+
+    def __init__(self, rule: Callable[[str], str]) -> None:
+        super().__init__("fr", "en")
+        self.rule = rule
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        return [self.rule(s) for s in sentences]
+
+
+FRENCH_TO_ENGLISH = [
+    (r"\bLes\b", "The"), (r"\bles\b", "the"), (r"\bLe\b", "The"), (r"\ble\b", "the"), (r"\bUn\b", "A"), (r"\bun\b", "a"),
+    (r"\bont attaqué\b", "attacked"), (r"\ba condamné\b", "has condemned"), (r"\bde\b", "of"), (r"\bdes\b", "of the"),
+    (r"\bcontre\b", "against"), (r"\bet\b", "and"), (r"\bgroupe\b", "group"), (r"\bl['’]", "the "),
+]
+
+
+def word_for_word(text: str) -> str:
+    for pattern, english in FRENCH_TO_ENGLISH:
+        text = re.sub(pattern, english, text)
+    return text
+
+
+def run_one(glossary: Glossary, text: str, rule: Callable[[str], str] = word_for_word) -> Document:
+    doc = text_document(text, language="fr")
+    Pipeline(glossary, ScriptedEngine(rule))([doc])
+    assert doc.error is None
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Les terroristes de Daech ont attaqué.", "Islamic State militants attacked."),  # "the" dropped, capital kept
+        ("Les daechistes ont attaqué.", "Islamic State militants attacked."),
+        ("Un groupuscule affilié à Daech ont attaqué.", "An Islamic State-affiliated group attacked."),  # a -> an
+        ("Le camp atlantiste a condamné.", "Western governments have condemned."),  # number agreement
+        ("contre Al-Nosra et le Front Al-Nosra", "against the al-Nusra Front and the al-Nusra Front"),  # "the" added once
+        ("Le groupe Front Al-Nosra ont attaqué.", "The group al-Nusra Front attacked."),  # apposition: no extra "the"
+        ("Daech ont attaqué.", "Islamic State attacked."),
+        ("L’EI ont attaqué.", "Islamic State attacked."),  # elision undone before the placeholder
+    ],
+)
+def test_grammar_around_standard_names(fr_en: Glossary, source: str, target: str) -> None:
+    doc = run_one(fr_en, source)
+    assert doc.segments[0].target == target
+    for change in doc.segments[0].changes:
+        a, b = change.target_span
+        assert doc.segments[0].target[a:b] == change.target_text
+
+
+def test_a_name_and_its_abbreviation_in_brackets_read_once(fr_en: Glossary) -> None:
+    doc = run_one(fr_en, "Les combattants de l’État islamique (EI) ont attaqué.")
+    seg = doc.segments[0]
+    assert seg.target.count("Islamic State") == 1
+    assert [c.method for c in seg.changes] == ["placeholder", "merged"]
+    assert seg.changes[0].target_span == seg.changes[1].target_span
+
+
+def test_dropped_placeholders_are_translated_around(fr_en: Glossary) -> None:
+    def engine(text: str) -> str:
+        if "terroristes" in text or "qaïdistes" in text:
+            return f"Garbled {len(text)}."  # the raw sentence and the terms alone: nothing to locate
+        return word_for_word(re.sub(r"ZQ([A-Z]+)Q", lambda m: "Zq" + m.group(1).lower(), text))
+
+    seg = run_one(fr_en, "Les terroristes de Daech et les qaïdistes ont attaqué.", engine).segments[0]
+    assert "Islamic State militants" in seg.target and "al-Qaeda-linked militants" in seg.target
+    assert {c.method for c in seg.changes} == {"placeholder-split"}
+
+
+def test_known_renderings_are_replaced_when_placeholders_cannot_be_kept(fr_en: Glossary) -> None:
+    def never_keeps(text: str) -> str:
+        return word_for_word(text).replace("ZQ", "Zq").replace("Daech", "Daesh")
+
+    seg = run_one(fr_en, "Daech ont attaqué.", never_keeps).segments[0]
+    assert seg.target == "Islamic State attacked."
+    assert [c.method for c in seg.changes] == ["rendering"]
+    assert seg.changes[0].mt_text == "Daesh"
+
+
+def test_unplaceable_hits_become_findings_not_guesses(fr_en: Glossary) -> None:
+    def hallucinates(text: str) -> str:
+        if text == "Daech ont attaqué.":
+            return "It happened."
+        return "Nothing." if text == "Daech" else "ZQAQ ZQAQ"  # placeholders where none belong
+
+    seg = run_one(fr_en, "Daech ont attaqué.", hallucinates).segments[0]
+    assert seg.changes == []
+    assert [f.check for f in seg.findings] == ["unenforced"]
+    assert seg.target == "It happened."
+
+
+def test_quoted_loaded_labels_are_left_to_the_speaker(fr_en: Glossary) -> None:
+    seg = run_one(fr_en, "« Les terroristes ont attaqué », a dit Jean Dupont.").segments[0]
+    assert seg.changes == []
+    assert "terroristes" in seg.target  # the scripted engine does not translate it
+    assert [f.check for f in seg.findings] == ["quoted-label"]
+    assert "Jean Dupont" in seg.findings[0].message
