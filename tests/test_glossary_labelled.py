@@ -107,6 +107,13 @@ def test_no_loaded_rendering_survives_outside_quotations(apertium_result: tuple[
     assert leftovers == []
 
 
+def test_abstract_terrorism_is_flagged_not_rewritten(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
+    cases, docs = apertium_result
+    doc = next(d for c, d in zip(cases, docs) if "lutte contre le terrorisme" in c["source"])
+    assert [f.check for seg in doc.segments for f in seg.findings] == ["loaded-term"]
+    assert "terrorism" in doc.segments[0].target and doc.segments[0].changes == []
+
+
 def test_adjectives_are_flagged_not_rewritten(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
     cases, docs = apertium_result
     for case, doc in zip(cases, docs):

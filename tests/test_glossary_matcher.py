@@ -40,7 +40,7 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:
         ("les takfiristes du Front Al-Nosra", [("group-militants", "takfiristes du Front Al-Nosra", "al-Nusra Front militants")]),
         ("des groupuscules affiliés à Daech", [("group-affiliate", "groupuscules affiliés à Daech", "Islamic State-affiliated groups")]),
         ("une daechiste", [("islamic-state-militants", "daechiste", "Islamic State militant")]),
-        ("la lutte contre le terrorisme", []),
+        ("la lutte contre le terrorisme", [("terrorism-word", "terrorisme", "terrorism")]),  # flag-only
         ("une attaque terroriste", []),
         ("le parquet antiterroriste", [("counterterrorism", "antiterroriste", "counterterrorism")]),
         ("Daech, puis al-Qaïda.", [("islamic-state", "Daech", "Islamic State"), ("al-qaeda", "al-Qaïda", "al-Qaeda")]),

@@ -33,7 +33,7 @@ from pipeline.glossary.matcher import SLOT, expand_variant
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED, ADMITTED, FORBIDDEN = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
-KEEP_FIELDS = ("kind", "plural", "plural_variants", "article", "only_after", "not_after", "not_before")
+KEEP_FIELDS = ("kind", "plural", "plural_variants", "article", "flag_only", "only_after", "not_after", "not_before")
 
 
 # ---- TBX -----------------------------------------------------------------
@@ -51,7 +51,7 @@ def to_tbx(glossary: Glossary) -> str:
             ET.SubElement(term_entry, "note").text = entry.note.strip()
         for ref in entry.references:
             ET.SubElement(term_entry, "descrip", {"type": "source"}).text = ref
-        settings = {k: getattr(entry, k) for k in KEEP_FIELDS if getattr(entry, k) not in (None, (), "keep", "label")}
+        settings = {k: getattr(entry, k) for k in KEEP_FIELDS if getattr(entry, k) not in (None, (), "keep", "label", False)}
         if settings:
             ET.SubElement(term_entry, "descrip", {"type": "normalize-settings"}).text = yaml.safe_dump(
                 {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}, allow_unicode=True, sort_keys=True

@@ -44,6 +44,7 @@ class Entry:
     plural_variants: tuple[str, ...] = ()
     article: str = "keep"
     loaded: bool = False
+    flag_only: bool = False
     renderings: tuple[str, ...] = ()
     only_after: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()

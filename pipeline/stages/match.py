@@ -101,6 +101,17 @@ class MatchStage:
                             )
                         )
                         continue
+                    if m.entry.flag_only:
+                        seg.findings.append(
+                            Finding(
+                                check="loaded-term",
+                                message=f"{doc.text[start:end]!r} is a loaded word the glossary flags for review and "
+                                "never replaces; check whom the text calls terrorist",
+                                entry=m.entry.id,
+                                source_span=(start, end),
+                            )
+                        )
+                        continue
                     quote = _enclosing(quotes, quote_starts, start, end)
                     speaker = find_speaker(doc.text, p_start, quote[0], quote[1], p_end) if quote else None
                     seg.hits.append(
