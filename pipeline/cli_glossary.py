@@ -14,6 +14,9 @@ from pipeline.glossary.lint import lint
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.glossary.matcher import Matcher
 
+Files = Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)]
+Folder = Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")]
+
 glossary_app = typer.Typer(help="Check, test, export and import glossaries.", no_args_is_help=True)
 
 
@@ -28,10 +31,16 @@ def _echo_error(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _fail(exc: Exception, code: int = 2) -> typer.Exit:
+    """One line on stderr, like the main CLI's errors, and the exit to raise."""
+    _echo_error(f"normalize: error: {exc}")
+    return typer.Exit(code)
+
+
 @glossary_app.command("check")
 def check(
-    files: Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)] = None,
-    folder: Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")] = Path("glossaries"),
+    files: Files = None,
+    folder: Folder = Path("glossaries"),
 ) -> None:
     """Validate glossaries: schema, duplicate ids, variants claimed twice, fields that have no effect."""
     errors = 0
@@ -53,9 +62,9 @@ def check(
 
 @glossary_app.command("test")
 def test(
-    files: Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)] = None,
+    files: Files = None,
     engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
-    folder: Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")] = Path("glossaries"),
+    folder: Folder = Path("glossaries"),
 ) -> None:
     """Run every entry's examples through the pipeline and check what the English must (not) contain."""
     from pipeline.engines import create_engine
@@ -77,11 +86,9 @@ def test(
                     for problem in result.problems:
                         _echo_error(f"     {problem}")
     except ConfigError as exc:
-        _echo_error(f"normalize: error: {exc}")
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
     except NormalizeError as exc:
-        _echo_error(f"normalize: error: {exc}")
-        raise typer.Exit(1) from None
+        raise _fail(exc, 1) from None
     typer.echo(f"{total - failures} of {total} examples pass")
     if failures:
         raise typer.Exit(1)
@@ -89,10 +96,10 @@ def test(
 
 @glossary_app.command("export")
 def export(
-    files: Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)] = None,
+    files: Files = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="tbx or csv (Amazon Translate custom terminology).")] = "tbx",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
-    folder: Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")] = Path("glossaries"),
+    folder: Folder = Path("glossaries"),
 ) -> None:
     """Write glossaries as TBX or CSV for CAT tools and translation services."""
     writers = {"tbx": to_tbx, "csv": to_csv}
@@ -102,8 +109,7 @@ def export(
     try:
         glossaries = [load_glossary_file(p) for p in paths]
     except ConfigError as exc:
-        _echo_error(f"normalize: error: {exc}")
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
     pairs = {(g.source, g.target) for g in glossaries}
     if len(pairs) > 1:
         _echo_error("normalize: error: these files are for different language pairs; export one pair at a time")
@@ -130,8 +136,7 @@ def import_(
     try:
         data = reader(file, source=source, target=target)
     except ConfigError as exc:
-        _echo_error(f"normalize: error: {exc}")
-        raise typer.Exit(2) from None
+        raise _fail(exc) from None
     _write(to_yaml(data), output)
 
 
