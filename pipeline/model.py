@@ -14,14 +14,56 @@ review page traces back to a character range of the input file.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+Span = tuple[int, int]  # half-open character offsets
+
+
+class Kind(StrEnum):
+    """What a glossary entry names: a group, its members, a descriptive label, or a person or place."""
+
+    GROUP = "group"
+    MEMBERS = "members"
+    LABEL = "label"
+    NAME = "name"
+
+
+class Method(StrEnum):
+    """How a standard name found its place in the English (recorded on every ``Change``)."""
+
+    ALIGNED = "aligned"  # spliced into the raw translation at the span the engine aligned with the source words
+    RENDERING = "rendering"  # spliced into the raw translation where the engine's rendering of the words was found
+    DIFF = "diff"  # spliced into the raw translation where it differs from a translation with a placeholder
+    PLACEHOLDER = "placeholder"  # the sentence translated with a placeholder for the words (fallback)
+    PLACEHOLDER_SPLIT = "placeholder-split"  # the text between placeholders translated piece by piece (last resort)
+    MERGED = "merged"  # an abbreviation in brackets after the same name, said once
+
+
+class Check(StrEnum):
+    """The kinds of ``Finding``."""
+
+    QUOTED_LABEL = "quoted-label"
+    LOADED_RENDERING = "loaded-rendering"
+    LOADED_ADJECTIVE = "loaded-adjective"
+    LOADED_TERM = "loaded-term"
+    UNENFORCED = "unenforced"
+    CHANGE_SPAN = "change-span"
+    UNKNOWN_WORD = "unknown-word"
+    UNKNOWN_NAME = "unknown-name"
 
 
 @dataclass(frozen=True)
 class TermHit:
-    """A glossary entry matched in the source text (offsets into ``Document.text``)."""
+    """A glossary entry (or a protected name) matched in the source text (offsets into ``Document.text``).
+
+    A hit carries everything enforcement needs, so enforce never looks the entry up again.
+    ``quoted_form`` is how a loaded variant is written when it stays inside a quotation
+    ("Daech" -> "Daesh"): the speaker's word, in English spelling.
+    """
 
     entry: str
     start: int
@@ -29,25 +71,47 @@ class TermHit:
     text: str
     standard: str
     loaded: bool
+    kind: Kind = Kind.LABEL
+    article: str = "keep"  # keep | the | none, as the glossary entry says
     in_quote: bool = False
     speaker: str | None = None
+    quoted_form: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        """Whether the speaker's words stay: a loaded label inside a quotation with no English spelling to give."""
+        return self.loaded and self.in_quote and self.quoted_form is None
+
+    @property
+    def replacement(self) -> str:
+        """What the English gets for these words: the standard name, or the quoted form inside a quotation."""
+        if self.loaded and self.in_quote and self.quoted_form is not None:
+            return self.quoted_form
+        return self.standard
 
 
 @dataclass
 class Change:
     """One replacement in the English, with its provenance.
 
-    ``target_span`` indexes ``Segment.target``; ``mt_text`` is what the engine
-    said for these words in the raw translation ("" when it cannot be located).
+    ``target_span`` indexes ``Segment.target``; ``mt_span`` indexes the raw
+    translation ``Segment.mt`` and ``mt_text`` is what the engine said there
+    (``None`` and "" when the engine's rendering could not be located).
     """
 
     entry: str
-    source_span: tuple[int, int]
+    source_span: Span
     source_text: str
     mt_text: str
-    target_span: tuple[int, int]
+    target_span: Span
     target_text: str
-    method: str
+    method: Method
+    mt_span: Span | None = None
+
+    @property
+    def noop(self) -> bool:
+        """The engine already wrote the standard name: a match, not a rewrite ("Hamas" -> "Hamas")."""
+        return self.mt_span is not None and self.mt_text == self.target_text
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,7 +121,8 @@ class Change:
             "mt_text": self.mt_text,
             "target_span": list(self.target_span),
             "target_text": self.target_text,
-            "method": self.method,
+            "method": str(self.method),
+            "mt_span": list(self.mt_span) if self.mt_span is not None else None,
         }
 
 
@@ -65,17 +130,20 @@ class Change:
 class Finding:
     """Something a reviewer should look at; never changes the text."""
 
-    check: str
+    check: Check
     message: str
     entry: str | None = None
-    source_span: tuple[int, int] | None = None
+    source_span: Span | None = None
+    target_span: Span | None = None  # in ``Segment.target``, when the finding is about English words
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"check": self.check, "message": self.message}
+        out: dict[str, Any] = {"check": str(self.check), "message": self.message}
         if self.entry is not None:
             out["entry"] = self.entry
         if self.source_span is not None:
             out["source_span"] = list(self.source_span)
+        if self.target_span is not None:
+            out["target_span"] = list(self.target_span)
         return out
 
 
@@ -123,3 +191,14 @@ class Document:
         for seg in self.segments:
             groups.setdefault(seg.paragraph, []).append(seg)
         return [groups[k] for k in sorted(groups)]
+
+
+def text_document(text: str, *, language: str, name: str = "text") -> Document:
+    """A document from a string, for in-memory use (glossary tests, evaluation)."""
+    return Document(
+        path=Path(f"<{name}>"),
+        name=name,
+        text=text,
+        language=language,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )

@@ -8,6 +8,23 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class EngineOutput:
+    """One translation, with what the engine can tell about it beyond the text.
+
+    ``spans[i]`` is where the engine rendered the ``i``-th requested source span
+    in ``text`` (``None``: the engine cannot say); ``unknown`` are spans of
+    ``text`` holding words the engine could not translate and passed through.
+    """
+
+    text: str
+    spans: tuple[Span | None, ...] = ()
+    unknown: tuple[Span, ...] = ()
 
 
 class Engine(ABC):
@@ -27,6 +44,15 @@ class Engine(ABC):
     @abstractmethod
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translate sentences; return exactly one translation per input, in order."""
+
+    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
+        """Translate sentences and say where each requested source span went in each translation.
+
+        ``spans[k]`` are character spans of ``sentences[k]``. One decoding gives
+        both the raw translation and the places to splice standard names into,
+        so a sentence is never translated twice. The default knows no alignment.
+        """
+        return [EngineOutput(text, (None,) * len(s)) for text, s in zip(self.translate(sentences), spans, strict=True)]
 
     @property
     def version(self) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.glossary.matcher import Matcher
-from pipeline.model import Document, Finding, TermHit
+from pipeline.model import Check, Document, Finding, Kind, TermHit
 
 QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"'}
 OPENING = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
@@ -93,7 +93,7 @@ class MatchStage:
                     if m.rejected is not None:
                         seg.findings.append(
                             Finding(
-                                check="loaded-adjective",
+                                check=Check.LOADED_ADJECTIVE,
                                 message=f"{doc.text[start:end]!r} looks like a loaded word used as a description, "
                                 f"not a group label ({m.rejected}); kept as is",
                                 entry=m.entry.id,
@@ -104,7 +104,7 @@ class MatchStage:
                     if m.entry.flag_only:
                         seg.findings.append(
                             Finding(
-                                check="loaded-term",
+                                check=Check.LOADED_TERM,
                                 message=f"{doc.text[start:end]!r} is a loaded word the glossary flags for review and "
                                 "never replaces; check whom the text calls terrorist",
                                 entry=m.entry.id,
@@ -122,6 +122,8 @@ class MatchStage:
                             text=doc.text[start:end],
                             standard=m.standard,
                             loaded=m.entry.loaded,
+                            kind=Kind(m.entry.kind),
+                            article=m.entry.article,
                             in_quote=quote is not None,
                             speaker=speaker,
                         )
