@@ -26,7 +26,8 @@ from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Finding
 from pipeline.render.run_info import RunInfo
-from pipeline.run import Pipeline, text_document
+from pipeline.chain import Chain
+from pipeline.model import text_document
 from pipeline.stages.check import CheckStage
 
 SYSTEMS = ("raw", "normalised")
@@ -196,7 +197,7 @@ def evaluate(
     if not source:
         raise ConfigError(f"{source_name} is empty; give a file with one sentence per line")
     docs = [text_document(text, language=glossary.source, name=f"{source_name}:{n}") for n, text in enumerate(source, 1)]
-    Pipeline(glossary, engine)(docs)
+    Chain(glossary, engine)(docs)
     info = RunInfo.of(engine, glossary)
     check = CheckStage(glossary)
     outputs: dict[str, list[str]] = {name: [] for name in SYSTEMS}

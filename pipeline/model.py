@@ -148,6 +148,49 @@ class Finding:
 
 
 @dataclass
+class Located:
+    """Where the engine rendered one hit in the raw translation, and how that was found."""
+
+    span: Span
+    method: Method
+
+
+@dataclass
+class Translation:
+    """What the translate stage learnt from the engine for one sentence; the enforce stage reads it.
+
+    ``raw`` is what the engine said for the plain sentence (the reviewer's raw
+    view). ``located[i]`` is where ``Segment.hits[i]`` was rendered in ``raw``
+    (``None``: not found). ``masked`` and ``pieces`` exist only for sentences
+    the fallbacks needed: the sentence with placeholders for the hits, and the
+    text between placeholders translated piece by piece. ``edits`` is filled by
+    enforce: each (raw region, target region) it rewrote, in order, so any
+    other raw span maps onto the target (``to_target``).
+    """
+
+    raw: str = ""
+    located: list[Located | None] = field(default_factory=list)
+    unknown: tuple[Span, ...] = ()
+    masked: str | None = None
+    placeholders: dict[str, TermHit] = field(default_factory=dict)
+    pieces: str | None = None
+    edits: list[tuple[Span, Span]] | None = None  # None: the target is not the raw translation with edits
+
+    def to_target(self, span: Span) -> Span | None:
+        """``span`` of ``raw`` in the normalised target, when it lies outside every edit."""
+        if self.edits is None:
+            return None
+        shift = 0
+        for (a, b), (c, d) in self.edits:
+            if span[1] <= a:
+                break
+            if span[0] < b:
+                return None  # overlaps an edit
+            shift += (d - c) - (b - a)
+        return span[0] + shift, span[1] + shift
+
+
+@dataclass
 class Segment:
     """One sentence of one paragraph, with its translation and the changes made to it."""
 
@@ -157,13 +200,15 @@ class Segment:
     end: int
     source: str
     hits: list[TermHit] = field(default_factory=list)
-    mt: str = ""
-    masked_mt: str | None = None  # translation of the source with hits replaced by placeholders
-    placeholders: dict[str, TermHit] = field(default_factory=dict)
-    split_mt: str | None = None  # masked source translated piece by piece, when the engine lost placeholders
+    translation: Translation = field(default_factory=Translation)
     target: str = ""
     changes: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def mt(self) -> str:
+        """The raw machine translation, kept for review."""
+        return self.translation.raw
 
 
 @dataclass

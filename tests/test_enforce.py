@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from pipeline.engines.base import Engine
+from pipeline.engines.base import Engine, EngineOutput
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document
-from pipeline.run import Pipeline, text_document
+from pipeline.chain import Chain
+from pipeline.model import text_document
 
 
 class ScriptedEngine(Engine):
@@ -29,7 +30,7 @@ class ScriptedEngine(Engine):
 FRENCH_TO_ENGLISH = [
     (r"\bLes\b", "The"), (r"\bles\b", "the"), (r"\bLe\b", "The"), (r"\ble\b", "the"), (r"\bUn\b", "A"), (r"\bun\b", "a"),
     (r"\bont attaqué\b", "attacked"), (r"\ba condamné\b", "has condemned"), (r"\bde\b", "of"), (r"\bdes\b", "of the"),
-    (r"\bcontre\b", "against"), (r"\bet\b", "and"), (r"\bgroupe\b", "group"), (r"\bl['’]", "the "),
+    (r"\bcontre\b", "against"), (r"\bet\b", "and"), (r"\bgroupe\b", "group"), (r"\bl['’]", "the "), (r"\bL['’]", "The "),
 ]
 
 
@@ -41,7 +42,7 @@ def word_for_word(text: str) -> str:
 
 def run_one(glossary: Glossary, text: str, rule: Callable[[str], str] = word_for_word) -> Document:
     doc = text_document(text, language="fr")
-    Pipeline(glossary, ScriptedEngine(rule))([doc])
+    Chain(glossary, ScriptedEngine(rule))([doc])
     assert doc.error is None
     return doc
 
@@ -71,8 +72,74 @@ def test_a_name_and_its_abbreviation_in_brackets_read_once(fr_en: Glossary) -> N
     doc = run_one(fr_en, "Les combattants de l’État islamique (EI) ont attaqué.")
     seg = doc.segments[0]
     assert seg.target.count("Islamic State") == 1
-    assert [c.method for c in seg.changes] == ["placeholder", "merged"]
+    assert [c.method for c in seg.changes] == ["rendering", "merged"]
     assert seg.changes[0].target_span == seg.changes[1].target_span
+    assert seg.target == "The combattants of Islamic State attacked."
+
+
+def test_equivalent_names_in_brackets_are_said_once(fr_en: Glossary) -> None:
+    seg = run_one(fr_en, "Daech (État islamique, EI) ont attaqué.").segments[0]
+    assert seg.target == "Islamic State attacked."
+    assert [c.method for c in seg.changes] == ["rendering", "merged", "merged"]
+
+
+class AligningEngine(Engine):
+    """Word for word, and says where each requested span went: the ``aligned`` path, one decoding."""
+
+    name = "aligning"
+
+    def __init__(self) -> None:
+        super().__init__("fr", "en")
+        self.calls: list[list[str]] = []
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        self.calls.append(list(sentences))
+        return [word_for_word(s) for s in sentences]
+
+    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> list[EngineOutput]:
+        self.calls.append(list(sentences))
+        out = []
+        for text, wanted in zip(sentences, spans, strict=True):
+            pieces, placed, pos = [], [], 0
+            for a, b in wanted:
+                pieces.append(word_for_word(text[pos:a]))
+                start = len("".join(pieces))
+                pieces.append("X" * (b - a))  # the engine's own rendering of the hit
+                placed.append((start, start + b - a))
+                pos = b
+            pieces.append(word_for_word(text[pos:]))
+            out.append(EngineOutput("".join(pieces), tuple(placed)))
+        return out
+
+
+def test_aligned_engines_translate_each_sentence_once(fr_en: Glossary) -> None:
+    engine = AligningEngine()
+    doc = text_document("Les terroristes de Daech ont attaqué le groupe.", language="fr")
+    Chain(fr_en, engine)([doc])
+    seg = doc.segments[0]
+    assert engine.calls == [["Les terroristes de Daech ont attaqué le groupe."]]
+    assert seg.mt == "The " + "X" * 20 + " attacked the group."
+    assert seg.target == "Islamic State militants attacked the group."
+    change = seg.changes[0]
+    assert change.method == "aligned" and change.mt_span == (4, 24) and change.mt_text == "X" * 20
+
+
+def test_only_the_changed_words_differ_from_the_raw_translation(fr_en: Glossary) -> None:
+    """A placeholder translation that rewrites other words is used to locate the hit, never as the English."""
+
+    def engine(text: str) -> str:
+        if "ZQ" in text:
+            return "The ZQAQ attacked the boys."  # the masked translation changed "girls"
+        if text == "qaïdistes":
+            return "nothing alike"
+        return "The qaidists attacked the girls."
+
+    seg = run_one(fr_en, "Les qaïdistes ont attaqué les filles.", engine).segments[0]
+    assert seg.target == "Al-Qaeda-linked militants attacked the girls."  # the entry drops "the"
+    assert [c.method for c in seg.changes] == ["diff"]
+    assert seg.changes[0].mt_text == "qaidists"
+    (raw, target), = seg.translation.edits or []
+    assert seg.mt[: raw[0]] == seg.target[: target[0]] and seg.mt[raw[1] :] == seg.target[target[1] :]
 
 
 def test_dropped_placeholders_are_translated_around(fr_en: Glossary) -> None:

@@ -17,7 +17,8 @@ from pipeline.engines import create_engine
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document
-from pipeline.run import Pipeline, text_document
+from pipeline.chain import Chain
+from pipeline.model import text_document
 
 LABELLED = Path(__file__).parent / "data" / "labelled_fr.yaml"
 
@@ -76,7 +77,7 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
 def run_labelled(glossary: Glossary, engine: Engine) -> tuple[list[dict[str, Any]], list[Document]]:
     cases = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
     docs = [text_document(c["source"], language="fr", name=f"case{i}") for i, c in enumerate(cases)]
-    Pipeline(glossary, engine)(docs)
+    Chain(glossary, engine)(docs)
     assert not [d.error for d in docs if d.error]
     return cases, docs
 

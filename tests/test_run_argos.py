@@ -61,9 +61,8 @@ def test_second_run_translates_nothing_again(
     args = ["run", str(seeds), "--engine", "argos", "-o", str(tmp_path / "out"), "-q"]
     assert runner.invoke(app, args).exit_code == 0
     first = (tmp_path / "out" / f"{SEED.stem}.json").read_text(encoding="utf-8")
-    # one batch of sentences, masked copies and terms; a second, smaller one translates
-    # around the placeholders this random model does not copy
-    assert len(calls) in (1, 2) and calls[0] > 13
+    # the sentences first (13 in the seed), then what locating the hits in this random model's output needs
+    assert calls and calls[0] == 13
     cold = len(calls)
     assert runner.invoke(app, args).exit_code == 0
     assert len(calls) == cold  # everything came from the cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pipeline.engines.base import Engine
@@ -59,6 +60,24 @@ def create_engine(
     return cls(source, target, **dict((settings or {}).get(name, {})))
 
 
+def build_engine(
+    name: str,
+    source: str,
+    target: str,
+    *,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+    cache: bool = True,
+    cache_path: Path | None = None,
+) -> Engine:
+    """The one engine factory of ``run``, ``eval`` and ``glossary test``: the engine, behind the cache unless disabled."""
+    engine = create_engine(name, source, target, settings=settings)
+    if not cache:
+        return engine
+    from pipeline.engines.cache import CachedEngine, TranslationCache
+
+    return CachedEngine(engine, TranslationCache(cache_path))
+
+
 def _hints(source: str, target: str) -> str:
     hints = []
     for name in AUTO_ORDER:
@@ -69,4 +88,4 @@ def _hints(source: str, target: str) -> str:
     return "; ".join(hints)
 
 
-__all__ = ["ENGINES", "Engine", "create_engine", "engine_class"]
+__all__ = ["ENGINES", "Engine", "build_engine", "create_engine", "engine_class"]

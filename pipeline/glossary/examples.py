@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Entry, Example, Glossary
-from pipeline.run import Pipeline, text_document
+from pipeline.chain import Chain
+from pipeline.model import text_document
 
 
 @dataclass
@@ -21,7 +22,7 @@ def run_examples(glossary: Glossary, engine: Engine) -> list[ExampleResult]:
     """Translate every example in one batch and check its must / must_not strings (case-sensitive)."""
     cases = [(e, ex) for e in glossary.entries for ex in e.examples]
     docs = [text_document(ex.source, language=glossary.source, name=f"{e.id}-{i}") for i, (e, ex) in enumerate(cases)]
-    Pipeline(glossary, engine)(docs)
+    Chain(glossary, engine)(docs)
     results = []
     for (entry, example), doc in zip(cases, docs):
         target = " ".join(seg.target for seg in doc.segments)

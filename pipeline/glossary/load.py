@@ -70,6 +70,10 @@ class Glossary:
     entries: list[Entry] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # path -> sha256
 
+    def renderings(self) -> dict[str, tuple[str, ...]]:
+        """Entry id -> what engines are known to write for its variants."""
+        return {e.id: e.renderings for e in self.entries}
+
     def entry(self, entry_id: str) -> Entry:
         for e in self.entries:
             if e.id == entry_id:

@@ -1,9 +1,13 @@
 """Stage 6, check: QA findings on the normalised English. Never edits text.
 
-- ``quoted-label``: a loaded label kept inside a quotation, with the speaker.
+- ``quoted-label``: a loaded label left in the speaker's words inside a quotation, with the speaker.
 - ``loaded-rendering``: a loaded rendering (terrorists, Daesh, ...) left in the
   English outside quotations and outside the changes the enforce stage made.
+- ``unknown-word``: a word the engine could not translate and passed through.
 - ``change-span``: a change whose target span does not hold its text (a bug).
+
+Findings about English words carry ``target_span``, so the page marks them on
+the English side too.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.glossary.load import Glossary
-from pipeline.model import Document, Finding
+from pipeline.model import Check, Document, Finding, Segment, Span
 from pipeline.stages.match import quote_spans
 
 
@@ -28,34 +32,70 @@ class CheckStage:
 
     def __call__(self, doc: Document) -> Document:
         for seg in doc.segments:
-            for hit in seg.hits:
-                if hit.loaded and hit.in_quote:
-                    who = f"said by {hit.speaker}" if hit.speaker else "speaker not identified"
-                    seg.findings.append(
-                        Finding(
-                            check="quoted-label",
-                            message=f"loaded label {hit.text!r} kept inside a quotation ({who}); "
-                            f"the standard name is {hit.standard!r}",
-                            entry=hit.entry,
-                            source_span=(hit.start, hit.end),
-                        )
-                    )
+            quoted = self._quoted_labels(seg)
             for change in seg.changes:
                 a, b = change.target_span
                 if seg.target[a:b] != change.target_text:
-                    seg.findings.append(Finding(check="change-span", message=f"internal error: change {change.entry} lost its place"))
-            for m in self.leftovers(seg.target, [c.target_span for c in seg.changes]):
+                    seg.findings.append(Finding(check=Check.CHANGE_SPAN, message=f"internal error: change {change.entry} lost its place"))
+            skip = [*(c.target_span for c in seg.changes), *quoted]
+            for m in self.leftovers(seg.target, skip):
                 seg.findings.append(
                     Finding(
-                        check="loaded-rendering",
-                        message=f"{m.group()!r} is left in the English outside a quotation; "
+                        check=Check.LOADED_RENDERING,
+                        message=f"“{m.group()}” is left in the English outside a quotation; "
                         "add the source wording to the glossary or review it",
                         entry=self.entry_of(m),
+                        target_span=(m.start(), m.end()),
                     )
                 )
+            self._unknown_words(seg)
         return doc
 
-    def leftovers(self, text: str, changed: Sequence[tuple[int, int]] = ()) -> list[re.Match[str]]:
+    def _quoted_labels(self, seg: Segment) -> list[Span]:
+        """A finding per loaded label inside a quotation; returns their spans in the English."""
+        spans: list[Span] = []
+        changed = {c.source_span: c for c in seg.changes}
+        for hit, loc in zip(seg.hits, seg.translation.located, strict=True):
+            if not (hit.loaded and hit.in_quote):
+                continue
+            who = f"said by {hit.speaker}" if hit.speaker else "speaker not identified"
+            change = changed.get((hit.start, hit.end))
+            if change is not None:
+                target: Span | None = change.target_span
+                kept = f"kept as the speaker's word, spelled “{change.target_text}”"
+            else:
+                target = seg.translation.to_target(loc.span) if loc is not None else None
+                kept = "kept as the speaker said it"
+            if target is not None:
+                spans.append(target)
+            seg.findings.append(
+                Finding(
+                    check=Check.QUOTED_LABEL,
+                    message=f"loaded label “{hit.text}” inside a quotation ({who}): {kept}; "
+                    f"the neutral name is “{hit.standard}”",
+                    entry=hit.entry,
+                    source_span=(hit.start, hit.end),
+                    target_span=target,
+                )
+            )
+        return spans
+
+    def _unknown_words(self, seg: Segment) -> None:
+        tr = seg.translation
+        for span in tr.unknown:
+            target = tr.to_target(span)
+            if target is None and tr.edits is not None:
+                continue  # the word was replaced by a standard name
+            word = tr.raw[span[0] : span[1]]
+            seg.findings.append(
+                Finding(
+                    check=Check.UNKNOWN_WORD,
+                    message=f"the engine did not know “{word}” and left it untranslated; check the English here",
+                    target_span=target,
+                )
+            )
+
+    def leftovers(self, text: str, changed: Sequence[Span] = ()) -> list[re.Match[str]]:
         """Loaded renderings in English ``text`` outside quotations and outside the ``changed`` spans."""
         if self._pattern is None:
             return []

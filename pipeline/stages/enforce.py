@@ -1,186 +1,216 @@
-"""Stage 5, enforce: put each standard name into the English, and record it.
+"""Stage 5, enforce: splice each standard name into the engine's raw translation, and record it.
 
-Preferred method, ``placeholder``: the engine translated a copy of the sentence
-in which each hit was a placeholder; the placeholder is swapped for the
-standard name, and the words around it are made grammatical (``the`` dropped
-or added as the entry's ``article`` says, ``a``/``an``, a capital at the start
-of the sentence).
+The normalised English is the raw translation with, at each span where the
+engine rendered a hit (found by the translate stage), the hit's replacement:
+nothing else moves except what the name's grammar forces next to it (the
+article the entry asks for, a/an, a plural verb), so a reviewer can trust
+that only the highlighted words differ from what the engine said.
+``Translation.edits`` records each rewritten region, so findings about other
+words of the raw translation land on the same words of the target.
 
-When the engine dropped or changed a placeholder, ``rendering``: the raw
-translation is used if the entry's known renderings (or the engine's own
-translation of the hit alone) can be found in it for every hit, since the
-whole sentence keeps its context. Otherwise ``placeholder-split``: the
-translate stage has translated the text between the placeholders piece by
-piece. When nothing works the segment gets an ``unenforced`` finding: the
-tool never guesses silently.
+Only when a hit could not be located anywhere in the raw translation does the
+sentence fall back to the translation made with placeholders
+(``placeholder``), then to the one translated piece by piece around them
+(``placeholder-split``); those change more than the names, and say so in
+their method. When nothing works the segment gets an ``unenforced`` finding:
+the tool never guesses silently.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from string import ascii_letters as ASCII_LETTERS
 
-from pipeline.glossary.load import Glossary
-from pipeline.model import Change, Document, Finding, Segment, TermHit
-from pipeline.stages.translate import flat, placeholders_kept
+from pipeline.grammar import Grammar, grammar_for
+from pipeline.model import Change, Check, Document, Finding, Located, Method, Segment, Span, TermHit
+from pipeline.stages.translate import placeholders_kept
 
-DETERMINERS = frozenset("the a an this that these those its their his her our your my whose".split())
-WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z]+)(?P<space>\s+)(?P<quote>[«“\"]\s*)?$")
-OPENING_QUOTES = "«“\""
-# "the group al-Nusra Front": a noun in apposition already carries the article.
-APPOSITION = frozenset("group organisation organization movement militia faction coalition alliance front".split())
-# Singular verb forms after a plural standard name whose source was singular ("camp atlantiste" -> "Western governments").
-PLURAL_VERB = {"has": "have", "is": "are", "was": "were", "does": "do"}
-VERB_AFTER = re.compile(r"(?P<space>\s+)(?P<verb>has|is|was|does)\b")
-SENTENCE_START = re.compile(r"^[\s«“\"'(\[—–-]*$")
-VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|s[aeiu]|tili)|hour|honest|honou?r)", re.IGNORECASE)
+# Separators between equivalent names in one bracket: "Daech (État islamique, EI)".
+BRACKET_FILLER = re.compile(r"^[\s,;/]*(?:(?:ou|or|o|et|and|y)\b[\s,;/]*)?$", re.IGNORECASE)
 
 
 class EnforceStage:
-    """Turn ``masked_mt`` (or ``mt``) into ``target`` plus ``Change`` records."""
+    """Turn ``Segment.translation`` into ``Segment.target`` plus ``Change`` records."""
 
     name = "enforce"
 
-    def __init__(self, glossary: Glossary, term_mt: Mapping[str, str]) -> None:
-        self.entries = {e.id: e for e in glossary.entries}
-        self.term_mt = term_mt
+    def __init__(self, target: str = "en") -> None:
+        self.grammar: Grammar = grammar_for(target)
 
     def __call__(self, doc: Document) -> Document:
         for seg in doc.segments:
-            seg.changes = []
-            if not seg.placeholders:
-                seg.target = seg.mt
-                continue
-            if placeholders_kept(seg, seg.masked_mt):
-                self._by_placeholder(seg, seg.masked_mt or "", "placeholder")
-            elif all(self._locate(seg.mt, hit) for hit in seg.placeholders.values()):
-                self._by_rendering(seg)  # the whole-sentence translation keeps more context
-            elif placeholders_kept(seg, seg.split_mt):
-                self._by_placeholder(seg, seg.split_mt or "", "placeholder-split")
-            else:
-                self._by_rendering(seg)  # places what it can; findings for the rest
+            self.enforce(seg)
         return doc
 
-    def _by_placeholder(self, seg: Segment, text: str, method: str) -> None:
-        spots = sorted((text.index(p), p) for p in seg.placeholders)
+    def enforce(self, seg: Segment) -> None:
+        seg.changes = []
+        tr = seg.translation
+        todo = [(hit, loc) for hit, loc in zip(seg.hits, tr.located, strict=True) if not hit.kept]
+        if all(loc is not None for _, loc in todo):
+            self._splice(seg, [(hit, loc) for hit, loc in todo if loc is not None])
+        elif placeholders_kept(tr.placeholders, tr.masked):
+            self._by_placeholder(seg, tr.masked or "", Method.PLACEHOLDER)
+        elif placeholders_kept(tr.placeholders, tr.pieces):
+            self._by_placeholder(seg, tr.pieces or "", Method.PLACEHOLDER_SPLIT)
+        else:
+            self._splice(seg, [(hit, loc) for hit, loc in todo if loc is not None])
+            for hit, loc in todo:
+                if loc is None:
+                    seg.findings.append(
+                        Finding(
+                            check=Check.UNENFORCED,
+                            message=f"could not place “{hit.replacement}” for “{hit.text}”: the engine changed the "
+                            "placeholder and its rendering of these words was not found; review this sentence",
+                            entry=hit.entry,
+                            source_span=(hit.start, hit.end),
+                        )
+                    )
+
+    def _splice(self, seg: Segment, placed: list[tuple[TermHit, Located]]) -> None:
+        """The raw translation with each located rendering replaced; ``edits`` records every rewritten region."""
+        raw = seg.translation.raw
+        out = ""
+        pos = 0
+        edits: list[tuple[Span, Span]] = []
+        placed = sorted(placed, key=lambda p: p[1].span)
+        k = 0
+        while k < len(placed):
+            hit, loc = placed[k]
+            a, b = loc.span
+            merged = self._merge_bracket(seg, raw, pos, placed, k)
+            if merged:
+                end = merged
+                previous = seg.changes[-1]
+                for hit2, loc2 in placed[k : k + self._bracket_size(placed, k, end)]:
+                    seg.changes.append(_change(hit2, raw, loc2.span, previous.target_span, previous.target_text, Method.MERGED))
+                    k += 1
+                start = _rstrip_index(raw, pos, raw.index("(", pos, a))
+                edits.append(((start, end), (len(out) + start - pos,) * 2))
+                out += raw[pos:start]
+                pos = end
+                continue
+            unchanged_from = len(out)
+            out += raw[pos:a]
+            fitted, name = self.grammar.fit(out, hit.replacement, hit.article)
+            t0 = _common_prefix(out, fitted)
+            r0 = a - (len(out) - t0)
+            out = fitted
+            span = (len(out), len(out) + len(name))
+            out += name
+            after = raw[b:]
+            agreed = self.grammar.agree(after, plural_name=name.endswith("s"), plural_source=_plural(hit.text))
+            keep = _common_suffix(after, agreed)
+            out += agreed[: len(agreed) - keep]
+            pos = b + len(after) - keep
+            if t0 < unchanged_from and edits:  # the grammar reached back into the previous edit: one region
+                (r0, _), (t0, _) = edits.pop()
+            edits.append(((r0, pos), (t0, len(out))))
+            seg.changes.append(_change(hit, raw, loc.span, span, name, loc.method))
+            k += 1
+        seg.target = out + raw[pos:]
+        seg.translation.edits = edits
+
+    def _merge_bracket(self, seg: Segment, raw: str, pos: int, placed: list[tuple[TermHit, Located]], k: int) -> int:
+        """End of " (EI)" / " (État islamique, EI)" right after a change with the same name, else 0.
+
+        Equivalent names in brackets after a name would read "Islamic State
+        (Islamic State, Islamic State)": they are said once.
+        """
+        if not seg.changes or seg.changes[-1].mt_span is None:
+            return 0
+        previous = seg.changes[-1]
+        between = raw[pos : placed[k][1].span[0]]
+        if between.strip() != "(":
+            return 0
+        end = placed[k][1].span[1]
+        j = k
+        while True:
+            if placed[j][0].replacement.casefold() != previous.target_text.casefold().removeprefix("the "):
+                return 0
+            rest = raw[end:]
+            close = rest.find(")")
+            if close >= 0 and not rest[:close].strip(" ,"):
+                return end + close + 1
+            if j + 1 >= len(placed) or not BRACKET_FILLER.match(raw[end : placed[j + 1][1].span[0]]):
+                return 0
+            j += 1
+            end = placed[j][1].span[1]
+
+    @staticmethod
+    def _bracket_size(placed: list[tuple[TermHit, Located]], k: int, end: int) -> int:
+        return sum(1 for _, loc in placed[k:] if loc.span[1] <= end)
+
+    def _by_placeholder(self, seg: Segment, text: str, method: Method) -> None:
+        """The fallback: the sentence translated with placeholders, each swapped for its name."""
+        tr = seg.translation
+        located = {id(h): loc for h, loc in zip(seg.hits, tr.located, strict=True)}
+        spots = sorted((text.index(p), p) for p in tr.placeholders)
         out = ""
         pos = 0
         for at, token in spots:
-            hit = seg.placeholders[token]
+            hit = tr.placeholders[token]
             before = text[pos:at]
             previous = seg.changes[-1] if seg.changes else None
+            loc = located.get(id(hit))
+            mt_span = loc.span if loc is not None else None
             if (
                 previous is not None
                 and previous.target_span[1] == len(out)
                 and before.strip() == "("
                 and text.startswith(")", at + len(token))
-                and hit.standard.lower() in previous.target_text.lower()
+                and hit.replacement.lower() in previous.target_text.lower()
             ):
-                # "État islamique (EI)" would read "Islamic State (Islamic State)": say it once
-                seg.changes.append(self._change(seg, hit, previous.target_span, previous.target_text, "merged"))
+                seg.changes.append(_change(hit, tr.raw, mt_span, previous.target_span, previous.target_text, Method.MERGED))
                 pos = at + len(token) + 1
                 continue
-            before, name = self._fit(out + before, hit)
-            out = before
+            out, name = self.grammar.fit(out + before, hit.replacement, hit.article)
             start = len(out)
             out += name
-            seg.changes.append(self._change(seg, hit, (start, len(out)), name, method))
+            seg.changes.append(_change(hit, tr.raw, mt_span, (start, len(out)), name, method))
             pos = at + len(token)
-            verb = VERB_AFTER.match(text, pos)
-            if verb and name.endswith("s") and not hit.text.lower().endswith(("s", "x")):
-                out += verb.group("space") + PLURAL_VERB[verb.group("verb")]
-                pos = verb.end()
+            after = text[pos:]
+            agreed = self.grammar.agree(after, plural_name=name.endswith("s"), plural_source=_plural(hit.text))
+            keep = _common_suffix(after, agreed)
+            out += agreed[: len(agreed) - keep]
+            pos += len(after) - keep
         seg.target = out + text[pos:]
-
-    def _fit(self, before: str, hit: TermHit) -> tuple[str, str]:
-        """Adjust the text before a standard name and the name itself to read naturally."""
-        entry = self.entries[hit.entry]
-        name = hit.standard
-        m = _word_before(before)
-        word = m.group("word").lower() if m else ""
-        if entry.article == "none" and word == "the" and m is not None:
-            capital = m.group("word")[0].isupper()
-            before = before[: m.start()] + (m.group("quote") or "")
-            m = _word_before(before)
-            word = m.group("word").lower() if m else ""
-            if capital:
-                name = name[0].upper() + name[1:]
-        elif entry.article == "the" and word not in DETERMINERS and word not in APPOSITION:
-            name = ("The " if SENTENCE_START.match(before) else "the ") + name
-        if word in ("a", "an") and m is not None:
-            article = "an" if VOWEL_SOUND.match(name) else "a"
-            if m.group("word")[0].isupper():
-                article = article.capitalize()
-            before = before[: m.start()] + article + m.group("space") + (m.group("quote") or "")
-        if SENTENCE_START.match(before):
-            name = name[0].upper() + name[1:]
-        return before, name
-
-    def _by_rendering(self, seg: Segment) -> None:
-        target = seg.mt
-        for hit in sorted(seg.placeholders.values(), key=lambda h: h.start):
-            found = self._locate(target, hit, skip_to=_end_of_last(seg))
-            if found is None:
-                seg.findings.append(
-                    Finding(
-                        check="unenforced",
-                        message=f"could not place {hit.standard!r} for {hit.text!r}: the engine changed the "
-                        "placeholder and no known rendering was found; review this sentence",
-                        entry=hit.entry,
-                        source_span=(hit.start, hit.end),
-                    )
-                )
-                continue
-            start, end = found
-            before, name = self._fit(target[:start], hit)
-            target = before + name + target[end:]
-            seg.changes.append(self._change(seg, hit, (len(before), len(before) + len(name)), name, "rendering"))
-        seg.target = target
-
-    def _locate(self, text: str, hit: TermHit, skip_to: int = 0) -> tuple[int, int] | None:
-        """Where the engine rendered ``hit`` in ``text``: its translation alone, then known renderings."""
-        entry = self.entries[hit.entry]
-        candidates = [self.term_mt.get(flat(hit.text), ""), *sorted(entry.renderings, key=len, reverse=True), hit.text]
-        lowered = text.lower()
-        for cand in candidates:
-            cand = cand.strip(" .")
-            if not cand:
-                continue
-            for m in re.finditer(r"(?<!\w)" + re.escape(cand.lower()) + r"(?!\w)", lowered):
-                if m.start() >= skip_to:
-                    return m.start(), m.end()
-        return None
-
-    def _change(self, seg: Segment, hit: TermHit, span: tuple[int, int], name: str, method: str) -> Change:
-        located = self._locate(seg.mt, hit)
-        return Change(
-            entry=hit.entry,
-            source_span=(hit.start, hit.end),
-            source_text=hit.text,
-            mt_text=seg.mt[located[0] : located[1]] if located else "",
-            target_span=span,
-            target_text=name,
-            method=method,
-        )
+        tr.edits = None
 
 
-def _word_before(text: str) -> re.Match[str] | None:
-    """``WORD_BEFORE.search(text)``, found from the end so a long sentence costs its last word, not its length."""
-    end = _skip_space_back(text, len(text))
-    if end and text[end - 1] in OPENING_QUOTES:
-        end = _skip_space_back(text, end - 1)
-    start = end
-    while start > 0 and text[start - 1] in ASCII_LETTERS:
-        start -= 1
-    return WORD_BEFORE.match(text, start) if start < end else None
+def _change(hit: TermHit, raw: str, mt_span: Span | None, span: Span, name: str, method: Method) -> Change:
+    return Change(
+        entry=hit.entry,
+        source_span=(hit.start, hit.end),
+        source_text=hit.text,
+        mt_text=raw[mt_span[0] : mt_span[1]] if mt_span else "",
+        target_span=span,
+        target_text=name,
+        method=method,
+        mt_span=mt_span,
+    )
 
 
-def _skip_space_back(text: str, end: int) -> int:
-    while end > 0 and text[end - 1].isspace():
-        end -= 1
-    return end
+def _plural(source: str) -> bool:
+    return source.lower().endswith(("s", "x"))
 
 
-def _end_of_last(seg: Segment) -> int:
-    return seg.changes[-1].target_span[1] if seg.changes else 0
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):  # stops at the shorter
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[len(a) - 1 - n] == b[len(b) - 1 - n]:
+        n += 1
+    return n
+
+
+def _rstrip_index(text: str, floor: int, at: int) -> int:
+    """``at`` moved back over the spaces before it, not below ``floor``."""
+    while at > floor and text[at - 1].isspace():
+        at -= 1
+    return at

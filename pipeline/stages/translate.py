@@ -1,26 +1,57 @@
-"""Stage 4, translate: every sentence of every document in one engine call.
+"""Stage 4, translate: every sentence of the batch decoded once, and each hit located in it.
 
-For each segment the engine sees the plain sentence (the raw translation a
-reviewer can toggle to) and, when the segment has glossary hits to enforce, a
-masked copy where each hit is a placeholder the engine copies verbatim. The
-enforce stage later puts the standard names where the placeholders landed.
-Each distinct hit is also translated alone so the review can show what the
-engine would have said for those words.
+The engine sees each distinct sentence once and returns its raw translation
+(what the reviewer's raw view shows) with, where it can, the span it rendered
+each glossary hit as (``aligned``). A hit the engine cannot align is looked
+for in the raw translation: the engine's translation of the hit's words alone
+(short, deduplicated across the run, cached), the entry's known renderings,
+the words as written (``rendering``). Only sentences with a hit still not
+found are translated a second time, with placeholders; the difference
+between that and the raw translation locates the hit (``diff``), and when it
+does not, the enforce stage falls back to the placeholder translation itself
+or to the text between placeholders translated piece by piece.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from pipeline.engines.base import Engine
+from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
-from pipeline.model import Document, Segment, TermHit
+from pipeline.model import Document, Located, Method, Segment, TermHit, Translation
 
 # French elision before a hit: "l’EI" masked as "l’ZQAQ" reads as a pronoun to
 # the engine; "le ZQAQ" translates as "the ZQAQ".
 ELISION = re.compile(r"(?i)\b(l|d|qu|j|s)['’]\s*$")
 UNELIDED = {"l": "le ", "d": "de ", "qu": "que ", "j": "je ", "s": "se "}
+TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+LEADING_ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
+
+
+class EngineView:
+    """A sentence as the engine sees it (whitespace runs as one space), with the offset map back."""
+
+    def __init__(self, text: str) -> None:
+        out: list[str] = []
+        self.index: list[int] = []  # for each char of text: its position in the view
+        space = True  # drops leading space
+        for ch in text:
+            self.index.append(len(out))
+            if ch.isspace():
+                if not space:
+                    out.append(" ")
+                space = True
+            else:
+                out.append(ch)
+                space = False
+        self.index.append(len(out))
+        self.text = "".join(out).rstrip(" ")
+
+    def span(self, start: int, end: int) -> Span:
+        """The view's span for ``text[start:end]``."""
+        return self.index[start], min(self.index[end], len(self.text))
 
 
 def flat(text: str) -> str:
@@ -28,13 +59,132 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+class TranslateStage:
+    """Fill ``Segment.translation`` for every segment of the batch."""
+
+    name = "translate"
+
+    def __init__(self, engine: Engine, renderings: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.engine = engine
+        self.renderings = renderings or {}  # entry id -> what engines are known to write for it
+        self.term_mt: dict[str, str] = {}  # a hit's words -> the engine's translation of them alone, for the run
+
+    def __call__(self, docs: Sequence[Document]) -> Sequence[Document]:
+        segments = [seg for doc in docs for seg in doc.segments]
+        if not segments:
+            return docs
+        self._decode(segments)
+        missing = [seg for seg in segments if None in seg.translation.located]
+        if missing:
+            self._terms(missing)
+            for seg in missing:
+                self._find_renderings(seg)
+        missing = [seg for seg in missing if _unlocated(seg)]
+        if missing:
+            self._by_diff(missing)
+        return docs
+
+    def _decode(self, segments: list[Segment]) -> None:
+        """One aligned decoding per distinct (sentence, hit spans)."""
+        requests: dict[tuple[str, tuple[Span, ...]], int] = {}
+        keys: list[tuple[str, tuple[Span, ...]]] = []
+        for seg in segments:
+            view = EngineView(seg.source)
+            spans = tuple(view.span(h.start - seg.start, h.end - seg.start) for h in seg.hits)
+            key = (view.text, spans)
+            requests.setdefault(key, len(requests))
+            keys.append(key)
+        unique = list(requests)
+        outputs = self.engine.translate_aligned([t for t, _ in unique], [s for _, s in unique])
+        _check_count(self.engine, outputs, len(unique))
+        for seg, key in zip(segments, keys, strict=True):
+            out = outputs[requests[key]]
+            seg.translation = Translation(raw=out.text, located=_aligned(out, len(seg.hits)), unknown=out.unknown)
+
+    def _terms(self, segments: list[Segment]) -> None:
+        """Translate the words of every hit not yet located, alone: once per distinct wording in the run."""
+        wanted = {flat(h.text): None for seg in segments for h, loc in _pairs(seg) if loc is None}
+        todo = [t for t in wanted if t not in self.term_mt]
+        if todo:
+            out = self.engine.translate(todo)
+            _check_count(self.engine, out, len(todo))
+            self.term_mt.update(zip(todo, out, strict=True))
+
+    def _find_renderings(self, seg: Segment) -> None:
+        """Locate unaligned hits in the raw translation, left to right, never overlapping a located one."""
+        tr = seg.translation
+        taken = [loc.span for loc in tr.located if loc is not None]
+        cursor = 0
+        for i, hit in enumerate(seg.hits):
+            loc = tr.located[i]
+            if loc is not None:
+                cursor = max(cursor, loc.span[1])
+                continue
+            span = find_rendering(tr.raw, self._candidates(hit), start=cursor, taken=taken)
+            if span is not None:
+                tr.located[i] = Located(span, Method.RENDERING)
+                taken.append(span)
+                cursor = span[1]
+
+    def _candidates(self, hit: TermHit) -> list[str]:
+        alone = self.term_mt.get(flat(hit.text), "")
+        known = sorted(self.renderings.get(hit.entry, ()), key=len, reverse=True)
+        return [alone, *known, hit.text, hit.replacement]
+
+    def _by_diff(self, segments: list[Segment]) -> None:
+        """Translate the sentences with placeholders; where only a placeholder differs, it marks the hit's rendering."""
+        masked: dict[str, int] = {}
+        texts: list[str] = []
+        for seg in segments:
+            text, seg.translation.placeholders = masked_source(seg, self.engine)
+            texts.append(text)
+            masked.setdefault(text, len(masked))
+        unique = list(masked)
+        out = self.engine.translate(unique)
+        _check_count(self.engine, out, len(unique))
+        lost: list[tuple[Segment, str]] = []
+        for seg, text in zip(segments, texts, strict=True):
+            tr = seg.translation
+            tr.masked = out[masked[text]]
+            index = {id(h): i for i, h in enumerate(seg.hits)}
+            for token, span in diff_locate(tr.raw, tr.masked, tr.placeholders).items():
+                i = index[id(tr.placeholders[token])]
+                if tr.located[i] is None and not _overlaps(span, tr.located):
+                    tr.located[i] = Located(span, Method.DIFF)
+            if _unlocated(seg) and not placeholders_kept(tr.placeholders, tr.masked):
+                lost.append((seg, text))
+        if lost:
+            self._translate_around_placeholders(lost)
+
+    def _translate_around_placeholders(self, segments: list[tuple[Segment, str]]) -> None:
+        """For sentences whose placeholders the engine dropped or changed: translate the text
+        between them piece by piece (one batch) and put the placeholders back in order.
+
+        A neural model may rewrite an unknown token; cutting the sentence at the
+        placeholders guarantees them at the cost of some context across the cut.
+        """
+        plans: list[tuple[Segment, list[str]]] = []
+        pieces: list[str] = []
+        for seg, masked in segments:
+            pattern = "(" + "|".join(map(re.escape, seg.translation.placeholders)) + ")"
+            parts = re.split(pattern, masked)
+            plans.append((seg, parts))
+            pieces.extend(p.strip() for p in parts[0::2] if p.strip())
+        out = self.engine.translate(pieces) if pieces else []
+        _check_count(self.engine, out, len(pieces))
+        done = iter(out)
+        for seg, parts in plans:
+            rebuilt = [next(done) if i % 2 == 0 else part for i, part in enumerate(parts) if part.strip()]
+            seg.translation.pieces = join_pieces(rebuilt)
+
+
 def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]]:
-    """The sentence with every enforceable hit replaced by the engine's placeholder."""
+    """The sentence with every hit the English changes replaced by the engine's placeholder."""
     out: list[str] = []
     table: dict[str, TermHit] = {}
     pos = seg.start
     for hit in seg.hits:
-        if hit.loaded and hit.in_quote:
+        if hit.kept:
             continue  # the speaker's words stay; the check stage reports them
         before = seg.source[pos - seg.start : hit.start - seg.start]
         elided = ELISION.search(before)
@@ -48,69 +198,78 @@ def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]
     return flat("".join(out)), table
 
 
+def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, taken: Sequence[Span] = ()) -> Span | None:
+    """The first whole-word, case-insensitive occurrence of a candidate in ``text[start:]`` clear of ``taken`` spans.
+
+    Candidates are tried in order, each also without a leading article (the
+    words alone may translate as "the terrorists", in context as "terrorists").
+    """
+    lowered = text.lower()
+    for cand in candidates:
+        cand = cand.strip(" .,;:")
+        for form in dict.fromkeys((cand, LEADING_ARTICLE.sub("", cand))):
+            if not form:
+                continue
+            for m in re.finditer(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", lowered):
+                span = (m.start(), m.end())
+                if m.start() >= start and not any(a < span[1] and span[0] < b for a, b in taken):
+                    return span
+    return None
+
+
+def diff_locate(raw: str, masked: str, placeholders: Mapping[str, TermHit]) -> dict[str, Span]:
+    """For each placeholder in ``masked``, the span of ``raw`` that replaced it and nothing else.
+
+    Word tokens of both are aligned; a placeholder counts only when the block
+    of difference around it holds the placeholder alone on the masked side,
+    so words the engine changed for other reasons are never taken for the hit.
+    """
+    raw_tokens = [(m.start(), m.end(), m.group().lower()) for m in TOKEN.finditer(raw)]
+    masked_tokens = [m.group() for m in TOKEN.finditer(masked)]
+    matcher = difflib.SequenceMatcher(None, [t.lower() for t in masked_tokens], [t for *_, t in raw_tokens], autojunk=False)
+    found: dict[str, Span] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == 1 and masked_tokens[i1] in placeholders:
+            found[masked_tokens[i1]] = (raw_tokens[j1][0], raw_tokens[j2 - 1][1])
+    return found
+
+
+def placeholders_kept(placeholders: Mapping[str, TermHit], text: str | None) -> bool:
+    """Whether ``text`` holds each placeholder exactly once."""
+    return text is not None and all(text.count(p) == 1 for p in placeholders)
+
+
+def join_pieces(pieces: Sequence[str]) -> str:
+    """Rejoin translated pieces with single spaces, without a space before closing punctuation."""
+    text = " ".join(p.strip() for p in pieces if p.strip())
+    return re.sub(r" ([,.;:!?)»”])", r"\1", text)
+
+
+def _aligned(out: EngineOutput, n: int) -> list[Located | None]:
+    located: list[Located | None] = [None] * n
+    for i, span in enumerate(out.spans[:n]):
+        if span is not None and 0 <= span[0] < span[1] <= len(out.text) and not _overlaps(span, located):
+            located[i] = Located(span, Method.ALIGNED)
+    return located
+
+
+def _overlaps(span: Span, located: Sequence[Located | None]) -> bool:
+    return any(loc is not None and loc.span[0] < span[1] and span[0] < loc.span[1] for loc in located)
+
+
+def _pairs(seg: Segment) -> Iterable[tuple[TermHit, Located | None]]:
+    return zip(seg.hits, seg.translation.located, strict=True)
+
+
+def _unlocated(seg: Segment) -> bool:
+    """Whether a hit the English must change has no place in the raw translation yet."""
+    return any(loc is None and not hit.kept for hit, loc in _pairs(seg))
+
+
 def _same_case(word: str, like: str) -> str:
     return word[0].upper() + word[1:] if like[:1].isupper() else word
 
 
-class TranslateStage:
-    """Fill ``mt`` (raw) and ``masked_mt`` of every segment, batching all documents."""
-
-    name = "translate"
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.term_mt: dict[str, str] = {}  # source words -> the engine's translation alone
-
-    def __call__(self, docs: Sequence[Document]) -> Sequence[Document]:
-        batch: list[str] = []
-        jobs: list[tuple[Segment, str]] = []  # (segment, "mt" | "masked_mt")
-        terms: dict[str, None] = {}  # an ordered set
-        masked_sources: dict[int, str] = {}
-        for doc in docs:
-            for seg in doc.segments:
-                jobs.append((seg, "mt"))
-                batch.append(flat(seg.source))
-                if any(not (h.loaded and h.in_quote) for h in seg.hits):
-                    masked, seg.placeholders = masked_source(seg, self.engine)
-                    masked_sources[id(seg)] = masked
-                    jobs.append((seg, "masked_mt"))
-                    batch.append(masked)
-                for hit in seg.hits:
-                    terms[flat(hit.text)] = None
-        if not batch:
-            return docs
-        term_list = [t for t in terms if t not in self.term_mt]
-        out = self.engine.translate(batch + term_list)
-        if len(out) != len(batch) + len(term_list):
-            raise EngineError(f"engine {self.engine.name} returned {len(out)} translations for {len(batch) + len(term_list)} sentences")
-        for (seg, attr), text in zip(jobs, out):
-            setattr(seg, attr, text)
-        self.term_mt.update(zip(term_list, out[len(batch) :]))
-        lost = [seg for seg, attr in jobs if attr == "masked_mt" and not placeholders_kept(seg, seg.masked_mt)]
-        if lost:
-            self._translate_around_placeholders(lost, masked_sources)
-        return docs
-
-    def _translate_around_placeholders(self, segments: list[Segment], masked: dict[int, str]) -> None:
-        """For sentences whose placeholders the engine dropped or changed: translate the text
-        between them piece by piece (one batch) and put the placeholders back in order.
-
-        A neural model may rewrite an unknown token; cutting the sentence at the
-        placeholders guarantees them at the cost of some context across the cut.
-        """
-        plans: list[tuple[Segment, list[str]]] = []
-        pieces: list[str] = []
-        for seg in segments:
-            pattern = "(" + "|".join(map(re.escape, seg.placeholders)) + ")"
-            parts = re.split(pattern, masked[id(seg)])
-            plans.append((seg, parts))
-            pieces.extend(p.strip() for p in parts[0::2] if p.strip())
-        out = iter(self.engine.translate(pieces)) if pieces else iter(())
-        for seg, parts in plans:
-            rebuilt = [next(out) if i % 2 == 0 and part.strip() else part for i, part in enumerate(parts) if part.strip()]
-            seg.split_mt = " ".join(rebuilt)
-
-
-def placeholders_kept(seg: Segment, text: str | None) -> bool:
-    """Whether ``text`` holds each of the segment's placeholders exactly once."""
-    return text is not None and all(text.count(p) == 1 for p in seg.placeholders)
+def _check_count(engine: Engine, out: Sequence[object], wanted: int) -> None:
+    if len(out) != wanted:
+        raise EngineError(f"engine {engine.name} returned {len(out)} translations for {wanted} sentences")

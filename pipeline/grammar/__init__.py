@@ -1,0 +1,50 @@
+"""Target-language grammar around a spliced standard name, looked up by language code.
+
+Splicing "Islamic State" where the engine wrote "the Daech" must drop the
+article, "a" must become "an" before a vowel sound, and a plural name needs a
+plural verb. That knowledge belongs to the target language, not to the
+enforce stage: adding a target language is one module and one line here.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pipeline.errors import ConfigError
+
+
+class Grammar(Protocol):
+    """The edits a target language needs next to a name spliced into a sentence."""
+
+    def fit(self, before: str, name: str, article: str) -> tuple[str, str]:
+        """``before`` (the text up to the name) and ``name``, adjusted to read naturally.
+
+        ``article`` is the glossary entry's: ``keep`` the engine's, ``the`` wants
+        one, ``none`` refuses one. Only the last word of ``before`` may change.
+        """
+        ...
+
+    def agree(self, after: str, *, plural_name: bool, plural_source: bool) -> str:
+        """``after`` (the text following the name) with the verb right after it agreeing with the name."""
+        ...
+
+
+class Neutral:
+    """No grammar known for the language: the name is spliced as it is."""
+
+    def fit(self, before: str, name: str, article: str) -> tuple[str, str]:
+        return before, name
+
+    def agree(self, after: str, *, plural_name: bool, plural_source: bool) -> str:
+        return after
+
+
+def grammar_for(language: str) -> Grammar:
+    """The grammar of ``language``; languages without one get ``Neutral``."""
+    if language == "en":
+        from pipeline.grammar.en import English
+
+        return English()
+    if not language.isalpha():
+        raise ConfigError(f"invalid target language code {language!r}; use an ISO 639-1 code such as en")
+    return Neutral()
