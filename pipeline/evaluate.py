@@ -21,13 +21,12 @@ from typing import Any
 from sacrebleu.metrics.bleu import BLEU
 from sacrebleu.metrics.chrf import CHRF
 
+from pipeline.chain import Chain
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary
-from pipeline.model import Change, Finding
+from pipeline.model import Change, Finding, text_document
 from pipeline.render.run_info import RunInfo
-from pipeline.chain import Chain
-from pipeline.model import text_document
 from pipeline.stages.check import CheckStage
 
 SYSTEMS = ("raw", "normalised")

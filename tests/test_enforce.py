@@ -7,11 +7,10 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
+from pipeline.chain import Chain
 from pipeline.engines.base import Engine, EngineOutput
 from pipeline.glossary.load import Glossary
-from pipeline.model import Document
-from pipeline.chain import Chain
-from pipeline.model import text_document
+from pipeline.model import Document, text_document
 
 
 class ScriptedEngine(Engine):

@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
+from pipeline.chain import Chain
 from pipeline.engines import create_engine
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary
-from pipeline.model import Document
-from pipeline.chain import Chain
-from pipeline.model import text_document
+from pipeline.model import Document, text_document
 
 LABELLED = Path(__file__).parent / "data" / "labelled_fr.yaml"
 

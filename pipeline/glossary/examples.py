@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.chain import Chain
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Entry, Example, Glossary
-from pipeline.chain import Chain
 from pipeline.model import text_document
 
 
