@@ -47,7 +47,8 @@ from pipeline.model import Change, Check, Document, Method, Segment, Span, TermH
 from pipeline.render.run_info import RunInfo
 
 # The engine's rendering of the Arabic article: "à la" -> "to the", glued to the name ("to the-Assad").
-MANGLED = re.compile(r"(?:\b(?:[Tt]o|[Oo]f|[Aa]t|[Ff]rom|[Ii]n)\s+)?(?<![\w])[Tt]he-\w[\w'’-]*")
+# Inside a hyphenated word only before a capital: "Thonon-the-Baths" is mangled, "state-of-the-art" is English.
+MANGLED = re.compile(r"(?:\b(?:[Tt]o|[Oo]f|[Aa]t|[Ff]rom|[Ii]n)\s+)?(?<!\w)(?:(?<!-)[Tt]he-\w|[Tt]he-[A-ZÀ-Ý])[\w'’-]*")
 # Transliterated Arabic names with an article: al-Assad, el-Kantaoui, ad-Din, ach-Cham, ez-Zor ...
 # Short prefixes that are also French words ("as-tu") need a capital after the hyphen.
 ARABIC_NAME = re.compile(
