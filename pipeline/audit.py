@@ -204,10 +204,11 @@ class AuditReport:
             out += ["", "changes per entry, per document:"]
             out += [f"  {d.name}: {_inline(d.changes_per_entry) or 'none'}" for d in self.done]
         if show > 0:
-            for name, _, legend in COUNTERS[1:-1]:  # the DETAILS
+            legends = {name: legend for name, _, legend in COUNTERS}
+            for name in DETAILS:
                 items = [(d.name, x) for d in self.done for x in getattr(d, name)]
-                if items and name != "grammar_fixes":
-                    out += ["", f"{legend} ({min(show, len(items))} of {len(items)}):"]
+                if items:
+                    out += ["", f"{legends[name]} ({min(show, len(items))} of {len(items)}):"]
                     out += [f"  {doc} segment {x.segment}: {_describe(x)}" for doc, x in items[:show]]
         if self.failed:
             out += ["", f"failed documents ({len(self.failed)}):", *(f"  {d.path}: {d.error}" for d in self.failed)]
