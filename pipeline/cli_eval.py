@@ -1,17 +1,20 @@
 """``normalize eval``: score the raw and the normalised translation of a parallel corpus.
 
-Registered on the main app in ``pipeline.cli``. ``--source`` and ``--reference``
-are FILES here (one sentence a line, line-aligned); the languages are
-``--from`` and ``--to``, unlike ``run``, where ``--source`` is the language.
+Registered on the main app in ``pipeline.cli``. Two modes, exactly one per call:
+``--source`` and ``--reference`` are FILES (one sentence a line, line-aligned)
+scored with sacrebleu; ``--articles DIR`` audits whole articles with no reference
+(``pipeline.audit``). The languages are ``--from`` and ``--to``, unlike ``run``,
+where ``--source`` is the language.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError, NormalizeError
 
 
@@ -27,24 +30,39 @@ def read_lines(path: Path, what: str) -> list[str]:
 
 
 def eval_command(
-    source: Annotated[Path, typer.Option("--source", help="Source-language FILE, one sentence a line.", show_default=False)],
+    source: Annotated[
+        Path | None, typer.Option("--source", help="Source-language FILE, one sentence a line.", show_default=False)
+    ] = None,
     reference: Annotated[
-        Path, typer.Option("--reference", "-r", help="Reference translation FILE, line-aligned with --source.", show_default=False)
-    ],
-    src_lang: Annotated[str, typer.Option("--from", help="Language of --source.")] = "fr",
+        Path | None, typer.Option("--reference", "-r", help="Reference translation FILE, line-aligned with --source.", show_default=False)
+    ] = None,
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            "--articles", help="Folder of *.txt articles to audit (no reference needed), instead of --source/--reference.", show_default=False
+        ),
+    ] = None,
+    src_lang: Annotated[str, typer.Option("--from", help="Language of --source or --articles.")] = "fr",
     tgt_lang: Annotated[str, typer.Option("--to", help="Language of --reference.")] = "en",
     engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
     glossary: Annotated[
         list[Path] | None, typer.Option("--glossary", "-g", help="Glossary YAML file (repeatable); default glossaries/FROM-TO*.yaml.")
     ] = None,
     glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
-    show: Annotated[int, typer.Option("--show", help="Changed lines to print as a word diff (0: none).", min=0)] = 10,
+    show: Annotated[
+        int, typer.Option("--show", help="Changed lines (with --articles: examples of each problem) to print (0: none).", min=0)
+    ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (every changed line, not just --show).")] = False,
     save: Annotated[
         Path | None, typer.Option("--save", help="Folder to write raw.txt and normalised.txt (one line per source line) to, for rescoring.")
     ] = None,
 ) -> None:
-    """Translate --source, normalise it, and score raw and normalised output against --reference (BLEU, chrF)."""
+    """Score raw and normalised translations of --source against --reference (BLEU, chrF), or audit --articles.
+
+    The audit runs `normalize run`'s stages over whole articles and counts, per document and in
+    total, changes, loaded renderings left, quoted labels rewritten, mangled names, collateral
+    edits and unknown words.
+    """
     from pipeline.cli import (  # the app's helpers; cli imports this module
         EXIT_FAILED,
         EXIT_INTERRUPTED,
@@ -56,6 +74,14 @@ def eval_command(
     from pipeline.render.json_format import dumps
     from pipeline.render.write import write_atomic
 
+    if articles is not None:
+        if source is not None or reference is not None or save is not None:
+            given = "--source" if source is not None else "--reference" if reference is not None else "--save"
+            raise fail(f"--articles audits a folder without a reference; drop {given}, or drop --articles to score --source against --reference")
+        audit_articles(articles, src_lang, tgt_lang, engine, glossary, glossaries, show=show, as_json=as_json)
+    if source is None or reference is None:
+        missing = "--reference FILE" if source is not None else "--source FILE" if reference is not None else "--source FILE and --reference FILE"
+        raise fail(f"give {missing} to score a translation, or --articles DIR to audit whole articles")
     try:
         gloss = resolve_glossary(glossary, glossaries, src_lang, tgt_lang)
         src_lines = read_lines(source, "--source")
@@ -81,3 +107,50 @@ def eval_command(
     for line, error in sorted(result.failed.items()):
         typer.echo(f"normalize: failed: line {line}: {error}", err=True)
     raise typer.Exit(EXIT_FAILED if result.failed else 0)
+
+
+def audit_articles(
+    folder: Path,
+    src_lang: str,
+    tgt_lang: str,
+    engine: str,
+    glossary: list[Path] | None,
+    glossaries: Path | None,
+    *,
+    show: int,
+    as_json: bool,
+) -> NoReturn:
+    """``eval --articles``: process the folder as ``normalize run`` would (nothing written), then audit it."""
+    from pipeline.audit import audit, process_articles
+    from pipeline.cli import EXIT_FAILED, EXIT_INTERRUPTED, fail, resolve_glossary
+    from pipeline.render.json_format import dumps
+    from pipeline.render.run_info import RunInfo
+
+    try:
+        gloss = resolve_glossary(glossary, glossaries, src_lang, tgt_lang)
+        mt = run_engine(engine, src_lang, tgt_lang)
+        try:
+            report = audit(process_articles(folder, gloss, mt), info=RunInfo.of(mt, gloss), corpus=str(folder))
+        finally:
+            mt.close()
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    except NormalizeError as exc:
+        raise fail(str(exc), EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; nothing was audited", EXIT_INTERRUPTED) from None
+    typer.echo(dumps(report.to_json()) if as_json else report.format(show=show), nl=False)
+    for doc in report.failed:
+        typer.echo(f"normalize: failed: {doc.path}: {doc.error}", err=True)
+    raise typer.Exit(EXIT_FAILED if report.failed else 0)
+
+
+def run_engine(name: str, source: str, target: str) -> Engine:
+    """The engine as ``normalize run`` builds it by default: ``normalize.toml``'s settings and the translation cache."""
+    from pipeline.config import load_settings
+    from pipeline.engines import create_engine
+    from pipeline.engines.cache import CachedEngine, TranslationCache
+
+    settings = load_settings(None)
+    engine = create_engine(name, source, target, settings=settings.engines)
+    return CachedEngine(engine, TranslationCache(settings.cache_path)) if settings.cache else engine
