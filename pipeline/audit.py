@@ -406,7 +406,7 @@ def process_articles(folder: Path, glossary: Glossary, engine: Engine) -> list[D
 
     The one place the audit builds documents, so it follows the run's pipeline when that changes.
     """
-    from pipeline.run import Pipeline  # run imports the renderers; the audit library itself does not need them
+    from pipeline.chain import Chain
     from pipeline.stages.read import collect_inputs, read_document
 
     if not folder.is_dir():
@@ -420,4 +420,4 @@ def process_articles(folder: Path, glossary: Glossary, engine: Engine) -> list[D
             docs.append(read_document(path, language=glossary.source))
         except NormalizeError as exc:
             docs.append(Document(path=path, name=path.stem, text="", language=glossary.source, sha256="", error=str(exc)))
-    return Pipeline(glossary, engine)(docs)
+    return list(Chain(glossary, engine)(docs))

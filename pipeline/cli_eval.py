@@ -148,9 +148,7 @@ def audit_articles(
 def run_engine(name: str, source: str, target: str) -> Engine:
     """The engine as ``normalize run`` builds it by default: ``normalize.toml``'s settings and the translation cache."""
     from pipeline.config import load_settings
-    from pipeline.engines import create_engine
-    from pipeline.engines.cache import CachedEngine, TranslationCache
+    from pipeline.engines import build_engine
 
     settings = load_settings(None)
-    engine = create_engine(name, source, target, settings=settings.engines)
-    return CachedEngine(engine, TranslationCache(settings.cache_path)) if settings.cache else engine
+    return build_engine(name, source, target, settings=settings.engines, cache=settings.cache, cache_path=settings.cache_path)

@@ -14,7 +14,7 @@ from pipeline import cli_eval
 from pipeline.audit import COUNTERS, audit, audit_document
 from pipeline.cli import app
 from pipeline.engines.base import Engine
-from pipeline.model import Change, Check, Document, Finding, Kind, Method, Segment, TermHit, text_document
+from pipeline.model import Change, Check, Document, Finding, Kind, Method, Segment, TermHit, Translation, text_document
 
 Span = tuple[int, int]
 
@@ -45,7 +45,7 @@ def document(*segments: Segment, name: str = "doc") -> Document:
 
 
 def segment(source: str, mt: str, target: str, *, changes: Sequence[Change] = (), **more: Any) -> Segment:
-    return Segment(id=0, paragraph=0, start=0, end=len(source), source=source, mt=mt, target=target, changes=list(changes), **more)
+    return Segment(id=0, paragraph=0, start=0, end=len(source), source=source, translation=Translation(raw=mt), target=target, changes=list(changes), **more)
 
 
 def one(mt: str, target: str, raw: str | None, new: str) -> dict[str, int]:
