@@ -111,25 +111,29 @@ class TranslateStage:
             self.term_mt.update(zip(todo, out, strict=True))
 
     def _find_renderings(self, seg: Segment) -> None:
-        """Locate unaligned hits in the raw translation, left to right, never overlapping a located one."""
-        tr = seg.translation
-        taken = [loc.span for loc in tr.located if loc is not None]
-        cursor = 0
-        for i, hit in enumerate(seg.hits):
-            loc = tr.located[i]
-            if loc is not None:
-                cursor = max(cursor, loc.span[1])
-                continue
-            span = find_rendering(tr.raw, self._candidates(hit), start=cursor, taken=taken)
-            if span is not None:
-                tr.located[i] = Located(span, Method.RENDERING)
-                taken.append(span)
-                cursor = span[1]
+        """Locate unaligned hits in the raw translation, in source order, never overlapping a located one.
 
-    def _candidates(self, hit: TermHit) -> list[str]:
-        alone = self.term_mt.get(flat(hit.text), "")
-        known = sorted(self.renderings.get(hit.entry, ()), key=len, reverse=True)
-        return [alone, *known, hit.text, hit.replacement]
+        First the engine's own words for each hit (its translation alone, the
+        words as written, the replacement), then the entry's known renderings,
+        which are looser (an entry's "EI" must not be taken for the hit before it).
+        Each hit is searched between the spans of its located neighbours.
+        """
+        tr = seg.translation
+        for candidates in (self._own_words, self._known_renderings):
+            for i, hit in enumerate(seg.hits):
+                if tr.located[i] is not None:
+                    continue
+                start = max((loc.span[1] for loc in tr.located[:i] if loc is not None), default=0)
+                end = min((loc.span[0] for loc in tr.located[i + 1 :] if loc is not None), default=len(tr.raw))
+                span = find_rendering(tr.raw, candidates(hit), start=start, end=end)
+                if span is not None:
+                    tr.located[i] = Located(span, Method.RENDERING)
+
+    def _own_words(self, hit: TermHit) -> list[str]:
+        return [self.term_mt.get(flat(hit.text), ""), hit.text, hit.replacement]
+
+    def _known_renderings(self, hit: TermHit) -> list[str]:
+        return sorted(self.renderings.get(hit.entry, ()), key=len, reverse=True)
 
     def _by_diff(self, segments: list[Segment]) -> None:
         """Translate the sentences with placeholders; where only a placeholder differs, it marks the hit's rendering."""
@@ -198,8 +202,8 @@ def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]
     return flat("".join(out)), table
 
 
-def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, taken: Sequence[Span] = ()) -> Span | None:
-    """The first whole-word, case-insensitive occurrence of a candidate in ``text[start:]`` clear of ``taken`` spans.
+def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, end: int | None = None) -> Span | None:
+    """The first whole-word, case-insensitive occurrence of a candidate within ``text[start:end]``.
 
     Candidates are tried in order, each also without a leading article (the
     words alone may translate as "the terrorists", in context as "terrorists").
@@ -210,10 +214,9 @@ def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, take
         for form in dict.fromkeys((cand, LEADING_ARTICLE.sub("", cand))):
             if not form:
                 continue
-            for m in re.finditer(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)", lowered):
-                span = (m.start(), m.end())
-                if m.start() >= start and not any(a < span[1] and span[0] < b for a, b in taken):
-                    return span
+            m = re.compile(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)").search(lowered, start, len(text) if end is None else end)
+            if m:
+                return m.start(), m.end()
     return None
 
 
