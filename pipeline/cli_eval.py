@@ -9,6 +9,8 @@ where ``--source`` is the language.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -27,6 +29,21 @@ def read_lines(path: Path, what: str) -> list[str]:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{what} {path} is not UTF-8 (byte {exc.start}); convert it, e.g. with iconv") from exc
     return text.splitlines()
+
+
+@contextmanager
+def user_errors(nothing_done: str) -> Iterator[None]:
+    """Both eval modes' errors as one-line exits: 2 for configuration, 1 for a failed run, 130 on Ctrl-C."""
+    from pipeline.cli import EXIT_FAILED, EXIT_INTERRUPTED, fail
+
+    try:
+        yield
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    except NormalizeError as exc:
+        raise fail(str(exc), EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        raise fail(f"interrupted; {nothing_done}", EXIT_INTERRUPTED) from None
 
 
 def eval_command(
@@ -63,13 +80,7 @@ def eval_command(
     total, changes, loaded renderings left, quoted labels rewritten, mangled names, collateral
     edits and unknown words.
     """
-    from pipeline.cli import (  # the app's helpers; cli imports this module
-        EXIT_FAILED,
-        EXIT_INTERRUPTED,
-        fail,
-        resolve_glossary,
-    )
-    from pipeline.engines import create_engine
+    from pipeline.cli import EXIT_FAILED, fail, resolve_glossary  # the app's helpers; cli imports this module
     from pipeline.evaluate import evaluate
     from pipeline.render.json_format import dumps
     from pipeline.render.write import write_atomic
@@ -82,21 +93,15 @@ def eval_command(
     if source is None or reference is None:
         missing = "--reference FILE" if source is not None else "--source FILE" if reference is not None else "--source FILE and --reference FILE"
         raise fail(f"give {missing} to score a translation, or --articles DIR to audit whole articles")
-    try:
+    with user_errors("nothing was scored"):
         gloss = resolve_glossary(glossary, glossaries, src_lang, tgt_lang)
         src_lines = read_lines(source, "--source")
         ref_lines = read_lines(reference, "--reference")
-        mt = create_engine(engine, src_lang, tgt_lang)
+        mt = run_engine(engine, src_lang, tgt_lang, cache=False)
         try:
             result = evaluate(src_lines, ref_lines, mt, gloss, source_name=str(source), reference_name=str(reference))
         finally:
             mt.close()
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
-    except NormalizeError as exc:
-        raise fail(str(exc), EXIT_FAILED) from None
-    except KeyboardInterrupt:
-        raise fail("interrupted; nothing was scored", EXIT_INTERRUPTED) from None
     if save is not None:
         try:
             for name, lines in result.outputs.items():
@@ -122,33 +127,27 @@ def audit_articles(
 ) -> NoReturn:
     """``eval --articles``: process the folder as ``normalize run`` would (nothing written), then audit it."""
     from pipeline.audit import audit, process_articles
-    from pipeline.cli import EXIT_FAILED, EXIT_INTERRUPTED, fail, resolve_glossary
+    from pipeline.cli import EXIT_FAILED, resolve_glossary
     from pipeline.render.json_format import dumps
     from pipeline.render.run_info import RunInfo
 
-    try:
+    with user_errors("nothing was audited"):
         gloss = resolve_glossary(glossary, glossaries, src_lang, tgt_lang)
         mt = run_engine(engine, src_lang, tgt_lang)
         try:
             report = audit(process_articles(folder, gloss, mt), info=RunInfo.of(mt, gloss), corpus=str(folder))
         finally:
             mt.close()
-    except ConfigError as exc:
-        raise fail(str(exc)) from None
-    except NormalizeError as exc:
-        raise fail(str(exc), EXIT_FAILED) from None
-    except KeyboardInterrupt:
-        raise fail("interrupted; nothing was audited", EXIT_INTERRUPTED) from None
     typer.echo(dumps(report.to_json()) if as_json else report.format(show=show), nl=False)
     for doc in report.failed:
         typer.echo(f"normalize: failed: {doc.path}: {doc.error}", err=True)
     raise typer.Exit(EXIT_FAILED if report.failed else 0)
 
 
-def run_engine(name: str, source: str, target: str) -> Engine:
+def run_engine(name: str, source: str, target: str, *, cache: bool = True) -> Engine:
     """The engine as ``normalize run`` builds it by default: ``normalize.toml``'s settings and the translation cache."""
     from pipeline.config import load_settings
     from pipeline.engines import build_engine
 
     settings = load_settings(None)
-    return build_engine(name, source, target, settings=settings.engines, cache=settings.cache, cache_path=settings.cache_path)
+    return build_engine(name, source, target, settings=settings.engines, cache=cache and settings.cache, cache_path=settings.cache_path)
