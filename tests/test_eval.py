@@ -144,7 +144,7 @@ def test_text_report_shows_both_score_sets_and_a_word_diff() -> None:
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
     base = {"--source": str(SOURCE), "--reference": str(REFERENCE), "--engine": "apertium"}
-    for flag, value in zip(args[::2], args[1::2]):
+    for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value
     result = invoke(*[x for pair in base.items() for x in pair])
     assert result.exit_code == 2

@@ -48,7 +48,7 @@ class Score:
 
 def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
     s = Score()
-    for case, doc in zip(cases, docs):
+    for case, doc in zip(cases, docs, strict=True):
         expect: dict[str, str] = case.get("expect") or {}
         quoted: list[str] = case.get("quoted") or []
         changes = [c for seg in doc.segments for c in seg.changes]
@@ -109,14 +109,14 @@ def test_no_loaded_rendering_survives_outside_quotations(apertium_result: tuple[
 
 def test_abstract_terrorism_is_flagged_not_rewritten(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
     cases, docs = apertium_result
-    doc = next(d for c, d in zip(cases, docs) if "lutte contre le terrorisme" in c["source"])
+    doc = next(d for c, d in zip(cases, docs, strict=True) if "lutte contre le terrorisme" in c["source"])
     assert [f.check for seg in doc.segments for f in seg.findings] == ["loaded-term"]
     assert "terrorism" in doc.segments[0].target and doc.segments[0].changes == []
 
 
 def test_adjectives_are_flagged_not_rewritten(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
     cases, docs = apertium_result
-    for case, doc in zip(cases, docs):
+    for case, doc in zip(cases, docs, strict=True):
         if "attaque terroriste" in case["source"] or "actes terroristes" in case["source"]:
             findings = [f.check for seg in doc.segments for f in seg.findings]
             assert "loaded-adjective" in findings

@@ -116,7 +116,7 @@ class ApertiumEngine(Engine):
         output = last.stdout.read()
         writer.join()
         errors = []
-        for proc, mode in zip(procs, self.modes):
+        for proc, mode in zip(procs, self.modes, strict=True):
             try:
                 rc = proc.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:

@@ -76,7 +76,7 @@ def _tig(lang_set: ET.Element, term: str, status: str) -> None:
 def from_tbx(path: Path, *, source: str, target: str) -> dict[str, Any]:
     """Read a TBX file into glossary YAML data (``source`` terms become variants)."""
     try:
-        root = SafeET.parse(path).getroot()
+        root = SafeET.fromstring(path.read_bytes())
     except (ET.ParseError, defusedxml.DefusedXmlException) as exc:
         raise ConfigError(f"{path}: not a readable TBX file ({exc}); export it again as TBX-Basic") from exc
     entries = []

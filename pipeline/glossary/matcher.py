@@ -292,7 +292,7 @@ def expand_variant(variant: str) -> Iterator[tuple[str, bool]]:
             break
         form = fixed[0]
         plural = False
-        for taken, suffix, rest in zip(choice, optional, fixed[1:]):
+        for taken, suffix, rest in zip(choice, optional, fixed[1:], strict=False):
             if taken:
                 form += suffix
                 plural = plural or suffix.endswith(("s", "x"))

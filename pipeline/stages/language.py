@@ -9,7 +9,7 @@ with high confidence; the reason tells the user which ``--source`` to pass.
 
 from __future__ import annotations
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document
