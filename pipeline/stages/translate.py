@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
 from pipeline.model import Document, Located, Method, Segment, TermHit, Translation
+from pipeline.stages.punct import detokenise, normalise
 
 # French elision before a hit: "l’EI" masked as "l’ZQAQ" reads as a pronoun to
 # the engine; "le ZQAQ" translates as "the ZQAQ".
@@ -33,7 +34,7 @@ LEADING_ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
 class EngineView:
     """A sentence as the engine sees it (whitespace runs as one space), with the offset map back."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, language: str | None = None) -> None:
         out: list[str] = []
         self.index: list[int] = []  # for each char of text: its position in the view
         space = True  # drops leading space
@@ -48,6 +49,9 @@ class EngineView:
                 space = False
         self.index.append(len(out))
         self.text = "".join(out).rstrip(" ")
+        if language is not None:
+            self.text, moved = normalise(self.text, language)
+            self.index = [moved[min(i, len(moved) - 1)] for i in self.index]
 
     def span(self, start: int, end: int) -> Span:
         """The view's span for ``text[start:end]``."""
@@ -89,7 +93,7 @@ class TranslateStage:
         requests: dict[tuple[str, tuple[Span, ...]], int] = {}
         keys: list[tuple[str, tuple[Span, ...]]] = []
         for seg in segments:
-            view = EngineView(seg.source)
+            view = EngineView(seg.source, self.engine.source)
             spans = tuple(view.span(h.start - seg.start, h.end - seg.start) for h in seg.hits)
             key = (view.text, spans)
             requests.setdefault(key, len(requests))
@@ -179,7 +183,7 @@ class TranslateStage:
         done = iter(out)
         for seg, parts in plans:
             rebuilt = [next(done) if i % 2 == 0 else part for i, part in enumerate(parts) if part.strip()]
-            seg.translation.pieces = join_pieces(rebuilt)
+            seg.translation.pieces = join_pieces(rebuilt, self.engine.target)
 
 
 def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]]:
@@ -199,7 +203,7 @@ def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]
         out.extend((before, token))
         pos = hit.end
     out.append(seg.source[pos - seg.start :])
-    return flat("".join(out)), table
+    return normalise(flat("".join(out)), engine.source)[0], table
 
 
 def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, end: int | None = None) -> Span | None:
@@ -242,10 +246,9 @@ def placeholders_kept(placeholders: Mapping[str, TermHit], text: str | None) -> 
     return text is not None and all(text.count(p) == 1 for p in placeholders)
 
 
-def join_pieces(pieces: Sequence[str]) -> str:
-    """Rejoin translated pieces with single spaces, without a space before closing punctuation."""
-    text = " ".join(p.strip() for p in pieces if p.strip())
-    return re.sub(r" ([,.;:!?)»”])", r"\1", text)
+def join_pieces(pieces: Sequence[str], language: str) -> str:
+    """Rejoin translated pieces as Moses detokenisation does (no space before closing punctuation, quotes paired)."""
+    return detokenise([p.strip() for p in pieces if p.strip()], language)
 
 
 def _aligned(out: EngineOutput, n: int) -> list[Located | None]:
