@@ -51,6 +51,7 @@ class Check(StrEnum):
     LOADED_ADJECTIVE = "loaded-adjective"
     LOADED_TERM = "loaded-term"
     UNENFORCED = "unenforced"
+    RETRANSLATED = "retranslated"  # the English came from a fallback translation, not the raw one with edits
     CHANGE_SPAN = "change-span"
     UNKNOWN_WORD = "unknown-word"
     UNKNOWN_NAME = "unknown-name"

@@ -5,6 +5,8 @@ closing quotes or brackets) followed by space and a capital, a digit or an
 opening quote, unless the word before the full stop is an abbreviation
 (M., Mme, p. ex., gén.) or an initial (G. W. Bush). Decimals (10.5) and model
 names (S-300) never split because no space follows their punctuation.
+Scraped text often lost the space ("la ville.Les jihadistes"): a word,
+number or closing quote, the punctuation, then a capital is a boundary too.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pipeline.model import Document, Segment
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0\u202f]*\n\s*")
 BOUNDARY = re.compile(
-    r"(?P<punct>[.!?…]+)(?:[ \u00a0\u202f]?[\"»”’)\]])*(?P<space>\s+)(?=[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9])"
+    r"(?P<punct>[.!?…]+)(?:[ \u00a0\u202f]?[\"»”’)\]])*"
+    r"(?:(?P<space>\s+)(?=[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9])|(?<=[\w\"»”)\]][.!?…])(?=[A-ZÀ-ÖØ-Þ]))"
 )
 WORD_BEFORE = re.compile(r"([\w.\-]+)\.$")
 # Lower-cased, without the final full stop; "p. ex." is seen as "ex" after "p.".
@@ -42,8 +45,9 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     for m in BOUNDARY.finditer(text, start, end):
         if m.group("punct") == "." and _is_abbreviation(text, pos, m.start("punct") + 1):
             continue
-        yield from _trimmed(text, pos, m.start("space"))
-        pos = m.end("space")
+        stop = m.start("space") if m.group("space") else m.end()
+        yield from _trimmed(text, pos, stop)
+        pos = m.end()
     yield from _trimmed(text, pos, end)
 
 
