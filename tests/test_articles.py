@@ -14,7 +14,7 @@ import pytest
 from pipeline.audit import AuditReport, audit, process_articles
 from pipeline.engines import create_engine
 from pipeline.glossary.load import default_glossary_paths, load_glossaries
-from tests.conftest import ROOT
+from tests.conftest import ROOT, check_golden
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 
@@ -40,3 +40,7 @@ def test_nothing_outside_the_changes_moves(report: AuditReport) -> None:
     edits = [(d.name, str(e)) for d in report.done for e in d.collateral_edits]
     assert edits == []
     assert report.totals()["retranslated"] <= 2  # each in a sentence the reviewer is warned about
+
+
+def test_figures_are_pinned(report: AuditReport) -> None:
+    check_golden("articles-audit-apertium", {"totals": report.totals(), "changes_per_entry": report.changes_per_entry()})
