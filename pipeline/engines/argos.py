@@ -49,6 +49,7 @@ class ArgosEngine(Engine):
     """
 
     name = "argos"
+    aligns = True
 
     def __init__(
         self,
