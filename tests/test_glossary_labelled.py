@@ -61,11 +61,17 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
             s.normalised += ok
             if not ok:
                 s.misses.append(f"{words!r} -> {standard!r} in {target!r}")
-        s.false_replacements += [f"{c.source_text!r} in {case['source']!r}" for c in changes if c.source_text not in expect]
+        quoted_as: dict[str, str] = case.get("quoted_as") or {}  # a loaded variant's English spelling in a quotation
+        s.false_replacements += [
+            f"{c.source_text!r} in {case['source']!r}"
+            for c in changes
+            if c.source_text not in expect and quoted_as.get(c.source_text) != c.target_text
+        ]
         for words in quoted:
             s.quoted += 1
             flagged = [f for f in findings if f.check == "quoted-label" and f.source_span and doc.text[slice(*f.source_span)] == words]
-            kept = not any(c.source_text == words for c in changes)
+            kept = not any(c.source_text == words and c.target_text != quoted_as.get(words) for c in changes)
+            kept = kept and quoted_as.get(words, "") in target
             s.quoted_kept_and_flagged += bool(flagged) and kept
             if "speaker" in case:
                 s.speakers += 1

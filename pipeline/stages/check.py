@@ -1,6 +1,8 @@
 """Stage 6, check: QA findings on the normalised English. Never edits text.
 
-- ``quoted-label``: a loaded label left in the speaker's words inside a quotation, with the speaker.
+- ``quoted-label``: a loaded label left in the speaker's words inside a quotation, with the speaker
+  (or written in its quoted form, "Daech" -> "Daesh"); also a loaded word the text explains
+  ("Daech, acronyme arabe de l'EI"), kept the same way.
 - ``loaded-rendering``: a loaded rendering (terrorists, Daesh, ...) left in the
   English outside quotations and outside the changes the enforce stage made.
 - ``unknown-word``: a word the engine could not translate and passed through.
@@ -17,7 +19,8 @@ from collections.abc import Sequence
 
 from pipeline.glossary.load import Glossary
 from pipeline.model import Check, Document, Finding, Segment, Span
-from pipeline.stages.match import quote_spans
+from pipeline.stages.match import protected_spans
+from pipeline.stages.quotes import quote_spans
 
 
 class CheckStage:
@@ -56,23 +59,26 @@ class CheckStage:
         spans: list[Span] = []
         changed = {c.source_span: c for c in seg.changes}
         for hit, loc in zip(seg.hits, seg.translation.located, strict=True):
-            if not (hit.loaded and hit.in_quote):
+            if not (hit.loaded and (hit.in_quote or hit.mention)):
                 continue
-            who = f"said by {hit.speaker}" if hit.speaker else "speaker not identified"
             change = changed.get((hit.start, hit.end))
+            whose = "the speaker's" if hit.in_quote else "the explained"
             if change is not None:
                 target: Span | None = change.target_span
-                kept = f"kept as the speaker's word, spelled “{change.target_text}”"
+                kept = f"kept as {whose} word, spelled “{change.target_text}”"
             else:
                 target = seg.translation.to_target(loc.span) if loc is not None else None
-                kept = "kept as the speaker said it"
+                kept = "kept as the speaker said it" if hit.in_quote else "kept as written"
             if target is not None:
                 spans.append(target)
+            if hit.in_quote:
+                where = f"inside a quotation ({f'said by {hit.speaker}' if hit.speaker else 'speaker not identified'})"
+            else:
+                where = "explained by the text (a gloss on the word, not a use of it)"
             seg.findings.append(
                 Finding(
                     check=Check.QUOTED_LABEL,
-                    message=f"loaded label “{hit.text}” inside a quotation ({who}): {kept}; "
-                    f"the neutral name is “{hit.standard}”",
+                    message=f"loaded label “{hit.text}” {where}: {kept}; the neutral name is “{hit.standard}”",
                     entry=hit.entry,
                     source_span=(hit.start, hit.end),
                     target_span=target,
@@ -99,7 +105,7 @@ class CheckStage:
         """Loaded renderings in English ``text`` outside quotations and outside the ``changed`` spans."""
         if self._pattern is None:
             return []
-        skip = [*quote_spans(text, 0, len(text)), *changed]
+        skip = [*quote_spans(text, 0, len(text)), *protected_spans(text), *changed]
         return [m for m in self._pattern.finditer(text) if not any(a <= m.start() and m.end() <= b for a, b in skip)]
 
     def entry_of(self, match: re.Match[str]) -> str:
