@@ -11,6 +11,8 @@ run after it, finds the names nobody listed, by their shape only:
   "Moustafa al-Kazimi", "al-Bab", "Jabal al-Arba'in", "Deir ez-Zor";
 - an Abou/Abu/Ibn/Ben/Abdel chain: "Abou Foued", "Abou Ibrahim al-Andaloussi",
   "Ben Nasr"; lower-case ben/bin/ibn between capitalised words join a chain;
+- a French place name whose parts are joined by hyphens around a lower-case
+  word ("Thonon-les-Bains", which the engine writes "Thonon-the-Baths");
 - an all-capital acronym of 2 to 6 letters that is not part of a headline in
   capitals, not a French word in capitals (LE, DES) and not a Roman numeral.
 
@@ -39,13 +41,16 @@ _LOW = "a-zß-öø-ÿ"
 _CAP = rf"[{_UP}][{_LOW}]+(?:['’][{_LOW}]+)*(?![{_LOW}])"
 # The Arabic article before a capital. Short forms that are also French words need the capital.
 _ARTICLE = r"(?:[Aa]l|[Ee]l|[Aa]d|[Aa]ch|[Aa]sh|[Ee]ch|[Ee]z|[Aa]z|[Aa]s|[Aa]t|[Aa]r|[Ee]d|[Ee]s|[Uu]l)"
-_ART_WORD = rf"(?<![\w-]){_ARTICLE}-{_CAP}(?:-{_CAP})*"
+_ART_WORD = rf"(?<![\w-])(?:{_ARTICLE}-{_CAP}(?:-{_CAP})*|(?:al|el)-[{_LOW}]{{2,}}(?:['’][{_LOW}]+)*(?![{_LOW}]))"
 _KUNYA = r"(?:Abou|Abu|Ibn|Ben|Bin|Abdel|Abdul|Oum|Umm)"
 _JOIN = r"(?:ben|bin|ibn|bint|abou|abu|ould)"
 _NEXT = rf"(?:\s+(?:{_ART_WORD}|{_JOIN}\s+{_CAP}|{_KUNYA}\s+{_CAP}))"
 NAME = re.compile(
     rf"(?<![\w-])(?:(?P<lead>{_CAP})\s+)?(?P<core>{_ART_WORD}|{_KUNYA}\s+(?:{_ART_WORD}|{_CAP}))(?:{_NEXT})*"
 )
+# A French place name joined by hyphens around a lower-case word: Thonon-les-Bains, Boulogne-sur-Mer.
+_PLACE_LINK = r"(?:les|lès|le|la|sur|sous|en|de|du|des|aux|au)"
+PLACE = re.compile(rf"(?<![\w-]){_CAP}(?:-{_CAP})*(?:(?:-{_PLACE_LINK})+-{_CAP}(?:-{_CAP})*)+(?![\w-])")
 ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,6}(?![\w-])")
 CAPITAL_WORD = re.compile(rf"[{_UP}]{{2,}}")
 ROMAN = re.compile(r"^[IVX]+$")
@@ -97,7 +102,8 @@ class NamesStage:
 
     def find(self, seg: Segment) -> Iterator[TermHit]:
         """The names in ``seg`` by their shape, in text order, not overlapping one another."""
-        spans = sorted([*_chains(seg.source), *_acronyms(seg.source)])
+        places = (m.span() for m in PLACE.finditer(seg.source))
+        spans = sorted([*_chains(seg.source), *places, *_acronyms(seg.source)], key=lambda s: (s[0], -s[1]))
         end = 0
         for a, b in spans:
             if a < end:
