@@ -212,3 +212,19 @@ def test_the_seed_gets_only_name_changes_besides_its_labels(full: Glossary, tmp_
         return [(c.entry, c.source_text, c.target_text) for s in doc.segments for c in s.changes if c.entry not in names_ids]
 
     assert labels(with_names) == labels(without) and len(labels(without)) == 20
+
+
+def test_a_repeated_word_is_placed_at_its_own_occurrence(fr_en: Glossary) -> None:
+    """An adjective use is no hit: the noun's rendering is the second "jihadistes" of the raw translation, not the first."""
+
+    class CopyEngine(ArabicArticleEngine):
+        def translate(self, sentences: Sequence[str]) -> list[str]:
+            return list(sentences)
+
+    doc = text_document("Les attaques jihadistes ont visé la ville, puis des jihadistes sont venus.", language="fr")
+    Chain(fr_en, CopyEngine("fr", "en"))([doc])
+    seg = doc.segments[0]
+    assert seg.target == "Les attaques jihadistes ont visé la ville, puis des militants sont venus."
+    adjective = [f for f in seg.findings if f.check == Check.LOADED_ADJECTIVE]
+    assert len(adjective) == 1 and adjective[0].target_span == (13, 23)  # marked on the English side too
+    assert [f.check for f in seg.findings if f.check == Check.LOADED_RENDERING] == []
