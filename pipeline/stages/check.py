@@ -4,7 +4,9 @@
   (or written in its quoted form, "Daech" -> "Daesh"); also a loaded word the text explains
   ("Daech, acronyme arabe de l'EI"), kept the same way.
 - ``loaded-rendering``: a loaded rendering (terrorists, Daesh, ...) left in the
-  English outside quotations and outside the changes the enforce stage made.
+  English outside quotations and outside the changes the enforce stage made;
+  the English of a word the match stage flagged as a loaded adjective is not
+  one: that ``loaded-adjective`` finding gets its English span instead.
 - ``unknown-word``: a word the engine could not translate and passed through.
 - ``change-span``: a change whose target span does not hold its text (a bug).
 
@@ -30,6 +32,7 @@ class CheckStage:
 
     def __init__(self, glossary: Glossary) -> None:
         self._renderings = leftover_renderings(glossary)
+        self._by_entry = {e.id: {r.lower() for r in e.renderings} for e in glossary.entries}
         words = sorted(self._renderings, key=len, reverse=True)
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE) if words else None
 
@@ -41,7 +44,10 @@ class CheckStage:
                 if seg.target[a:b] != change.target_text:
                     seg.findings.append(Finding(check=Check.CHANGE_SPAN, message=f"internal error: change {change.entry} lost its place"))
             skip = [*(c.target_span for c in seg.changes), *quoted]
+            adjectives = [f for f in seg.findings if f.check == Check.LOADED_ADJECTIVE and f.target_span is None]
             for m in self.leftovers(seg.target, skip):
+                if self._is_flagged_adjective(m, adjectives):
+                    continue
                 seg.findings.append(
                     Finding(
                         check=Check.LOADED_RENDERING,
@@ -53,6 +59,16 @@ class CheckStage:
                 )
             self._unknown_words(seg)
         return doc
+
+    def _is_flagged_adjective(self, m: re.Match[str], adjectives: list[Finding]) -> bool:
+        """Whether rendering ``m`` is the English of a word already flagged as a loaded adjective ("frères
+        jihadistes"): that finding gets the English span, so the word is reported once, on both sides."""
+        for finding in adjectives:
+            if m.group().lower() in self._by_entry.get(finding.entry or "", ()):
+                finding.target_span = (m.start(), m.end())
+                adjectives.remove(finding)
+                return True
+        return False
 
     def _quoted_labels(self, seg: Segment) -> list[Span]:
         """A finding per loaded label inside a quotation; returns their spans in the English."""

@@ -15,6 +15,7 @@ or to the text between placeholders translated piece by piece.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -129,7 +130,7 @@ class TranslateStage:
                     continue
                 start = max((loc.span[1] for loc in tr.located[:i] if loc is not None), default=0)
                 end = min((loc.span[0] for loc in tr.located[i + 1 :] if loc is not None), default=len(tr.raw))
-                span = find_rendering(tr.raw, candidates(hit), start=start, end=end)
+                span = find_rendering(tr.raw, candidates(hit), start=start, end=end, skip=_repeats_before(seg, i))
                 if span is not None:
                     tr.located[i] = Located(span, Method.RENDERING)
 
@@ -206,11 +207,16 @@ def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]
     return normalise(flat("".join(out)), engine.source)[0], table
 
 
-def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, end: int | None = None) -> Span | None:
-    """The first whole-word, case-insensitive occurrence of a candidate within ``text[start:end]``.
+def find_rendering(
+    text: str, candidates: Iterable[str], *, start: int = 0, end: int | None = None, skip: int = 0
+) -> Span | None:
+    """A whole-word, case-insensitive occurrence of a candidate within ``text[start:end]``.
 
     Candidates are tried in order, each also without a leading article (the
     words alone may translate as "the terrorists", in context as "terrorists").
+    ``skip`` is how many times the hit's words stand earlier in the same stretch
+    of source ("attaques jihadistes ... des jihadistes"): the occurrence with
+    that rank is taken, or the last one when the engine wrote fewer.
     """
     lowered = text.lower()
     for cand in candidates:
@@ -218,10 +224,20 @@ def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, end:
         for form in dict.fromkeys((cand, LEADING_ARTICLE.sub("", cand))):
             if not form:
                 continue
-            m = re.compile(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)").search(lowered, start, len(text) if end is None else end)
-            if m:
-                return m.start(), m.end()
+            pattern = re.compile(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)")
+            found = list(itertools.islice(pattern.finditer(lowered, start, len(text) if end is None else end), skip + 1))
+            if found:
+                return found[-1].span()
     return None
+
+
+def _repeats_before(seg: Segment, i: int) -> int:
+    """How many times hit ``i``'s words stand in the source between its located predecessor and itself."""
+    hit = seg.hits[i]
+    located = seg.translation.located
+    start = max((h.end for h, loc in zip(seg.hits[:i], located[:i], strict=True) if loc is not None), default=seg.start)
+    words = re.compile(r"(?<!\w)" + re.escape(hit.text) + r"(?!\w)", re.IGNORECASE)
+    return len(words.findall(seg.source, start - seg.start, hit.start - seg.start))
 
 
 def diff_locate(raw: str, masked: str, placeholders: Mapping[str, TermHit]) -> dict[str, Span]:
