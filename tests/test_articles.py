@@ -44,3 +44,10 @@ def test_nothing_outside_the_changes_moves(report: AuditReport) -> None:
 
 def test_figures_are_pinned(report: AuditReport) -> None:
     check_golden("articles-audit-apertium", {"totals": report.totals(), "changes_per_entry": report.changes_per_entry()})
+
+
+@pytest.mark.parametrize("figure", ["quoted_labels_rewritten", "mangled_names", "missing_names", "loaded_renderings"])
+def test_what_a_desk_must_never_see(report: AuditReport, figure: str) -> None:
+    """No speaker's label rewritten, no "to the-Assad", no name lost, no loaded word left unflagged."""
+    found = [(d.name, x.segment, x.text) for d in report.done for x in getattr(d, figure)]
+    assert found == []
