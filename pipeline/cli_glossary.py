@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.errors import ConfigError, NormalizeError
+from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.interop import from_csv, from_tbx, to_csv, to_tbx, to_yaml
 from pipeline.glossary.lint import lint
 from pipeline.glossary.load import Glossary, load_glossary_file
@@ -28,7 +28,7 @@ def _files(files: list[Path] | None, folder: Path) -> list[Path]:
 
 
 def _echo_error(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo(printable(message), err=True)
 
 
 def _fail(exc: Exception, code: int = 2) -> typer.Exit:
