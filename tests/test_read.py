@@ -64,16 +64,23 @@ def test_decoding(tmp_path: Path, data: bytes, text: str, warning: str | None) -
 
 
 RUSSIAN = "Боевики покинули город после трёх недель боёв."
+JAPANESE = "イスラム国の戦闘員は三週間の戦闘の後、町を去った。"
 
 
 @pytest.mark.parametrize(
-    ("encoding", "shown"),
-    [("cp1251", "Windows-1251"), ("koi8_r", "KOI8-R"), ("cp866", "CP866")],
+    ("language", "text", "encoding", "shown"),
+    [
+        ("ru", RUSSIAN, "cp1251", "Windows-1251"),
+        ("ru", RUSSIAN, "koi8_r", "KOI8-R"),
+        ("ru", RUSSIAN, "cp866", "CP866"),
+        ("ja", JAPANESE, "cp932", "CP932"),
+        ("ja", JAPANESE, "euc_jp", "EUC-JP"),
+    ],
 )
-def test_legacy_russian_encodings_are_told_apart(tmp_path: Path, encoding: str, shown: str) -> None:
-    """Not UTF-8 and in Russian: charset-normalizer picks among the Russian encodings (it was always Windows-1252)."""
-    doc = read_document(write(tmp_path, "in.txt", RUSSIAN.encode(encoding)), language="ru")
-    assert doc.text == RUSSIAN
+def test_legacy_encodings_are_told_apart(tmp_path: Path, language: str, text: str, encoding: str, shown: str) -> None:
+    """Not UTF-8: charset-normalizer picks among the language's encodings (it was always Windows-1252)."""
+    doc = read_document(write(tmp_path, "in.txt", text.encode(encoding)), language=language)
+    assert doc.text == text
     assert doc.warnings[0].endswith(f"read as {shown}; check the accents, or convert the file with `iconv -f {shown.upper()} -t UTF-8`")
 
 

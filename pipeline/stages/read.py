@@ -86,6 +86,9 @@ LEGACY_ENCODINGS: dict[str, tuple[str, ...]] = {
     "ar": ("cp1256", "iso8859_6"),
     "fa": ("cp1256",),
     "he": ("cp1255", "iso8859_8"),
+    "zh": ("gb18030", "big5"),
+    "ja": ("cp932", "euc_jp"),
+    "ko": ("cp949",),
 }
 FALLBACK_ENCODING = "cp1252"
 ENCODING_NAMES = {"cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1252": "Windows-1252", "cp1253": "Windows-1253",
@@ -271,14 +274,18 @@ def guess_legacy_encoding(raw: bytes, language: str | None) -> str:
     charset-normalizer ranks the language's own legacy encodings (so Russian is
     never read as Windows-1252, and KOI8-R is told from Windows-1251); for a
     language without a list it ranks them all. When nothing decodes cleanly the
-    language's first encoding is used, each bad byte marked.
+    language's first encoding is used, each bad byte marked; with no language
+    at all, Windows-1252. (Ranked among all encodings, short French text is
+    often taken for Central European ones, hence the lists.)
     """
-    from charset_normalizer import from_bytes
-
-    candidates = LEGACY_ENCODINGS.get((language or "").lower())
-    sample = raw[: 1 << 20]  # a megabyte is plenty to tell encodings apart, and keeps detection cheap
+    if language is None:
+        return FALLBACK_ENCODING
+    candidates = LEGACY_ENCODINGS.get(language.split("-")[0].lower())
     if candidates is not None and len(candidates) == 1:
         return candidates[0]
+    from charset_normalizer import from_bytes
+
+    sample = raw[: 1 << 20]  # a megabyte is plenty to tell encodings apart, and keeps detection cheap
     best = from_bytes(sample, cp_isolation=list(candidates) if candidates else None).best()
     if best is not None and best.encoding not in ("utf_8", "ascii"):
         return str(best.encoding)
