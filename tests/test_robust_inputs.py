@@ -55,6 +55,24 @@ def test_language_check(text: str, refused: str | None) -> None:
         assert str(err.value) == refused
 
 
+@pytest.mark.parametrize(
+    ("text", "warned"),
+    [
+        pytest.param("Islamic State fighters left the city. They went north to the border.", "may be English, not fr", id="2 english sentences"),
+        pytest.param("Les combattants ont quitté la ville. Ils sont partis au nord.", None, id="2 french sentences"),
+        pytest.param("Daech a attaqué.", None, id="too short for a warning"),
+    ],
+)
+def test_short_foreign_text_is_a_warning(text: str, warned: str | None) -> None:
+    """A 2-sentence English file used to pass the check silently."""
+    doc = LanguageStage("fr")(doc_of(text))
+    if warned is None:
+        assert doc.warnings == []
+    else:
+        assert len(doc.warnings) == 1 and doc.warnings[0].startswith(warned), doc.warnings
+        assert "only 120 letters or more are judged); check it, or pass --source en" in doc.warnings[0]
+
+
 def test_language_check_skips_languages_the_model_does_not_know() -> None:
     assert LanguageStage("xx").detect(ENGLISH) is None
 
