@@ -174,7 +174,7 @@ def one_line_error(result: Result, expected: str) -> None:
     [
         pytest.param("- kind\n- group", "normalize-settings should be a mapping such as 'kind: group', got a list", id="a list"),
         pytest.param("!!python/object/apply:os.system ['touch pwned']", "normalize-settings is not valid YAML", id="python tag"),
-        pytest.param("kind: group\nstandard: Evil", "normalize-settings has unknown field(s) standard", id="unknown field"),
+        pytest.param("kind: group\nstandard: Evil", "normalize-settings has unknown field(s) 'standard'", id="unknown field"),
         pytest.param("kind: [group", "normalize-settings is not valid YAML", id="broken yaml"),
     ],
 )
