@@ -17,7 +17,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from rich.table import Table
 
 from pipeline.engines import argos_index, argos_packages
-from pipeline.errors import NormalizeError
+from pipeline.errors import NormalizeError, printable
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
@@ -35,7 +35,7 @@ models_app = typer.Typer(
 
 def _fail(message: str) -> typer.Exit:
     """Print one line on stderr and return the exit to raise (the same shape as the main CLI's errors)."""
-    typer.echo(f"normalize: error: {message}", err=True)
+    typer.echo(f"normalize: error: {printable(message)}", err=True)
     return typer.Exit(EXIT_USAGE)
 
 
