@@ -35,12 +35,17 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 REOPEN = re.compile(r"\s*([«“\"])")
 
 SPEECH_VERBS = (
-    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|"
-    r"dénoncé|accusé|lancé|répondu|écrit|averti|rappelé|annoncé|confié|précisé|insisté|tweeté)"
+    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|dénoncé|accusé|lancé|répondu|"
+    r"écrit|averti|rappelé|annoncé|confié|précisé|insisté|tweeté|commenté|tranché|réitéré|prévenu|résumé|poursuivi|"
+    r"conclu|relevé|noté|observé|jugé|réagi|lâché|glissé|raconté|témoigné|avancé|fait valoir|reconnu|admis|plaidé|"
+    r"regretté|déploré|détaillé|promis|menacé|répété|rétorqué|interpellé|analysé|argué|justifié|confirmé|démenti)"
 )
 PRESENT_VERBS = (
-    r"(?:déclare|affirme|dit|ajoute|indique|explique|souligne|estime|assure|martèle|dénonce|accuse|lance|"
-    r"répond|écrit|avertit|rappelle|annonce|confie|précise|insiste|poursuit|conclut|tweete|commente|résume)"
+    r"(?:déclare|affirme|dit|ajoute|indique|explique|souligne|estime|assure|martèle|dénonce|accuse|lance|répond|"
+    r"écrit|avertit|rappelle|annonce|confie|précise|insiste|tweete|commente|tranche|réitère|prévient|résume|"
+    r"poursuit|conclut|relève|note|observe|juge|réagit|lâche|glisse|raconte|témoigne|avance|fait valoir|reconnaît|"
+    r"admet|plaide|regrette|déplore|détaille|promet|menace|répète|rétorque|interpelle|analyse|argue|justifie|"
+    r"confirme|dément|interroge|s['’](?:indigne|inquiète|alarme|exclame|emporte|interroge|insurge))"
 )
 WORD = r"[A-ZÀ-Ý][\w'’\-]+"
 PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
@@ -49,10 +54,28 @@ TITLE = (
     r"colonel|commandant|secrétaire|émir|cheikh|imam|député|sénateur)\s+)"
 )
 NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
+# After the quotation, a subject may also be a role: ", a tranché le ministre", ", précise l'exécutif".
+ROLE_END = (
+    r"(?=\s*(?:[,.;:!?«»\"“”()\n]|$)|\s+(?:sur|dans|lors|devant|à|au|aux|en|après|avant|depuis|pendant|hier|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|avec|pour|selon|qui|interrogé|interrogée)\b)"
+)
+ROLE = rf"(?P<role>(?:le|la|l['’]|les)\s*[a-zà-ÿ][^,.;:!?«»\"“”()\n]{{1,60}}?){ROLE_END}"
+INVERTED = r"[a-zà-ÿ']+(?:-t)?-(?P<pronoun>il|elle|ils|elles)\b"  # ", prévient-il", ", a-t-elle tweeté"
 SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
-SPEAKER_AFTER = re.compile(r"^\s*,?\s*(?:(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + "|" + PRESENT_VERBS + r")\s+" + NAME)
-SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
+REFLEXIVE = r"s['’](?:est|sont)\s+(?:indign|inquiét|alarm|exclam|emport|interrog|insurg)ée?s?"
+SPEAKER_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + "|" + REFLEXIVE + "|" + PRESENT_VERBS + r")\s+(?:" + NAME + "|" + ROLE + ")"
+)
+SPEAKER_INVERTED = re.compile(r"^\s*,?\s*" + INVERTED)
+SPEAKER_SELON = re.compile(r"(?:\b[Ss]elon|\b[Dd]'après|(?:^|[.!?]\s+)Pour)\s+" + NAME)
+SELON_PRONOUN = re.compile(r"\b(?:[Ss]elon|[Dd]'après|Pour)\s+(?:lui|elle|eux|elles)\s*,?\s*$")
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# Two capitalised words in a row that may name a person ("Jean-Charles Brisard", not "Les Kurdes").
+PERSON = re.compile(r"\b(?!(?:Le|La|Les|L|Un|Une|Des|Ce|Cette|Ces|En|Au|Aux|Dans|Selon|Pour|Mais|Et|Il|Elle|Ils|Elles)\b)"
+                    r"[A-ZÀ-Ý][\w’\-]+\s+[A-ZÀ-Ý][\w’\-]+")
 PRONOUNS = frozenset({"il", "elle", "ils", "elles", "on", "nous", "je", "vous", "celui-ci", "celle-ci"})
+SAME_SPEAKER = "\x00"  # find_speaker's answer for "a-t-il ajouté": the speaker last named
+SAME_SPEAKER_REACH = 2000  # characters back to the last named speaker, at most
 
 
 @dataclass
@@ -130,22 +153,44 @@ def _innermost(stack: list[_Open], opener: str) -> int:
 def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, int]]) -> list[Quote]:
     out: list[Quote] = []
     speaker: str | None = None
-    for quote, first, last in found:
+    last: tuple[str, int] | None = None  # the last speaker named, and where their quotation ended
+    for quote, first, last_para in found:
         if quote.depth == 0:
-            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last][1])
+            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last_para][1])
+            if speaker == SAME_SPEAKER:
+                speaker = _same_speaker(text, last, quote.start)
+            if speaker is not None:
+                last = (speaker, quote.end)
         out.append(Quote(quote.start, quote.end, quote.mark, quote.depth, quote.closed, speaker))
     return out
 
 
+def _same_speaker(text: str, last: tuple[str, int] | None, start: int) -> str | None:
+    """The last speaker named, when a pronoun refers back to them: close by, and nobody else named in between."""
+    if last is None or start - last[1] > SAME_SPEAKER_REACH:
+        return None
+    others = [m.group() for m in PERSON.finditer(text, last[1], start) if m.group() not in last[0]]
+    return None if others else last[0]
+
+
 def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end: int) -> str | None:
-    """Who said the quotation at ``text[q_start:q_end]``, when the paragraphs around it name them."""
+    """Who said the quotation at ``text[q_start:q_end]``, when the paragraphs around it name them.
+
+    ``SAME_SPEAKER`` when they refer back with a pronoun ("», a-t-il ajouté", "selon lui, «").
+    """
     before = text[max(para_start, q_start - 200) : q_start]
     after = text[q_end : min(para_end, q_end + 200)]
-    candidates = [SPEAKER_BEFORE.search(before), SPEAKER_AFTER.search(after)]
-    candidates += reversed(list(SPEAKER_SELON.finditer(before)))  # the nearest "selon X" before the quotation
-    for m in candidates:
-        if m is not None and m.group("who").casefold() not in PRONOUNS:
-            return _clean(m.group("who"))
+    m = SPEAKER_AFTER.search(after)
+    if m is not None and m.group("role") is not None:
+        return _clean(m.group("role"))
+    candidates = [SPEAKER_BEFORE.search(before), m]
+    # the nearest "selon X" before the quotation, in the same sentence
+    candidates += [c for c in reversed(list(SPEAKER_SELON.finditer(before))) if not SENTENCE_END.search(before, c.end())]
+    for c in candidates:
+        if c is not None and c.group("who") is not None and c.group("who").casefold() not in PRONOUNS:
+            return _clean(c.group("who"))
+    if SPEAKER_INVERTED.search(after) or SELON_PRONOUN.search(before):
+        return SAME_SPEAKER
     return None
 
 
