@@ -125,9 +125,10 @@ def test_quote_spans_gives_top_level_spans_in_a_range() -> None:
 
 
 def test_the_scan_is_linear_on_many_marks() -> None:
-    text = "« a " * 20000 + "\n\n" + "“ b " * 20000
+    text = "« a " * 20000 + "\n\n" + "“ b " * 20000 + "” " * 20000 + "» " * 20000
     quotes = find_quotes(text)
     assert len(quotes) == 40000
+    assert sum(q.closed for q in quotes) == 20000
 
 
 # ---- speakers -------------------------------------------------------------

@@ -110,44 +110,47 @@ def find_quotes(text: str, paragraphs: Sequence[Span] | None = None) -> list[Quo
     ``paragraphs`` are the paragraph spans (in order); by default, blank-line separated runs.
     """
     paras = list(paragraphs) if paragraphs is not None else paragraph_spans(text)
-    found: list[tuple[Quote, int, int]] = []  # quote, first and last paragraph index
-    stack: list[_Open] = []
-
-    def close(at: int, end: int, paragraph: int, closed: bool) -> None:
-        """Close ``stack[at:]``: the one at ``at`` ends at ``end``; inner ones end where it does, unclosed."""
-        while len(stack) > at:
-            q = stack.pop()
-            ok = closed and len(stack) == at
-            found.append((Quote(q.start, end, q.mark, q.depth, ok), q.paragraph, paragraph))
-
+    scan = _Scan()
     for k, (p0, p1) in enumerate(paras):
         pos = p0
-        if stack:
+        if scan.stack:
             m = REOPEN.match(text, p0, p1)
-            if m is not None and m.group(1) in (stack[0].mark, "«"):
+            if m is not None and m.group(1) in (scan.stack[0].mark, "«"):
                 pos = m.end()  # the quotation goes on: this mark reopens it, it opens nothing new
             else:
-                close(0, paras[k - 1][1], k - 1, closed=False)
+                scan.close(0, paras[k - 1][1], k - 1, closed=False)
         for m in MARKS.finditer(text, pos, p1):
-            mark = m.group()
-            opener = CLOSERS.get(mark)
-            at = _innermost(stack, opener) if opener is not None else -1
-            if at >= 0:
-                close(at, m.end(), k, closed=True)
-            elif mark in PAIRS:
-                stack.append(_Open(m.start(), mark, len(stack), k))
-            # else: a closing mark with nothing open to close
-    if stack:
-        close(0, paras[-1][1], len(paras) - 1, closed=False)
-    found.sort(key=lambda item: (item[0].start, item[0].depth))
-    return _with_speakers(text, paras, found)
+            scan.mark(m.group(), m.start(), k)
+    if scan.stack:
+        scan.close(0, paras[-1][1], len(paras) - 1, closed=False)
+    scan.found.sort(key=lambda item: (item[0].start, item[0].depth))
+    return _with_speakers(text, paras, scan.found)
 
 
-def _innermost(stack: list[_Open], opener: str) -> int:
-    for i in range(len(stack) - 1, -1, -1):
-        if stack[i].mark == opener:
-            return i
-    return -1
+class _Scan:
+    """The open quotations, with where each kind of mark was last opened (so a closing mark is found at once)."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Open] = []
+        self.where: dict[str, list[int]] = {mark: [] for mark in PAIRS}  # opening mark -> its stack positions
+        self.found: list[tuple[Quote, int, int]] = []  # quote, first and last paragraph index
+
+    def mark(self, mark: str, at: int, paragraph: int) -> None:
+        opener = CLOSERS.get(mark)
+        if opener is not None and self.where[opener]:
+            self.close(self.where[opener][-1], at + 1, paragraph, closed=True)
+        elif mark in PAIRS:
+            self.where[mark].append(len(self.stack))
+            self.stack.append(_Open(at, mark, len(self.stack), paragraph))
+        # else: a closing mark with nothing open to close
+
+    def close(self, at: int, end: int, paragraph: int, closed: bool) -> None:
+        """Close ``stack[at:]``: the one at ``at`` ends at ``end``; inner ones end where it does, unclosed."""
+        while len(self.stack) > at:
+            q = self.stack.pop()
+            self.where[q.mark].pop()
+            ok = closed and len(self.stack) == at
+            self.found.append((Quote(q.start, end, q.mark, q.depth, ok), q.paragraph, paragraph))
 
 
 def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, int]]) -> list[Quote]:
