@@ -125,9 +125,10 @@ def test_quote_spans_gives_top_level_spans_in_a_range() -> None:
 
 
 def test_the_scan_is_linear_on_many_marks() -> None:
-    text = "« a " * 20000 + "\n\n" + "“ b " * 20000
+    text = "« a " * 20000 + "\n\n" + "“ b " * 20000 + "” " * 20000 + "» " * 20000
     quotes = find_quotes(text)
     assert len(quotes) == 40000
+    assert sum(q.closed for q in quotes) == 20000
 
 
 # ---- speakers -------------------------------------------------------------
@@ -141,6 +142,12 @@ def test_the_scan_is_linear_on_many_marks() -> None:
         ("Selon Damas, il s'agit « d'un complot ».", "Damas"),
         ("« La lutte continue », ajoute Florence Parly.", "Florence Parly"),
         ("« Ils ont fui », a affirmé le général Vladimir Savtchenko.", "général Vladimir Savtchenko"),
+        ("« Il n'y a pas de retour », a tranché le ministre.", "ministre"),
+        ("« Rien ne change », précise l'exécutif, dans un communiqué.", "exécutif"),
+        ("« C'est fini », déclare le président de la République à la journaliste.", "président de la République"),
+        ("« C'est grave », s'alarme François Hollande dans les colonnes du Parisien.", "François Hollande"),
+        ("« C'est grave », s'est indigné Jean Dupont.", "Jean Dupont"),
+        ("Selon l'armée, dix morts. « Rien », dit un habitant.", None),  # "selon" of another sentence
         ("Il a déclaré : « Nous restons ».", None),  # a pronoun is not a name
         ("« Rien », dit-il.", None),
     ],
@@ -155,6 +162,20 @@ def test_the_speaker_of_a_continued_quotation_is_found_around_its_first_and_last
     after = "« Un.\n\n« Deux », a déclaré Mazloum Abdi."
     assert find_quotes(before)[0].speaker == "Jean-Yves Le Drian"
     assert find_quotes(after)[0].speaker == "Mazloum Abdi"
+
+
+def test_a_pronoun_refers_back_to_the_last_speaker_named() -> None:
+    text = "« Un », a déclaré Mazloum Abdi. « Deux », a-t-il ajouté.\n\n« Trois », prévient-il."
+    assert [q.speaker for q in find_quotes(text)] == ["Mazloum Abdi"] * 3
+
+
+def test_a_pronoun_is_not_resolved_past_another_name_or_too_far() -> None:
+    other = "« Un », a déclaré Mazloum Abdi. Pour l'AFP Jean-Charles Brisard, c'est clair. « Deux », a-t-il ajouté."
+    far = "« Un », a déclaré Mazloum Abdi. " + "Rien. " * 500 + "« Deux », a-t-il ajouté."
+    first = "« Deux », a-t-il ajouté."
+    assert [q.speaker for q in find_quotes(other)] == ["Mazloum Abdi", None]
+    assert [q.speaker for q in find_quotes(far)] == ["Mazloum Abdi", None]
+    assert [q.speaker for q in find_quotes(first)] == [None]
 
 
 def test_a_nested_quotation_inherits_its_speaker() -> None:

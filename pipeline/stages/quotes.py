@@ -35,12 +35,17 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 REOPEN = re.compile(r"\s*([«“\"])")
 
 SPEECH_VERBS = (
-    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|"
-    r"dénoncé|accusé|lancé|répondu|écrit|averti|rappelé|annoncé|confié|précisé|insisté|tweeté)"
+    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|dénoncé|accusé|lancé|répondu|"
+    r"écrit|averti|rappelé|annoncé|confié|précisé|insisté|tweeté|commenté|tranché|réitéré|prévenu|résumé|poursuivi|"
+    r"conclu|relevé|noté|observé|jugé|réagi|lâché|glissé|raconté|témoigné|avancé|fait valoir|reconnu|admis|plaidé|"
+    r"regretté|déploré|détaillé|promis|menacé|répété|rétorqué|interpellé|analysé|argué|justifié|confirmé|démenti)"
 )
 PRESENT_VERBS = (
-    r"(?:déclare|affirme|dit|ajoute|indique|explique|souligne|estime|assure|martèle|dénonce|accuse|lance|"
-    r"répond|écrit|avertit|rappelle|annonce|confie|précise|insiste|poursuit|conclut|tweete|commente|résume)"
+    r"(?:déclare|affirme|dit|ajoute|indique|explique|souligne|estime|assure|martèle|dénonce|accuse|lance|répond|"
+    r"écrit|avertit|rappelle|annonce|confie|précise|insiste|tweete|commente|tranche|réitère|prévient|résume|"
+    r"poursuit|conclut|relève|note|observe|juge|réagit|lâche|glisse|raconte|témoigne|avance|fait valoir|reconnaît|"
+    r"admet|plaide|regrette|déplore|détaille|promet|menace|répète|rétorque|interpelle|analyse|argue|justifie|"
+    r"confirme|dément|interroge|s['’](?:indigne|inquiète|alarme|exclame|emporte|interroge|insurge))"
 )
 WORD = r"[A-ZÀ-Ý][\w'’\-]+"
 PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
@@ -49,10 +54,28 @@ TITLE = (
     r"colonel|commandant|secrétaire|émir|cheikh|imam|député|sénateur)\s+)"
 )
 NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
+# After the quotation, a subject may also be a role: ", a tranché le ministre", ", précise l'exécutif".
+ROLE_END = (
+    r"(?=\s*(?:[,.;:!?«»\"“”()\n]|$)|\s+(?:sur|dans|lors|devant|à|au|aux|en|après|avant|depuis|pendant|hier|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|avec|pour|selon|qui|interrogé|interrogée)\b)"
+)
+ROLE = rf"(?P<role>(?:le|la|l['’]|les)\s*[a-zà-ÿ][^,.;:!?«»\"“”()\n]{{1,60}}?){ROLE_END}"
+INVERTED = r"[a-zà-ÿ']+(?:-t)?-(?P<pronoun>il|elle|ils|elles)\b"  # ", prévient-il", ", a-t-elle tweeté"
 SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
-SPEAKER_AFTER = re.compile(r"^\s*,?\s*(?:(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + "|" + PRESENT_VERBS + r")\s+" + NAME)
-SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
+REFLEXIVE = r"s['’](?:est|sont)\s+(?:indign|inquiét|alarm|exclam|emport|interrog|insurg)ée?s?"
+SPEAKER_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + "|" + REFLEXIVE + "|" + PRESENT_VERBS + r")\s+(?:" + NAME + "|" + ROLE + ")"
+)
+SPEAKER_INVERTED = re.compile(r"^\s*,?\s*" + INVERTED)
+SPEAKER_SELON = re.compile(r"(?:\b[Ss]elon|\b[Dd]'après|(?:^|[.!?]\s+)Pour)\s+" + NAME)
+SELON_PRONOUN = re.compile(r"\b(?:[Ss]elon|[Dd]'après|Pour)\s+(?:lui|elle|eux|elles)\s*,?\s*$")
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# Two capitalised words in a row that may name a person ("Jean-Charles Brisard", not "Les Kurdes").
+PERSON = re.compile(r"\b(?!(?:Le|La|Les|L|Un|Une|Des|Ce|Cette|Ces|En|Au|Aux|Dans|Selon|Pour|Mais|Et|Il|Elle|Ils|Elles)\b)"
+                    r"[A-ZÀ-Ý][\w’\-]+\s+[A-ZÀ-Ý][\w’\-]+")
 PRONOUNS = frozenset({"il", "elle", "ils", "elles", "on", "nous", "je", "vous", "celui-ci", "celle-ci"})
+SAME_SPEAKER = "\x00"  # find_speaker's answer for "a-t-il ajouté": the speaker last named
+SAME_SPEAKER_REACH = 2000  # characters back to the last named speaker, at most
 
 
 @dataclass
@@ -87,65 +110,90 @@ def find_quotes(text: str, paragraphs: Sequence[Span] | None = None) -> list[Quo
     ``paragraphs`` are the paragraph spans (in order); by default, blank-line separated runs.
     """
     paras = list(paragraphs) if paragraphs is not None else paragraph_spans(text)
-    found: list[tuple[Quote, int, int]] = []  # quote, first and last paragraph index
-    stack: list[_Open] = []
-
-    def close(at: int, end: int, paragraph: int, closed: bool) -> None:
-        """Close ``stack[at:]``: the one at ``at`` ends at ``end``; inner ones end where it does, unclosed."""
-        while len(stack) > at:
-            q = stack.pop()
-            ok = closed and len(stack) == at
-            found.append((Quote(q.start, end, q.mark, q.depth, ok), q.paragraph, paragraph))
-
+    scan = _Scan()
     for k, (p0, p1) in enumerate(paras):
         pos = p0
-        if stack:
+        if scan.stack:
             m = REOPEN.match(text, p0, p1)
-            if m is not None and m.group(1) in (stack[0].mark, "«"):
+            if m is not None and m.group(1) in (scan.stack[0].mark, "«"):
                 pos = m.end()  # the quotation goes on: this mark reopens it, it opens nothing new
             else:
-                close(0, paras[k - 1][1], k - 1, closed=False)
+                scan.close(0, paras[k - 1][1], k - 1, closed=False)
         for m in MARKS.finditer(text, pos, p1):
-            mark = m.group()
-            opener = CLOSERS.get(mark)
-            at = _innermost(stack, opener) if opener is not None else -1
-            if at >= 0:
-                close(at, m.end(), k, closed=True)
-            elif mark in PAIRS:
-                stack.append(_Open(m.start(), mark, len(stack), k))
-            # else: a closing mark with nothing open to close
-    if stack:
-        close(0, paras[-1][1], len(paras) - 1, closed=False)
-    found.sort(key=lambda item: (item[0].start, item[0].depth))
-    return _with_speakers(text, paras, found)
+            scan.mark(m.group(), m.start(), k)
+    if scan.stack:
+        scan.close(0, paras[-1][1], len(paras) - 1, closed=False)
+    scan.found.sort(key=lambda item: (item[0].start, item[0].depth))
+    return _with_speakers(text, paras, scan.found)
 
 
-def _innermost(stack: list[_Open], opener: str) -> int:
-    for i in range(len(stack) - 1, -1, -1):
-        if stack[i].mark == opener:
-            return i
-    return -1
+class _Scan:
+    """The open quotations, with where each kind of mark was last opened (so a closing mark is found at once)."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Open] = []
+        self.where: dict[str, list[int]] = {mark: [] for mark in PAIRS}  # opening mark -> its stack positions
+        self.found: list[tuple[Quote, int, int]] = []  # quote, first and last paragraph index
+
+    def mark(self, mark: str, at: int, paragraph: int) -> None:
+        opener = CLOSERS.get(mark)
+        if opener is not None and self.where[opener]:
+            self.close(self.where[opener][-1], at + 1, paragraph, closed=True)
+        elif mark in PAIRS:
+            self.where[mark].append(len(self.stack))
+            self.stack.append(_Open(at, mark, len(self.stack), paragraph))
+        # else: a closing mark with nothing open to close
+
+    def close(self, at: int, end: int, paragraph: int, closed: bool) -> None:
+        """Close ``stack[at:]``: the one at ``at`` ends at ``end``; inner ones end where it does, unclosed."""
+        while len(self.stack) > at:
+            q = self.stack.pop()
+            self.where[q.mark].pop()
+            ok = closed and len(self.stack) == at
+            self.found.append((Quote(q.start, end, q.mark, q.depth, ok), q.paragraph, paragraph))
 
 
 def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, int]]) -> list[Quote]:
     out: list[Quote] = []
     speaker: str | None = None
-    for quote, first, last in found:
+    last: tuple[str, int] | None = None  # the last speaker named, and where their quotation ended
+    for quote, first, last_para in found:
         if quote.depth == 0:
-            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last][1])
+            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last_para][1])
+            if speaker == SAME_SPEAKER:
+                speaker = _same_speaker(text, last, quote.start)
+            if speaker is not None:
+                last = (speaker, quote.end)
         out.append(Quote(quote.start, quote.end, quote.mark, quote.depth, quote.closed, speaker))
     return out
 
 
+def _same_speaker(text: str, last: tuple[str, int] | None, start: int) -> str | None:
+    """The last speaker named, when a pronoun refers back to them: close by, and nobody else named in between."""
+    if last is None or start - last[1] > SAME_SPEAKER_REACH:
+        return None
+    others = [m.group() for m in PERSON.finditer(text, last[1], start) if m.group() not in last[0]]
+    return None if others else last[0]
+
+
 def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end: int) -> str | None:
-    """Who said the quotation at ``text[q_start:q_end]``, when the paragraphs around it name them."""
+    """Who said the quotation at ``text[q_start:q_end]``, when the paragraphs around it name them.
+
+    ``SAME_SPEAKER`` when they refer back with a pronoun ("», a-t-il ajouté", "selon lui, «").
+    """
     before = text[max(para_start, q_start - 200) : q_start]
     after = text[q_end : min(para_end, q_end + 200)]
-    candidates = [SPEAKER_BEFORE.search(before), SPEAKER_AFTER.search(after)]
-    candidates += reversed(list(SPEAKER_SELON.finditer(before)))  # the nearest "selon X" before the quotation
-    for m in candidates:
-        if m is not None and m.group("who").casefold() not in PRONOUNS:
-            return _clean(m.group("who"))
+    m = SPEAKER_AFTER.search(after)
+    if m is not None and m.group("role") is not None:
+        return _clean(m.group("role"))
+    candidates = [SPEAKER_BEFORE.search(before), m]
+    # the nearest "selon X" before the quotation, in the same sentence
+    candidates += [c for c in reversed(list(SPEAKER_SELON.finditer(before))) if not SENTENCE_END.search(before, c.end())]
+    for c in candidates:
+        if c is not None and c.group("who") is not None and c.group("who").casefold() not in PRONOUNS:
+            return _clean(c.group("who"))
+    if SPEAKER_INVERTED.search(after) or SELON_PRONOUN.search(before):
+        return SAME_SPEAKER
     return None
 
 
