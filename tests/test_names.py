@@ -65,6 +65,7 @@ def names(glossary: Glossary, text: str) -> list[tuple[str, str, str]]:
         ("Il a rejoint Abou Foued.", ["Abou Foued"]),
         ("Abou Ibrahim al-Andaloussi a été condamné.", ["Abou Ibrahim al-Andaloussi"]),
         ("Selon Abou Sofiane, tout va bien.", ["Abou Sofiane"]),  # "Selon" is a French word, not a name
+        ("Après al-Bab, l'Émir al-Faranssi a fui.", ["al-Bab", "al-Faranssi"]),  # accents folded: "Après", "Émir"
         ("Le Hachd al-Chaabi et Omrane al-Faranssi.", ["Omrane al-Faranssi"]),  # the group is the glossary's
         ("La phalange Okba Ibn Nafaa a frappé.", ["Okba Ibn Nafaa"]),
         ("Il vient de Thonon-les-Bains.", ["Thonon-les-Bains"]),

@@ -54,14 +54,14 @@ PLACE = re.compile(rf"(?<![\w-]){_CAP}(?:-{_CAP})*(?:(?:-{_PLACE_LINK})+-{_CAP}(
 ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,6}(?![\w-])")
 CAPITAL_WORD = re.compile(rf"[{_UP}]{{2,}}")
 ROMAN = re.compile(r"^[IVX]+$")
-# Capitalised French words that may stand right before a name without being part of it.
+# Capitalised French words that may stand right before a name without being part of it (folded: no accents).
 NOT_A_NAME = frozenset(
     """le la les l un une des du de d et ou mais or donc ni car selon pour par dans en au aux avec sans sous sur chez
-    contre entre vers depuis après avant pendant lors quand si comme ce cet cette ces son sa ses leur leurs mon ma mes
-    il elle ils elles on nous vous je tu qui que quoi dont où tout tous toute toutes aussi ainsi alors puis enfin
-    président présidente premier première ministre général générale cheikh émir imam roi reine prince calife chef
-    commandant colonel maréchal monsieur madame docteur ayatollah mollah sayyed camp ville province région quartier
-    village localité place rue prison mosquée tribu clan famille groupe brigade bataillon front armée""".split()
+    contre entre vers depuis apres avant pendant lors quand si comme ce cet cette ces son sa ses leur leurs mon ma mes
+    il elle ils elles on nous vous je tu qui que quoi dont ou tout tous toute toutes aussi ainsi alors puis enfin
+    president presidente premier premiere ministre general generale cheikh emir imam roi reine prince calife chef
+    commandant colonel marechal monsieur madame docteur ayatollah mollah sayyed camp ville province region quartier
+    village localite place rue prison mosquee tribu clan famille groupe brigade bataillon front armee""".split()
 )
 # French words that are written in capitals in headlines; never taken for an acronym.
 FRENCH_CAPS = frozenset(
