@@ -40,8 +40,8 @@ def test_one_output_per_sentence_in_order_even_when_hostile(apertium: ApertiumEn
 
 def test_placeholders_survive(apertium: ApertiumEngine) -> None:
     tokens = [apertium.placeholder(i) for i in range(30)]
-    out = apertium.translate([f"Les combattants de {t} ont attaqué {u}." for t, u in zip(tokens, reversed(tokens))])
-    for line, t, u in zip(out, tokens, reversed(tokens)):
+    out = apertium.translate([f"Les combattants de {t} ont attaqué {u}." for t, u in zip(tokens, reversed(tokens), strict=True)])
+    for line, t, u in zip(out, tokens, reversed(tokens), strict=True):
         assert t in line and u in line
 
 
@@ -55,3 +55,34 @@ def test_unknown_engine_and_pair_are_configuration_errors() -> None:
     with pytest.raises(EngineUnavailable, match="fr->en"):
         create_engine("apertium", "xx", "en")
     assert "apt-get install" in engine_class("apertium").install_hint("fr", "en")
+
+
+def test_unknown_words_are_reported_as_spans_of_the_unmarked_text(apertium: ApertiumEngine) -> None:
+    sentences = [
+        "Les takfiristes de Daech ont attaqué les combattants kurdes.",
+        "La Russie a livré des missiles à la Syrie.",
+        "",
+        "Le #MeToo et @AFP, *note",
+    ]
+    out = apertium.translate_aligned(sentences, [[(4, 15)], [], [], []])
+    assert [o.text for o in out] == apertium.translate(sentences)  # the text is exactly the -u chain's
+    assert not any(mark in out[0].text for mark in "*@#")
+    words = [[o.text[a:b] for a, b in o.unknown] for o in out]
+    assert "takfiristes" in words[0] and "Daech" in words[0]  # unknown to the French leg
+    assert "combatientes" in words[0]  # a Spanish word the second leg did not know: a leak, now visible
+    assert words[1] == [] and words[2] == []
+    assert "#MeToo" in out[3].text and "@AFP" in out[3].text and "*note" in out[3].text  # literal marks kept
+    assert out[0].spans == (None,)
+
+
+def test_unknown_spans_carry_marks_over_to_the_plain_text() -> None:
+    from pipeline.engines.apertium import unknown_spans
+
+    plain = "The takfiristes of Daech have attacked the combatientes kurdos to Raqqa."
+    marked = "The **takfiristes of **Daech have #attack the *combatientes *kurdos to **Raqqa."
+    assert [plain[a:b] for a, b in unknown_spans(plain, marked)] == ["takfiristes", "Daech", "combatientes", "kurdos", "Raqqa"]
+    # Where a mark changed the next leg's reading ("*Sales" stayed a name), the other words still count.
+    plain = "But the envoy Nathan Exit said."
+    assert [plain[a:b] for a, b in unknown_spans(plain, "But the envoy *Nathan *Sales said.")] == ["Nathan"]
+    assert unknown_spans("The #MeToo", "The #**MeToo") == ((5, 10),)
+    assert unknown_spans("cette", "ce**tte") == ()  # a mark inside a word is not a word

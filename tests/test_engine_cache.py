@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from pipeline.engines.argos import ArgosEngine
-from pipeline.engines.base import Engine
+from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.engines.cache import CachedEngine, CacheWarning, TranslationCache, default_cache_path
 
 
@@ -124,3 +125,101 @@ def test_cached_argos_engine_skips_the_model_on_a_warm_run(argos_fr_en: Path, tm
     assert warm.translate(sentences) == expected
     assert warm_inner._models is None  # never loaded
     assert warm.version == warm_inner.version and warm.pivot == ["fr", "en"]
+
+
+class AligningEngine(CountingEngine):
+    """Upper-cases, says each requested span went to the same offsets, and calls every "x" unknown."""
+
+    aligns = True
+
+    def __init__(self, version: str = "v1") -> None:
+        super().__init__(version)
+        self.aligned_calls: list[list[str]] = []
+
+    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
+        self.aligned_calls.append(list(sentences))
+        return [
+            EngineOutput(s.upper(), tuple(ss), tuple((i, i + 1) for i, ch in enumerate(s) if ch == "x"))
+            for s, ss in zip(sentences, spans, strict=True)
+        ]
+
+
+def test_aligned_outputs_are_cached_with_spans_and_unknown_words(tmp_path: Path) -> None:
+    db = tmp_path / "t.sqlite3"
+    inner = AligningEngine()
+    first = CachedEngine(inner, TranslationCache(db))
+    out = first.translate_aligned(["ax b", "c", "ax b"], [[(0, 2)], [], [(0, 2)]])
+    assert out[0] == EngineOutput("AX B", ((0, 2),), ((1, 2),)) == out[2]
+    assert inner.aligned_calls == [["ax b", "c"]]
+    first.close()
+    inner = AligningEngine()
+    second = CachedEngine(inner, TranslationCache(db))
+    assert second.translate_aligned(["c", "ax b"], [[], [(0, 2)]]) == [out[1], out[0]]
+    assert inner.aligned_calls == [] and inner.calls == []
+    # Other requested spans are another alignment for an engine that aligns.
+    assert second.translate_aligned(["ax b"], [[(3, 4)]])[0].spans == ((3, 4),)
+    assert inner.aligned_calls == [["ax b"]]
+
+
+def test_an_engine_that_ignores_spans_is_cached_once_per_sentence(tmp_path: Path) -> None:
+    engine, inner = cached(tmp_path / "t.sqlite3")
+    assert engine.translate_aligned(["a b"], [[(0, 1)]]) == [EngineOutput("A B", (None,))]
+    assert engine.translate_aligned(["a b"], [[(0, 1), (2, 3)]]) == [EngineOutput("A B", (None, None))]
+    assert inner.calls == [["a b"]]
+
+
+def test_unreadable_aligned_row_is_a_miss(tmp_path: Path) -> None:
+    db = tmp_path / "t.sqlite3"
+    engine, inner = cached(db)
+    engine.translate_aligned(["a"], [[]])
+    engine.close()
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE aligned SET output = '{not json'")
+    engine, inner = cached(db)
+    assert engine.translate_aligned(["a"], [[]]) == [EngineOutput("A")]
+    assert inner.calls == [["a"]]
+
+
+def test_a_version_1_cache_keeps_its_translations(tmp_path: Path) -> None:
+    db = tmp_path / "t.sqlite3"
+    with sqlite3.connect(db) as raw:
+        raw.execute(
+            "CREATE TABLE translations (engine TEXT NOT NULL, model TEXT NOT NULL, source TEXT NOT NULL,"
+            " target TEXT NOT NULL, PRIMARY KEY (engine, model, source)) WITHOUT ROWID"
+        )
+        raw.execute("INSERT INTO translations VALUES ('counting', 'v1', 'a', 'old A')")
+        raw.execute("PRAGMA user_version = 1")
+    engine, inner = cached(db)
+    assert engine.translate(["a"]) == ["old A"]
+    assert engine.translate_aligned(["a"], [[]]) == [EngineOutput("A")]
+
+
+def test_warm_aligned_run_starts_no_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.engines.apertium import ApertiumEngine
+
+    sentences = ["Les takfiristes de Daech ont attaqué.", "La Russie a livré des missiles."]
+    cold = CachedEngine(ApertiumEngine("fr", "en"), TranslationCache(tmp_path / "c.sqlite3"))
+    expected = cold.translate_aligned(sentences, [[(4, 15)], []])
+    assert expected[0].unknown
+    cold.close()
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"apertium started: {args}")
+
+    warm = CachedEngine(ApertiumEngine("fr", "en"), TranslationCache(tmp_path / "c.sqlite3"))
+    warm.version  # noqa: B018 (dpkg-query runs here, before processes are forbidden)
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    assert warm.translate_aligned(sentences, [[(4, 15)], []]) == expected
+
+
+def test_warm_aligned_argos_run_loads_no_model(argos_fr_en: Path, tmp_path: Path) -> None:
+    sentences = ["Les terroristes de Daech ont saisi du chlore.", "Selon la Défense russe, cet incident."]
+    spans = [[(4, 15), (19, 24)], [(9, 16)]]
+    cold = CachedEngine(ArgosEngine("fr", "en"), TranslationCache(tmp_path / "c.sqlite3"))
+    expected = cold.translate_aligned(sentences, spans)
+    assert any(s is not None for o in expected for s in o.spans)
+    cold.close()
+    warm_inner = ArgosEngine("fr", "en")
+    warm = CachedEngine(warm_inner, TranslationCache(tmp_path / "c.sqlite3"))
+    assert warm.translate_aligned(sentences, spans) == expected
+    assert warm_inner._models is None  # never loaded

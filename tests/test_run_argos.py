@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -27,7 +28,8 @@ runner = CliRunner()
 def test_install_from_file_then_run_with_argos(argos_dir: Path, argos_archives: dict[str, Path], seeds: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["models", "install", "--file", str(argos_archives["fr-en"])]).exit_code == 0
     listed = runner.invoke(app, ["models", "list"])
-    assert "fr" in listed.stdout and "en" in listed.stdout
+    assert listed.exit_code == 0
+    assert "fr->en" in listed.stdout
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(seeds), "--engine", "argos", "-o", str(out), "-q"])
     assert result.exit_code == 0, result.stderr
@@ -52,12 +54,18 @@ def test_second_run_translates_nothing_again(
 ) -> None:
     calls: list[int] = []
     original = ArgosEngine.translate
+    original_aligned = ArgosEngine.translate_aligned
 
     def counting(self: ArgosEngine, sentences: list[str]) -> list[str]:
         calls.append(len(sentences))
         return original(self, sentences)
 
+    def counting_aligned(self: ArgosEngine, sentences: list[str], spans: Any) -> Any:
+        calls.append(len(sentences))
+        return original_aligned(self, sentences, spans)
+
     monkeypatch.setattr(ArgosEngine, "translate", counting)
+    monkeypatch.setattr(ArgosEngine, "translate_aligned", counting_aligned)
     args = ["run", str(seeds), "--engine", "argos", "-o", str(tmp_path / "out"), "-q"]
     assert runner.invoke(app, args).exit_code == 0
     first = (tmp_path / "out" / f"{SEED.stem}.json").read_text(encoding="utf-8")

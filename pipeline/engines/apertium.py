@@ -5,18 +5,30 @@ French has no direct English pair in Debian, so French goes through Spanish:
 one process pipeline, separated by numbered marker lines that both steps copy
 through unchanged; the markers are checked on the way out so a lost or merged
 sentence is an error, never a silent shift.
+
+Words the engine could not translate: without ``-u`` each leg marks a word
+missing from its dictionaries with ``*`` (a French word the first leg passed
+through comes out ``**word``, a Spanish one the second leg did not know
+``*word``), a word missing from the bilingual dictionary with ``@`` and a
+generation failure with ``#``. Those marks also change how the next leg reads
+the word (``*Sales`` stays a name, ``Sales`` becomes "Exit"), so the text
+users get stays the ``-u`` chain's; ``translate_aligned`` runs the marked
+chain alongside it and carries its ``*``/``@`` marks over to the ``-u`` text
+as unknown-word spans.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pipeline.engines.base import Engine
+from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
 
 MODES_DIR = Path("/usr/share/apertium/modes")
@@ -30,6 +42,10 @@ ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
 PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 MARKER = "⟦{}⟧"
 MARKER_LINE = re.compile(r"^[ \t]*⟦(\d+)⟧[ \t]*$", re.MULTILINE)
+# Apertium's marks without -u: "*" not in the dictionaries, "@" not in the bilingual one, "#" not generated.
+MARKS = "*@#"
+UNTRANSLATED = "*@"
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 class ApertiumEngine(Engine):
@@ -71,24 +87,47 @@ class ApertiumEngine(Engine):
     def translate(self, sentences: Sequence[str]) -> list[str]:
         if not sentences:
             return []
-        text = "".join(f"{MARKER.format(i)}\n\n{_clean(s)}\n\n" for i, s in enumerate(sentences))
-        out = self._run(text)
+        return self._split(self._run(self._join(sentences)), len(sentences))
+
+    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
+        """The ``-u`` translation, with the words the marked chain flags as untranslated as ``unknown`` spans.
+
+        Both chains run at once over the same input; Apertium cannot say where a source span went.
+        """
+        if not sentences:
+            return []
+        text = self._join(sentences)
+        with ThreadPoolExecutor(2) as pool:
+            plain_run = pool.submit(self._run, text)
+            marked_run = pool.submit(self._run, text, marks=True)
+            plain = self._split(plain_run.result(), len(sentences))
+            marked = self._split(marked_run.result(), len(sentences))
+        return [
+            EngineOutput(p, (None,) * len(s), unknown_spans(p, m))
+            for p, m, s in zip(plain, marked, spans, strict=True)
+        ]
+
+    @staticmethod
+    def _join(sentences: Sequence[str]) -> str:
+        return "".join(f"{MARKER.format(i)}\n\n{_clean(s)}\n\n" for i, s in enumerate(sentences))
+
+    @staticmethod
+    def _split(out: str, count: int) -> list[str]:
         parts = MARKER_LINE.split(out)
         ids = [int(x) for x in parts[1::2]]
-        if ids != list(range(len(sentences))):
+        if ids != list(range(count)):
             raise EngineError(
-                f"apertium lost sentence markers ({len(ids)} of {len(sentences)} came back); "
-                "report the input that caused it"
+                f"apertium lost sentence markers ({len(ids)} of {count} came back); report the input that caused it"
             )
         return [" ".join(chunk.split()) for chunk in parts[2::2]]
 
-    def _run(self, text: str) -> str:
+    def _run(self, text: str, *, marks: bool = False) -> str:
         procs: list[subprocess.Popen[bytes]] = []
         stdin = subprocess.PIPE
         try:
             for mode in self.modes:
                 proc = subprocess.Popen(
-                    [self.binary, "-u", mode],
+                    [self.binary, mode] if marks else [self.binary, "-u", mode],
                     stdin=stdin if not procs else procs[-1].stdout,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
@@ -116,7 +155,7 @@ class ApertiumEngine(Engine):
         output = last.stdout.read()
         writer.join()
         errors = []
-        for proc, mode in zip(procs, self.modes):
+        for proc, mode in zip(procs, self.modes, strict=True):
             try:
                 rc = proc.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
@@ -131,6 +170,37 @@ class ApertiumEngine(Engine):
         if errors:
             raise EngineError("; ".join(errors))
         return output.decode("utf-8", "replace")
+
+
+def unknown_spans(plain: str, marked: str) -> tuple[Span, ...]:
+    """Spans of ``plain`` (the ``-u`` output) holding the words ``marked`` (the same chain without ``-u``) marks untranslated.
+
+    The two usually differ only by the marks; where a mark changed how the
+    next leg read a word, the texts are aligned character by character and
+    a mark counts only where the words around it agree.
+    """
+    positions: list[tuple[int, str, str]] = []  # (offset in plain, mark, the marked text's word after it)
+    if "".join(ch for ch in marked if ch not in MARKS) == plain:
+        offset = 0
+        for ch in marked:
+            if ch in MARKS:
+                positions.append((offset, ch, ""))
+            else:
+                offset += 1
+    else:
+        matcher = difflib.SequenceMatcher(None, marked, plain, autojunk=False)
+        for tag, i1, i2, j1, _ in matcher.get_opcodes():
+            if tag == "delete" and all(ch in MARKS for ch in marked[i1:i2]):
+                following = WORD.match(marked, i2)
+                positions.extend((j1, ch, following.group() if following else "\0") for ch in marked[i1:i2])
+    found: dict[Span, None] = {}
+    for offset, mark, after in positions:
+        if mark not in UNTRANSLATED or (offset > 0 and plain[offset - 1].isalnum()):
+            continue  # a generation mark, or one inside a word
+        word = WORD.match(plain, offset)
+        if word and (not after or after == word.group()):
+            found[word.span()] = None
+    return tuple(found)
 
 
 def _clean(sentence: str) -> str:

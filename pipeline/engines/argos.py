@@ -12,11 +12,12 @@ CTranslate2 in one call per model (``translate_iterable``: 4,096-token
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.engines import argos_packages
-from pipeline.engines.base import Engine
+from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.engines.chunking import split_to_fit
 from pipeline.errors import ConfigError, EngineError, EngineUnavailable, NormalizeError
 
@@ -48,6 +49,7 @@ class ArgosEngine(Engine):
     """
 
     name = "argos"
+    aligns = True
 
     def __init__(
         self,
@@ -95,6 +97,24 @@ class ArgosEngine(Engine):
         for model in self._loaded():
             texts = model.translate(texts)
         return texts
+
+    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
+        """One decoding per distinct sentence and leg; each requested span followed through the attention.
+
+        Each target token is linked to the source token it attends to most; a
+        source span's rendering is the heaviest run of consecutive target tokens
+        linked into it, widened to whole words. Through a pivot the span found
+        in the English is followed into the next leg the same way.
+        """
+        texts = list(sentences)
+        located: list[list[Span | None]] = [list(s) for s in spans]
+        if len(located) != len(texts):
+            raise EngineError(f"argos got {len(located)} span lists for {len(texts)} sentences")
+        for model in self._loaded():
+            results = model.translate_aligned(texts)
+            texts = [r.text for r in results]
+            located = [[r.locate(s) if s is not None else None for s in ss] for r, ss in zip(results, located, strict=True)]
+        return [EngineOutput(text, tuple(ss)) for text, ss in zip(texts, located, strict=True)]
 
     @property
     def version(self) -> str:
@@ -204,59 +224,122 @@ class _PackageModel:
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """One output per input: unique, non-blank texts go to the model once, long ones in pieces."""
+        return [result.text for result in self.run(texts, attention=False)]
+
+    def translate_aligned(self, texts: Sequence[str]) -> list[Alignment]:
+        """Like ``translate``, each output with the source token every target token attended to most."""
+        return self.run(texts, attention=True)
+
+    def run(self, texts: Sequence[str], *, attention: bool) -> list[Alignment]:
+        """Deduplicate, split over-long texts, decode everything in one call, join the pieces back."""
         unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
         pieces: list[str] = []
         lengths: list[int] = []
-        owners: list[int] = []
+        owners: list[tuple[int, int]] = []  # (unique text, offset of the piece in it)
         for owner, text in enumerate(unique):
             length = self._count(text)
             split = (
                 [text] if length <= self.max_input_tokens else split_to_fit(text, self._count, self.max_input_tokens)
             )
-            for piece in (p.strip() for p in split):
+            offset = 0
+            for part in split:
+                piece = part.strip()
                 if piece:
                     pieces.append(piece)
                     lengths.append(length if len(split) == 1 else self._count(piece))
-                    owners.append(owner)
-        joined: list[list[str]] = [[] for _ in unique]
-        for owner, result in zip(owners, self._translate_pieces(pieces, lengths), strict=True):
-            joined[owner].append(result)
-        by_text = {text: " ".join(parts) for text, parts in zip(unique, joined, strict=True)}
-        return [by_text.get(t.strip(), "") for t in texts]
+                    owners.append((owner, offset + len(part) - len(part.lstrip())))
+                offset += len(part)
+        joined: list[list[tuple[Alignment, int]]] = [[] for _ in unique]
+        for (owner, offset), result in zip(owners, self._translate_pieces(pieces, lengths, attention), strict=True):
+            joined[owner].append((result, offset))
+        by_text = {text: Alignment.join(parts) for text, parts in zip(unique, joined, strict=True)}
+        results = []
+        for text in texts:
+            lead = len(text) - len(text.lstrip())
+            result = by_text.get(text.strip(), EMPTY)
+            results.append(result.shifted_source(lead) if lead else result)
+        return results
 
-    def _translate_pieces(self, pieces: list[str], lengths: list[int]) -> list[str]:
+    def _translate_pieces(self, pieces: list[str], lengths: list[int], attention: bool) -> list[Alignment]:
         """Shortest first (less padding), one streaming CTranslate2 call, decoded as results arrive.
 
         ``translate_iterable`` is CTranslate2's streaming form of
         ``translate_batch``: it reads 16 batches (64k tokens) ahead and runs
         ``translate_batch`` on them asynchronously. Tokens are made lazily, so
         memory stays flat however many documents come in one call (token lists
-        for 26,000 sentences alone cost ~160 MB of Python strings).
+        for 26,000 sentences alone cost ~160 MB of Python strings). With
+        ``attention`` each result's attention matrix is reduced to one source
+        token per target token as it arrives, so it never accumulates either.
         """
         order = sorted(range(len(pieces)), key=lengths.__getitem__)
         prefix = ([self.target_prefix] for _ in order) if self.target_prefix else None
-        out = [""] * len(pieces)
+        out = [EMPTY] * len(pieces)
+        encoded: dict[int, list[Span]] = {}
+
+        def source(i: int) -> list[str]:
+            if not attention:
+                return self._encode(pieces[i])
+            tokens, encoded[i] = self._encode_with_spans(pieces[i])
+            return tokens
+
         try:
             results = self.translator.translate_iterable(
-                (self._encode(pieces[i]) for i in order),
+                (source(i) for i in order),
                 target_prefix=prefix,
                 max_batch_size=self.max_batch_tokens,
                 batch_type="tokens",
                 beam_size=self.beam_size,
                 length_penalty=LENGTH_PENALTY,
                 replace_unknowns=True,
+                return_attention=attention,
                 max_input_length=0,  # never truncate: long inputs were already split to fit
             )
             for position, result in zip(order, results, strict=True):
-                out[position] = self._decode(result.hypotheses[0])
+                hypothesis = result.hypotheses[0]
+                text = self._decode(hypothesis)
+                if attention:
+                    out[position] = self._align(text, hypothesis, result.attention[0], encoded.pop(position))
+                else:
+                    out[position] = Alignment(text)
         except RuntimeError as error:
             raise EngineError(f"CTranslate2 failed on a batch of {len(pieces)} sentences ({error})") from error
         return out
+
+    def _align(self, text: str, hypothesis: list[str], attention: list[list[float]], source: list[Span]) -> Alignment:
+        """Each target token's character span in ``text`` and that of the source token it attends to most."""
+        skip = len(hypothesis) - len(attention) if len(attention) < len(hypothesis) else 0
+        if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
+            skip = max(skip, 1)
+        tokens = hypothesis[skip:]
+        weights = attention[len(attention) - len(tokens) :] if tokens else []
+        if not tokens or not source or not weights:
+            return Alignment(text)
+        import numpy as np
+
+        matrix = np.asarray(weights, dtype=np.float32)[:, : len(source)]
+        targets = piece_spans(text, tokens)
+        visible = [row for row, (a, b) in enumerate(targets) if a < b]  # a lone "▁" renders as no character
+        if not visible:
+            return Alignment(text)
+        matrix = matrix[visible]
+        best = matrix.argmax(axis=1)
+        links = tuple((targets[row], source[int(j)], float(matrix[k, j])) for k, (row, j) in enumerate(zip(visible, best, strict=True)))
+        back = matrix.argmax(axis=0)
+        reverse = tuple(
+            (span, targets[visible[int(k)]], float(matrix[k, j]))
+            for j, (span, k) in enumerate(zip(source[: matrix.shape[1]], back, strict=True))
+            if span[0] < span[1]
+        )
+        return Alignment(text, links, reverse)
 
     def _encode(self, text: str) -> list[str]:
         if self.curly_apostrophe:
             text = text.replace("\u2019", "'")
         return list(self.processor.encode(text, out_type=str))
+
+    def _encode_with_spans(self, text: str) -> tuple[list[str], list[Span]]:
+        tokens = self._encode(text)
+        return tokens, piece_spans(text.replace("\u2019", "'") if self.curly_apostrophe else text, tokens)
 
     def _count(self, text: str) -> int:
         return len(self._encode(text))
@@ -267,6 +350,92 @@ class _PackageModel:
         if self.target_prefix and text.startswith(self.target_prefix):
             text = text[len(self.target_prefix) :]
         return text.strip()
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """One translation and, per target token, the source token it attended to most.
+
+    ``links`` are (target token span in ``text``, source token span, attention
+    weight), in target order; ``reverse`` the same per source token (its span,
+    the target token attending to it most, the weight), the fallback for a
+    source word no target token chose. Both empty when attention was not asked for.
+    """
+
+    text: str
+    links: tuple[tuple[Span, Span, float], ...] = ()
+    reverse: tuple[tuple[Span, Span, float], ...] = ()
+
+    @staticmethod
+    def join(parts: Sequence[tuple[Alignment, int]]) -> Alignment:
+        """The pieces of one over-long text (each with its source offset), joined as ``translate`` joins them."""
+        if len(parts) == 1 and parts[0][1] == 0:
+            return parts[0][0]
+        links: list[tuple[Span, Span, float]] = []
+        reverse: list[tuple[Span, Span, float]] = []
+        position = 0
+        for part, offset in parts:
+            links.extend(((a + position, b + position), (c + offset, d + offset), w) for (a, b), (c, d), w in part.links)
+            reverse.extend(((c + offset, d + offset), (a + position, b + position), w) for (c, d), (a, b), w in part.reverse)
+            position += len(part.text) + 1
+        return Alignment(" ".join(part.text for part, _ in parts), tuple(links), tuple(reverse))
+
+    def shifted_source(self, by: int) -> Alignment:
+        """The same alignment for a source that had ``by`` characters more in front."""
+        return Alignment(
+            self.text,
+            tuple((t, (c + by, d + by), w) for t, (c, d), w in self.links),
+            tuple(((c + by, d + by), t, w) for (c, d), t, w in self.reverse),
+        )
+
+    def locate(self, span: Span) -> Span | None:
+        """Where the source ``span`` went in ``text``: the heaviest run of consecutive target tokens
+        linked into it, widened to whole words; ``None`` when no target token attends to it."""
+        a, b = span
+        runs: list[list[tuple[int, float]]] = []
+        for i, (_, (c, d), weight) in enumerate(self.links):
+            if c < b and a < d:
+                if runs and runs[-1][-1][0] == i - 1:
+                    runs[-1].append((i, weight))
+                else:
+                    runs.append([(i, weight)])
+        if not runs:
+            chosen = [(w, t) for (c, d), t, w in self.reverse if c < b and a < d]
+            return whole_words(self.text, *max(chosen)[1]) if chosen else None
+        best = max(runs, key=lambda run: sum(w for _, w in run))
+        return whole_words(self.text, self.links[best[0][0]][0][0], self.links[best[-1][0]][0][1])
+
+
+EMPTY = Alignment("")
+
+
+def whole_words(text: str, start: int, end: int) -> Span | None:
+    """``text[start:end]`` widened to the words it cuts and trimmed of spaces and punctuation at its edges."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def piece_spans(text: str, pieces: Sequence[str]) -> list[Span]:
+    """Each SentencePiece piece's character span in ``text`` (zero-width where it cannot be found)."""
+    spans: list[Span] = []
+    cursor = 0
+    for piece in pieces:
+        surface = piece.replace("\u2581", " ").strip()
+        found = text.find(surface, cursor) if surface else -1
+        # A piece the normaliser changed is not searched for far ahead: that would match a later word.
+        if found < 0 or len(text[cursor:found].strip()) > 2:
+            spans.append((cursor, cursor))
+            continue
+        spans.append((found, found + len(surface)))
+        cursor = found + len(surface)
+    return spans
 
 
 def needs_apostrophe_normalising(processor: sentencepiece.SentencePieceProcessor) -> bool:

@@ -36,6 +36,8 @@ class Engine(ABC):
     """
 
     name: str = ""
+    # Whether ``translate_aligned`` uses the requested spans (the cache keys on them only then).
+    aligns: bool = False
 
     def __init__(self, source: str, target: str) -> None:
         self.source = source

@@ -14,6 +14,7 @@ reported as a ``CacheWarning``.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import warnings
@@ -21,10 +22,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.engines.base import Engine
+from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
 
-SCHEMA_VERSION = 1
+# 2 added the ``aligned`` table; a version-1 file keeps its translations.
+SCHEMA_VERSION = 2
 # Seconds to wait for another normalize process to finish writing before
 # translating without the cache; a busy cache must not stall a run.
 DEFAULT_LOCK_TIMEOUT = 2.0
@@ -82,6 +84,33 @@ class TranslationCache:
 
         self._run(insert, default=None)
 
+    def lookup_aligned(self, engine: str, model: str, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """Cached aligned outputs (JSON) among (source, spans) keys; empty when the cache is unusable."""
+
+        def query(db: sqlite3.Connection) -> dict[tuple[str, str], str]:
+            with db:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_aligned (source TEXT, spans TEXT, PRIMARY KEY (source, spans))")
+                db.execute("DELETE FROM wanted_aligned")
+                db.executemany("INSERT OR IGNORE INTO wanted_aligned VALUES (?, ?)", keys)
+                rows = db.execute(
+                    "SELECT a.source, a.spans, a.output FROM wanted_aligned w JOIN aligned a"
+                    " ON a.engine = ? AND a.model = ? AND a.source = w.source AND a.spans = w.spans",
+                    (engine, model),
+                ).fetchall()
+            return {(source, spans): output for source, spans, output in rows}
+
+        return self._run(query, default={})
+
+    def store_aligned(self, engine: str, model: str, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Save (source, spans, output JSON) rows; silently nothing when the cache is unusable."""
+        values = [(engine, model, source, spans, output) for source, spans, output in rows]
+
+        def insert(db: sqlite3.Connection) -> None:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO aligned VALUES (?, ?, ?, ?, ?)", values)
+
+        self._run(insert, default=None)
+
     def close(self) -> None:
         """Close the database file."""
         if self._connection is not None:
@@ -114,13 +143,18 @@ class TranslationCache:
             db = sqlite3.connect(self.path, timeout=self._lock_timeout)
             try:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version not in (0, SCHEMA_VERSION):
+                if version not in (0, 1, SCHEMA_VERSION):
                     db.execute("DROP TABLE IF EXISTS translations")
                 with db:
                     db.execute(
                         "CREATE TABLE IF NOT EXISTS translations (engine TEXT NOT NULL, model TEXT NOT NULL,"
                         " source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (engine, model, source))"
                         " WITHOUT ROWID"
+                    )
+                    db.execute(
+                        "CREATE TABLE IF NOT EXISTS aligned (engine TEXT NOT NULL, model TEXT NOT NULL,"
+                        " source TEXT NOT NULL, spans TEXT NOT NULL, output TEXT NOT NULL,"
+                        " PRIMARY KEY (engine, model, source, spans)) WITHOUT ROWID"
                     )
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             except sqlite3.DatabaseError:
@@ -167,6 +201,7 @@ class CachedEngine(Engine):
         self.engine = engine
         self.cache = cache if cache is not None else TranslationCache()
         self.name = engine.name
+        self.aligns = engine.aligns
         self._model: str | None = None
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
@@ -186,6 +221,34 @@ class CachedEngine(Engine):
             found.update(fresh)
         return [found[s] for s in sentences]
 
+    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
+        """Aligned outputs (text, located spans, unknown words) looked up at once, the misses aligned in one call.
+
+        Keyed by sentence and, for an engine whose result depends on them, the requested spans.
+        """
+        model = self.version
+        keys = [(s, json.dumps([list(x) for x in ss]) if self.aligns else "") for s, ss in zip(sentences, spans, strict=True)]
+        wanted = {key: list(ss) for key, ss in zip(keys, spans, strict=True)}
+        found = {
+            key: output
+            for key, raw in self.cache.lookup_aligned(self.name, model, list(wanted)).items()
+            if (output := _decode_output(raw)) is not None
+        }
+        misses = [key for key in wanted if key not in found]
+        if misses:
+            out = self.engine.translate_aligned([s for s, _ in misses], [wanted[key] for key in misses])
+            if len(out) != len(misses):
+                raise EngineError(f"engine {self.name!r} returned {len(out)} translations for {len(misses)} sentences")
+            fresh = dict(zip(misses, out, strict=True))
+            self.cache.store_aligned(self.name, model, ((s, k, _encode_output(o)) for (s, k), o in fresh.items()))
+            found.update(fresh)
+        results = []
+        for key, asked in zip(keys, spans, strict=True):
+            output = found[key]
+            # An engine that ignores spans is cached once per sentence: give each request its own number of them.
+            results.append(output if self.aligns else EngineOutput(output.text, (None,) * len(asked), output.unknown))
+        return results
+
     @property
     def version(self) -> str:
         """The wrapped engine's identity, computed once (it may hash model files)."""
@@ -204,3 +267,18 @@ class CachedEngine(Engine):
         """Close the wrapped engine and the cache file."""
         self.engine.close()
         self.cache.close()
+
+
+def _encode_output(output: EngineOutput) -> str:
+    return json.dumps({"text": output.text, "spans": output.spans, "unknown": output.unknown}, ensure_ascii=False)
+
+
+def _decode_output(raw: str) -> EngineOutput | None:
+    """The stored output, or ``None`` (a miss) for a row this version cannot read."""
+    try:
+        data = json.loads(raw)
+        spans: tuple[Span | None, ...] = tuple(None if s is None else (int(s[0]), int(s[1])) for s in data["spans"])
+        unknown: tuple[Span, ...] = tuple((int(a), int(b)) for a, b in data["unknown"])
+        return EngineOutput(str(data["text"]), spans, unknown)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None

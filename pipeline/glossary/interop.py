@@ -98,22 +98,12 @@ def _tig(lang_set: ET.Element, term: str, status: str, *, pattern: bool = False)
 def from_tbx(path: Path, *, source: str, target: str) -> dict[str, Any]:
     """Read a TBX file into glossary YAML data (``source`` terms become variants)."""
     try:
-        root = SafeET.parse(path).getroot()
+        root = SafeET.fromstring(path.read_bytes())
     except (ET.ParseError, defusedxml.DefusedXmlException) as exc:
         raise ConfigError(f"{path}: not a readable TBX file ({exc}); export it again as TBX-Basic") from exc
     entries = []
     for number, term_entry in enumerate(_strip_ns(root).iter("termEntry")):
-        terms: dict[str, list[tuple[str, str]]] = {}
-        patterns: set[str] = set()
-        for lang_set in term_entry.iter("langSet"):
-            lang = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").split("-")[0].lower()
-            for tig in list(lang_set.iter("tig")) + list(lang_set.iter("ntig")):
-                term = tig.find(".//term")
-                status = tig.find(".//termNote[@type='administrativeStatus']")
-                if term is not None and term.text:
-                    terms.setdefault(lang, []).append((term.text.strip(), (status.text or "").strip() if status is not None else ""))
-                    if tig.find(f".//termNote[@type='{PATTERN_NOTE}']") is not None:
-                        patterns.add(term.text.strip())
+        terms, patterns = _terms(term_entry)
         variants = [t if t in patterns else _literal(t, path) for t, _ in terms.get(source, [])]
         targets = terms.get(target, [])
         preferred = [t for t, s in targets if s == PREFERRED] or [t for t, s in targets if s != FORBIDDEN]
@@ -139,6 +129,22 @@ def from_tbx(path: Path, *, source: str, target: str) -> dict[str, Any]:
             item["references"] = refs
         entries.append(item)
     return {"source": source, "target": target, "entries": _unique_ids(entries)}
+
+
+def _terms(term_entry: ET.Element) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
+    """Language -> [(term, administrative status)], and the terms marked as written in glossary syntax."""
+    terms: dict[str, list[tuple[str, str]]] = {}
+    patterns: set[str] = set()
+    for lang_set in term_entry.iter("langSet"):
+        lang = (lang_set.get(XML_LANG) or lang_set.get("lang") or "").split("-")[0].lower()
+        for tig in list(lang_set.iter("tig")) + list(lang_set.iter("ntig")):
+            term = tig.find(".//term")
+            status = tig.find(".//termNote[@type='administrativeStatus']")
+            if term is not None and term.text:
+                terms.setdefault(lang, []).append((term.text.strip(), (status.text or "").strip() if status is not None else ""))
+                if tig.find(f".//termNote[@type='{PATTERN_NOTE}']") is not None:
+                    patterns.add(term.text.strip())
+    return terms, patterns
 
 
 def _settings(text: str, path: Path, entry_id: str) -> dict[str, Any]:

@@ -54,6 +54,7 @@ class Entry:
     plural_variants: tuple[str, ...] = ()
     article: str = "keep"
     loaded: bool = False
+    loaded_variants: tuple[tuple[str, str | None], ...] = ()  # (variant, how it is written inside a quotation or None)
     flag_only: bool = False
     renderings: tuple[str, ...] = ()
     only_after: tuple[str, ...] = ()
@@ -69,6 +70,10 @@ class Entry:
         """The standard name in the right number, with ``{group}`` filled in."""
         text = self.plural if plural and self.plural else self.standard
         return text.replace("{group}", group) if group is not None else text
+
+    def quoted_forms(self) -> dict[str, str | None]:
+        """Loaded variants -> their English spelling inside a quotation (None: kept verbatim and flagged)."""
+        return dict(self.loaded_variants)
 
 
 @dataclass
@@ -259,7 +264,22 @@ def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
     )
     tuples = ("variants", "plural_variants", "renderings", "only_after", "not_after", "not_before", "references")
     fields: dict[str, Any] = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
+    if "loaded_variants" in fields:
+        fields["loaded_variants"] = _loaded_variants(item, file=file, line=line)
     return Entry(**fields, examples=examples, file=file, line=line)
+
+
+def _loaded_variants(item: dict[str, Any], *, file: str, line: int) -> tuple[tuple[str, str | None], ...]:
+    """``loaded_variants`` as (variant, quoted form) pairs; each must be one of the entry's variants."""
+    own = {" ".join(v.casefold().split()) for v in [*item["variants"], *item.get("plural_variants", ())]}
+    pairs = tuple(item["loaded_variants"].items())
+    for variant, _ in pairs:
+        if " ".join(variant.casefold().split()) not in own:
+            raise ConfigError(
+                f"{file}:{line}: loaded variant {variant!r} of {item['id']!r} is not one of its variants; "
+                "add it to variants or fix the spelling"
+            )
+    return pairs
 
 
 def _check_unique(glossary: Glossary) -> None:

@@ -11,7 +11,7 @@ sentences) that another language wins just as clearly gets a warning instead.
 
 from __future__ import annotations
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document

@@ -8,6 +8,8 @@ Mme, gén.; English Mr., Gen.; Spanish Sra., Gral.; Russian г., т.е., ул.) 
 initial (G. W. Bush, В. В. Путин). Decimals (10.5) and model names (S-300)
 never split because no space follows their punctuation. A language without a
 list uses all of them, so it splits less rather than inside a name.
+Scraped text often lost the space ("la ville.Les jihadistes"): a word,
+number or closing quote, the punctuation, then a capital is a boundary too.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pipeline.model import Document, Segment
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0\u202f]*\n\s*")
 BOUNDARY = re.compile(
-    r"(?P<punct>[.!?…]+)(?:[ \u00a0\u202f]?[\"»”’)\]])*(?P<space>\s+)(?=[«\"“„(\[¿¡]?\s*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])"
+    r"(?P<punct>[.!?…]+)(?:[ \u00a0\u202f]?[\"»”’)\]])*"
+    r"(?:(?P<space>\s+)(?=[«\"“„(\[¿¡]?\s*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|(?<=[\w\"»”)\]][.!?…])(?=[A-ZÀ-ÖØ-ÞА-ЯЁ]))"
 )
 WORD_BEFORE = re.compile(r"([\w.\-]+)\.$")
 # Per language, lower-cased, without the final full stop; "p. ex." is seen as "ex" after "p.",
@@ -37,7 +40,7 @@ ABBREVIATIONS_BY_LANGUAGE: dict[str, frozenset[str]] = {
     ),
     "es": frozenset(
         """sr sra srta sres sras d dña dr dra lic ing arq ud uds vd vds gral gen cnel col tte cap cmdte sgto
-        av avda pza c pág p pp núm n nº no vol cap art ej etc aprox dpto uu ee.uu""".split()
+        av avda pza c pág p pp núm n nº no vol cap art ej etc aprox dpto ee uu ee.uu""".split()
     ),
     "ru": frozenset(
         """г гг т е д п др пр см ср стр ул пер просп пл д кв им н э тыс млн млрд руб коп
@@ -69,8 +72,9 @@ def sentences(text: str, start: int, end: int, language: str = "fr") -> Iterator
     for m in BOUNDARY.finditer(text, start, end):
         if m.group("punct") == "." and _is_abbreviation(text, pos, m.start("punct") + 1, known):
             continue
-        yield from _trimmed(text, pos, m.start("space"))
-        pos = m.end("space")
+        stop = m.start("space") if m.group("space") else m.end()
+        yield from _trimmed(text, pos, stop)
+        pos = m.end()
     yield from _trimmed(text, pos, end)
 
 
