@@ -59,10 +59,10 @@ def check(
         if too_short:
             errors += 1
             continue
-        warnings = lint(glossary)
-        for warning in warnings:
+        notes = lint(glossary)
+        for warning in notes:
             _echo_error(warning)
-        typer.echo(f"{path}: {len(glossary.entries)} entries OK" + (f", {len(warnings)} warnings" if warnings else ""))
+        typer.echo(printable(f"{path}: {len(glossary.entries)} entries OK" + (f", {len(notes)} warnings" if notes else "")))
     if errors:
         raise typer.Exit(2)
 

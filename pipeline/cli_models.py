@@ -80,7 +80,7 @@ def install(
             raise _fail("give either two language codes (`normalize models install fr en`) or --file PATH.argosmodel")
     except NormalizeError as error:
         raise _fail(str(error)) from None
-    typer.echo(f"installed {package.from_code}->{package.to_code} {package.package_version} in {package.package_path}")
+    typer.echo(printable(f"installed {package.from_code}->{package.to_code} {package.package_version} in {package.package_path}"))
 
 
 def _download_and_install(from_code: str, to_code: str, directory: Path) -> Package:

@@ -132,7 +132,7 @@ def from_tbx(path: Path, *, source: str, target: str) -> dict[str, Any]:
 
 
 def _terms(term_entry: ET.Element) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
-    """A termEntry's terms per language as (term, administrative status), and which terms are patterns."""
+    """Language -> [(term, administrative status)], and the terms marked as written in glossary syntax."""
     terms: dict[str, list[tuple[str, str]]] = {}
     patterns: set[str] = set()
     for lang_set in term_entry.iter("langSet"):

@@ -40,7 +40,7 @@ ABBREVIATIONS_BY_LANGUAGE: dict[str, frozenset[str]] = {
     ),
     "es": frozenset(
         """sr sra srta sres sras d dña dr dra lic ing arq ud uds vd vds gral gen cnel col tte cap cmdte sgto
-        av avda pza c pág p pp núm n nº no vol cap art ej etc aprox dpto uu ee.uu""".split()
+        av avda pza c pág p pp núm n nº no vol cap art ej etc aprox dpto ee uu ee.uu""".split()
     ),
     "ru": frozenset(
         """г гг т е д п др пр см ср стр ул пер просп пл д кв им н э тыс млн млрд руб коп
