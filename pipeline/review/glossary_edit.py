@@ -65,7 +65,7 @@ def add_words(path: Path, entry_id: str, words: str, *, field: str = "variants",
     elif not isinstance(current, list):
         raise ConfigError(f"{path}: {entry_id}.{field} is not a list; fix the file by hand")
     elif any(" ".join(str(w).casefold().split()) == words.casefold() for w in current):
-        raise ConfigError(f"“{words}” is already in {entry_id}.{field}")
+        raise ConfigError(f"{path}: “{words}” is already in {entry_id}.{field}")
     else:
         current.append(words)
     new = "".join(lines[:start]) + _dump_block(entry, _indent(lines[start])) + "".join(lines[end:])

@@ -239,7 +239,8 @@ def edit_glossary(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], 
                 )
             else:
                 return {"error": "action must be add-variant or create"}, 400
-            names = ws.affected(edit.words, edit.entry)
+            # New source words can only change documents that contain them; a new rendering, those the entry matched.
+            names = ws.affected(edit.words, edit.entry if data.get("field") == "renderings" else None)
             page = str(data.get("doc", ""))
             if ws.doc(page) is not None and page not in names:
                 names.append(page)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,11 @@ class RunRecord:
 
 
 class Workspace:
-    """The documents of one output folder and the means to re-run them; safe to call from several threads."""
+    """The documents of one output folder and the means to re-run them; safe to call from several threads.
+
+    The engine and its cache (an SQLite connection, bound to the thread that opened it) live on one worker
+    thread of their own: every translation, however the server schedules requests, runs there.
+    """
 
     def __init__(
         self,
@@ -73,6 +78,7 @@ class Workspace:
         engine_settings: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.out = out
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="normalize-engine")
         self.record = RunRecord.read(out)
         missing = [p for p in self.record.glossaries if not p.is_file()]
         if missing:
@@ -80,9 +86,15 @@ class Workspace:
         first = load_glossary_file(self.record.glossaries[0])
         self.source, self.target = first.source, first.target
         if engine is None:
-            engine = build_engine(
-                self.record.engine, self.source, self.target, settings=engine_settings, cache=self.record.cache, cache_path=cache_path
-            )
+            engine = self.worker.submit(
+                build_engine,
+                self.record.engine,
+                self.source,
+                self.target,
+                settings=engine_settings,
+                cache=self.record.cache,
+                cache_path=cache_path,
+            ).result()
         self.engine = engine
         self.decisions = Decisions.load(out)
         self.lock = threading.RLock()
@@ -132,7 +144,8 @@ class Workspace:
             write_run_files(self.docs, self.info, self.out)
 
     def close(self) -> None:
-        self.engine.close()
+        self.worker.submit(self.engine.close).result()
+        self.worker.shutdown()
 
     def _info(self) -> RunInfo:
         info = RunInfo.of(self.engine, self.glossary, formats=list(self.record.formats), cache=self.record.cache)
@@ -146,5 +159,5 @@ class Workspace:
                 docs.append(read_document(path, language=self.source, name=name))
             except NormalizeError as exc:
                 docs.append(Document(path=path, name=name, text="", language=self.source, sha256="", error=str(exc)))
-        Chain(self.glossary, self.engine)(docs)
+        self.worker.submit(Chain(self.glossary, self.engine), docs).result()
         return docs
