@@ -84,7 +84,7 @@ def test_an_invalid_edit_is_refused_and_the_file_untouched(tmp_path: Path, edit:
     path = tmp_path / "fr-en.yaml"
     shutil.copy(ROOT / "glossaries" / "fr-en.yaml", path)
     before = path.read_bytes()
-    with pytest.raises(ConfigError, match=re.escape(message)) as info:
+    with pytest.raises(ConfigError, match=re.escape(message)):
         edit(path)  # type: ignore[operator]
     assert path.read_bytes() == before
     assert not list(tmp_path.glob(".*.tmp"))
