@@ -245,8 +245,8 @@ def edit_glossary(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], 
             if ws.doc(page) is not None and page not in names:
                 names.append(page)
             seconds = ws.rerun(names)
-    except ConfigError as exc:
-        return {"error": str(exc)}, 422
+    except ConfigError as exc:  # an expected answer (the reviewer fixes the form), not a failed request
+        return {"ok": False, "error": str(exc)}, 200
     return {"ok": True, **glossary_edit.edit_summary(edit), "rerun": names, "seconds": round(seconds, 3)}, 200
 
 

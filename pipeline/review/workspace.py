@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.chain import Chain
+from pipeline.chain import DEFAULT_ORDER, Chain
 from pipeline.engines import Engine, build_engine
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
@@ -27,6 +27,9 @@ from pipeline.outputs import output_names, write_document, write_run_files
 from pipeline.render import RunInfo
 from pipeline.review.decisions import Decisions
 from pipeline.stages.read import read_document
+
+
+RERUN_ORDER = tuple(name for name in DEFAULT_ORDER if name != "language")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Workspace:
         self.glossary = self.load_glossary()
         self.docs: list[Document] = []
         self.info = self._info()
-        self.docs = self._process(self.record.inputs, output_names(self.record.inputs))
+        self.docs = self._process(self.record.inputs, output_names(self.record.inputs), DEFAULT_ORDER)
 
     def load_glossary(self) -> Glossary:
         return load_glossaries(self.record.glossaries, source=self.source, target=self.target)
@@ -128,7 +131,8 @@ class Workspace:
             wanted = set(names)
             index = {d.name: i for i, d in enumerate(self.docs)}
             chosen = [self.docs[index[n]] for n in wanted if n in index]
-            fresh = self._process([d.path for d in chosen], [d.name for d in chosen])
+            # The language of a text does not change with the glossary: a re-run skips that stage (and its model load).
+            fresh = self._process([d.path for d in chosen], [d.name for d in chosen], RERUN_ORDER)
             for doc in fresh:
                 self.docs[index[doc.name]] = doc
             self.write(fresh)
@@ -152,12 +156,12 @@ class Workspace:
         info.reviews = self.decisions
         return info
 
-    def _process(self, paths: list[Path], names: list[str]) -> list[Document]:
+    def _process(self, paths: list[Path], names: list[str], order: tuple[str, ...]) -> list[Document]:
         docs = []
         for path, name in zip(paths, names, strict=True):
             try:
                 docs.append(read_document(path, language=self.source, name=name))
             except NormalizeError as exc:
                 docs.append(Document(path=path, name=name, text="", language=self.source, sha256="", error=str(exc)))
-        self.worker.submit(Chain(self.glossary, self.engine), docs).result()
+        self.worker.submit(Chain(self.glossary, self.engine, order), docs).result()
         return docs

@@ -20,7 +20,7 @@
       cache: "no-store"
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) throw new Error(body.error || response.statusText);
+        if (!response.ok || body.ok === false) throw new Error(body.error || response.statusText);
         return body;
       });
     });
