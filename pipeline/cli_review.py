@@ -32,7 +32,8 @@ def review_command(
     except NormalizeError as exc:
         raise fail(str(exc), 1) from None
     session = new_session(workspace, sock, host)
-    typer.echo(f"Reviewing {len(workspace.docs)} documents of {out}/ at\n  {session.url}\nCtrl-C to stop.", err=True)
+    count = len(workspace.docs)
+    typer.echo(f"Reviewing {count} document{'' if count == 1 else 's'} of {out}/ at\n  {session.url}\nCtrl-C to stop.", err=True)
     if open_browser:
         import webbrowser
 

@@ -386,14 +386,69 @@ def test_page_reads_without_javascript(site: Site, tmp_path: Path) -> None:
         driver.quit()
 
 
+def test_old_to_new_view_shows_what_the_engine_said_beside_each_rewrite(browser: webdriver.Chrome, site: Site) -> None:
+    doc = site.doc(SEED.stem)
+    load(browser, site.url(SEED.stem))
+    browser.find_element(By.CSS_SELECTOR, "label[for=show-diff]").click()
+    assert shown(browser.find_element(By.CSS_SELECTOR, ".bitext thead th:nth-child(2)")).startswith("English, old → new")
+    tracked = browser.find_elements(By.CSS_SELECTOR, ".diff a.tracked")
+    rewrites = [c for s in doc.segments for c in s.changes if not c.noop]
+    assert tracked and len(tracked) == len(rewrites)
+    for mark, change in zip(tracked, rewrites, strict=True):
+        assert shown(mark.find_element(By.TAG_NAME, "ins")) == change.target_text
+        if change.mt_text:
+            assert shown(mark.find_element(By.TAG_NAME, "del")) == change.mt_text
+    assert not any(e.is_displayed() for e in browser.find_elements(By.CSS_SELECTOR, ".tgt .normalised, .tgt .raw"))
+    full_page_screenshot(browser, SCREENSHOTS / "seed-old-new.png")
+
+
+def test_filter_limits_highlights_and_keys_to_one_kind_or_entry(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url("quoted"))
+    choose = Select(browser.find_element(By.ID, "filter"))
+    body = browser.find_element(By.TAG_NAME, "body")
+    for value, wanted in (("change", lambda m: m.get_attribute("data-kind") == "change"),
+                          ("finding", lambda m: m.get_attribute("data-kind") in ("finding", "quoted")),
+                          ("entry:islamic-state", lambda m: m.get_attribute("data-entry") == "islamic-state")):  # fmt: skip
+        choose.select_by_value(value)
+        chosen = browser.find_elements(By.CSS_SELECTOR, "main a.hl.chosen")
+        assert chosen and all(wanted(m) for m in chosen), value
+        seen = set()
+        for _ in range(len(chosen) + 1):
+            body.send_keys("n")
+            seen.add(browser.switch_to.active_element.get_attribute("data-note"))
+        assert seen == {m.get_attribute("data-note") for m in chosen}, value
+        hidden = [li for li in browser.find_elements(By.CSS_SELECTOR, "#details li.note") if not li.is_displayed()]
+        assert hidden and all(not wanted(li) for li in hidden)
+    choose.select_by_value("")
+    assert browser.find_elements(By.CSS_SELECTOR, "main a.hl.chosen") == []
+    assert console_problems(browser) == []
+
+
+def test_findings_and_quoted_labels_are_marked_on_the_english_side_too(browser: webdriver.Chrome, site: Site) -> None:
+    doc = site.doc("quoted")
+    located = [f for s in doc.segments for f in s.findings if f.target_span is not None]
+    assert located
+    load(browser, site.url("quoted"))
+    english = browser.find_elements(By.CSS_SELECTOR, ".normalised a.hl.quoted, .normalised a.hl.finding")
+    texts = {shown(e) for e in english}
+    for finding in located:
+        seg = next(s for s in doc.segments if finding in s.findings)
+        assert seg.target[finding.target_span[0] : finding.target_span[1]] in texts  # type: ignore[index]
+    quoted = browser.find_element(By.CSS_SELECTOR, ".normalised a.hl.quoted")
+    quoted.click()
+    text = shown(inspector(browser))
+    assert "A loaded label inside a quotation: the speaker's words are kept." in text
+    assert "said by" in text and "Savtchenko" in text  # who said it, as the text writes the name
+
+
 # ---- normalize review: the same pages served with actions ------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("review")
-    quoted = write_inputs(folder / "fixtures")["quoted"]
-    served = serve_review(folder, extra=(quoted,))
+    files = write_inputs(folder / "fixtures")
+    served = serve_review(folder, extra=(files["quoted"], files["xss"]))
     yield served
     served.stop()
 
@@ -495,6 +550,8 @@ def test_review_add_variant_from_a_selection_updates_yaml_and_page(browser: webd
     form = browser.find_element(By.ID, "add-term")
     assert "Tanzim Hurras" in shown(form)
     Select(form.find_element(By.NAME, "entry")).select_by_value("hurras-al-din")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / "review-add-variant.png"))
     form.find_element(By.CSS_SELECTOR, "button[data-glossary=add-variant]").click()
     mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl.change[data-entry="hurras-al-din"]'))[0]  # reloaded
     assert shown(mark) == "Tanzim Hurras"
@@ -537,6 +594,19 @@ def test_review_creates_an_entry_from_a_selection(browser: webdriver.Chrome, rev
     assert shown(mark) == "Gardiens de la religion"
     assert runner.invoke(app, ["glossary", "check", str(review.glossary)]).exit_code == 0
     assert review.glossary.read_text(encoding="utf-8").rstrip().endswith("variants:\n      - Gardiens de la religion")
+
+
+def test_review_pages_keep_hostile_markup_inert(browser: webdriver.Chrome, review: Served) -> None:
+    load(browser, review.page(XSS_NAME))
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    counts = browser.execute_script("return [document.querySelectorAll('img, svg, iframe, textarea').length, document.scripts.length]")
+    assert counts == [0, 2]  # the page's script and the review script, nothing from the text
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-doc") == XSS_NAME
+    mark = browser.find_element(By.CSS_SELECTOR, ".src a.hl")
+    mark.click()
+    assert inspector(browser).find_elements(By.CSS_SELECTOR, "button[data-status]")
+    assert_clean(browser, review.session.origin)
 
 
 def test_review_server_refuses_other_origins_and_missing_tokens(browser: webdriver.Chrome, review: Served) -> None:
