@@ -28,7 +28,6 @@ from pipeline.render import RunInfo
 from pipeline.review.decisions import Decisions
 from pipeline.stages.read import read_document
 
-
 RERUN_ORDER = tuple(name for name in DEFAULT_ORDER if name != "language")
 
 
