@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -133,14 +134,15 @@ def make_app(session: Session) -> Starlette:
             data = await body(request)
         except ValueError as exc:
             return JSONResponse({"error": f"bad request: {exc}"}, status_code=400, headers=HEADERS)
-        return JSONResponse(*decide(session.workspace, data), headers=HEADERS)
+        return JSONResponse(*(await run_in_threadpool(decide, session.workspace, data)), headers=HEADERS)
 
     async def glossary(request: Request) -> Response:
         try:
             data = await body(request)
         except ValueError as exc:
             return JSONResponse({"error": f"bad request: {exc}"}, status_code=400, headers=HEADERS)
-        return JSONResponse(*edit_glossary(session.workspace, data), headers=HEADERS)
+        # A re-run takes a moment: off the event loop, so pages keep loading meanwhile.
+        return JSONResponse(*(await run_in_threadpool(edit_glossary, session.workspace, data)), headers=HEADERS)
 
     routes = [
         Route("/{token}/api/decision", decision, methods=["POST"]),
