@@ -16,6 +16,7 @@ from pipeline import __version__
 from pipeline.cli_eval import eval_command
 from pipeline.cli_glossary import glossary_app
 from pipeline.cli_models import models_app
+from pipeline.cli_review import review_command
 from pipeline.engines.cache import CacheWarning
 from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
@@ -155,6 +156,7 @@ def run(
 
 
 app.command("eval")(eval_command)
+app.command("review")(review_command)
 
 
 def entry_point() -> None:

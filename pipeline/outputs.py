@@ -19,7 +19,7 @@ from pipeline.render.html import render_index
 from pipeline.render.json_format import dumps
 from pipeline.render.write import write_atomic
 
-RESERVED_NAMES = frozenset({"index", "report"})  # the run's own index.html and report.json
+RESERVED_NAMES = frozenset({"index", "report", "review"})  # the run's own index.html, report.json and review.json (decisions)
 
 
 def output_names(paths: Sequence[Path]) -> list[str]:

@@ -22,6 +22,7 @@ from pipeline.model import Document
 from pipeline.outputs import output_names, write_document, write_run_files
 from pipeline.progress import Bar
 from pipeline.render import FORMATS, RunInfo
+from pipeline.review.decisions import Decisions
 from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, read_document
 
 
@@ -97,6 +98,7 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
             cache_path=options.cache_path,
         )
     info = RunInfo.of(engine, options.glossary, formats=list(options.formats), cache=options.cache)
+    info.reviews = Decisions.load(options.out)  # a reviewer's decisions stay on the pages of a re-run
     chain = Chain(options.glossary, engine)
     docs: list[Document] = []
     written: list[Document] = []

@@ -23,8 +23,13 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from typer.testing import CliRunner
 
+from pipeline.cli import app
 from pipeline.model import Document
+from pipeline.review.decisions import segment_keys
+from pipeline.review.glossary_edit import entry_blocks
 from pipeline.run import RunResult
 from pipeline.stages.names import UNKNOWN as UNKNOWN_NAME
 from tests.render_fixtures import (
@@ -37,6 +42,7 @@ from tests.render_fixtures import (
     run_fixtures,
     write_inputs,
 )
+from tests.review_fixtures import Served, http, serve_review
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -51,6 +57,7 @@ FLAGS = (
     "--window-size=1400,1000",
 )
 SCREENSHOTS = ROOT / "output" / "screenshots"
+runner = CliRunner()
 
 
 @dataclass
@@ -200,7 +207,7 @@ def test_toggle_shows_exactly_the_raw_machine_translation(browser: webdriver.Chr
     assert [shown(e) for e in struck] == [c.mt_text for s in doc.segments for c in s.changes if c.mt_text]
     full_page_screenshot(browser, SCREENSHOTS / "seed-raw.png")
 
-    browser.find_element(By.CSS_SELECTOR, "label[for=show-mt]").click()
+    browser.find_element(By.CSS_SELECTOR, "label[for=show-target]").click()
     assert all(e.is_displayed() for e in normalised)
 
 
@@ -228,7 +235,8 @@ def test_keyboard_moves_between_changes_with_visible_focus(browser: webdriver.Ch
     browser.switch_to.active_element.send_keys("p")
     assert active() == "n0s"
     browser.switch_to.active_element.send_keys("p")
-    assert active() == f"n{last}s"  # wraps to the last change
+    assert active() == f"n{last}s"  # wraps to the last change, and says so
+    assert shown(browser.find_element(By.ID, "status")).startswith("Wrapped to the last note")
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     assert not inspector(browser).is_displayed()
     browser.switch_to.active_element.send_keys("n")
@@ -301,7 +309,7 @@ def test_hostile_markup_stays_inert_text(browser: webdriver.Chrome, site: Site, 
 
 def test_index_sorts_and_lists_totals(browser: webdriver.Chrome, site: Site) -> None:
     load(browser, site.url("index"))
-    heading = browser.find_element(By.XPATH, "//table[@id='documents']//th[button='Changes']")
+    heading = browser.find_element(By.XPATH, "//table[@id='documents']//th[button='Rewrites']")
 
     def column() -> list[int]:
         return [int(c.text) for c in browser.find_elements(By.CSS_SELECTOR, "#documents tbody td:nth-child(4)")]
@@ -310,7 +318,8 @@ def test_index_sorts_and_lists_totals(browser: webdriver.Chrome, site: Site) -> 
     assert column() == sorted(column()) and heading.get_attribute("aria-sort") == "ascending"
     heading.find_element(By.TAG_NAME, "button").click()
     assert column() == sorted(column(), reverse=True) and heading.get_attribute("aria-sort") == "descending"
-    assert sum(column()) == sum(site.result.report["changes_per_entry"].values())
+    rewrites = [c for d in site.result.docs for s in d.segments for c in s.changes if not c.noop]
+    assert sum(column()) == len(rewrites)
 
 
 def test_print_layout_keeps_both_columns(browser: webdriver.Chrome, site: Site) -> None:
@@ -379,3 +388,293 @@ def test_page_reads_without_javascript(site: Site, tmp_path: Path) -> None:
         assert driver.current_url.endswith("#note3")  # with the script, a click opens the inspector instead
     finally:
         driver.quit()
+
+
+def test_old_to_new_view_shows_what_the_engine_said_beside_each_rewrite(browser: webdriver.Chrome, site: Site) -> None:
+    doc = site.doc(SEED.stem)
+    load(browser, site.url(SEED.stem))
+    browser.find_element(By.CSS_SELECTOR, "label[for=show-diff]").click()
+    assert shown(browser.find_element(By.CSS_SELECTOR, ".bitext thead th:nth-child(2)")).startswith("English, old → new")
+    tracked = browser.find_elements(By.CSS_SELECTOR, ".diff a.tracked")
+    rewrites = [c for s in doc.segments for c in s.changes if not c.noop]
+    assert tracked and len(tracked) == len(rewrites)
+    for mark, change in zip(tracked, rewrites, strict=True):
+        assert shown(mark.find_element(By.TAG_NAME, "ins")) == change.target_text
+        if change.mt_text:
+            assert shown(mark.find_element(By.TAG_NAME, "del")) == change.mt_text
+    assert not any(e.is_displayed() for e in browser.find_elements(By.CSS_SELECTOR, ".tgt .normalised, .tgt .raw"))
+    full_page_screenshot(browser, SCREENSHOTS / "seed-old-new.png")
+
+
+def test_filter_limits_highlights_and_keys_to_one_kind_or_entry(browser: webdriver.Chrome, site: Site) -> None:
+    load(browser, site.url("quoted"))
+    choose = Select(browser.find_element(By.ID, "filter"))
+    body = browser.find_element(By.TAG_NAME, "body")
+    for value, wanted in (("change", lambda m: m.get_attribute("data-kind") == "change"),
+                          ("finding", lambda m: m.get_attribute("data-kind") in ("finding", "quoted")),
+                          ("entry:islamic-state", lambda m: m.get_attribute("data-entry") == "islamic-state")):  # fmt: skip
+        choose.select_by_value(value)
+        chosen = browser.find_elements(By.CSS_SELECTOR, "main a.hl.chosen")
+        assert chosen and all(wanted(m) for m in chosen), value
+        seen = set()
+        for _ in range(len(chosen) + 1):
+            body.send_keys("n")
+            seen.add(browser.switch_to.active_element.get_attribute("data-note"))
+        assert seen == {m.get_attribute("data-note") for m in chosen}, value
+        hidden = [li for li in browser.find_elements(By.CSS_SELECTOR, "#details li.note") if not li.is_displayed()]
+        assert hidden and all(not wanted(li) for li in hidden)
+    choose.select_by_value("")
+    assert browser.find_elements(By.CSS_SELECTOR, "main a.hl.chosen") == []
+    assert console_problems(browser) == []
+
+
+def test_findings_and_quoted_labels_are_marked_on_the_english_side_too(browser: webdriver.Chrome, site: Site) -> None:
+    doc = site.doc("quoted")
+    located = [f for s in doc.segments for f in s.findings if f.target_span is not None]
+    assert located
+    load(browser, site.url("quoted"))
+    english = browser.find_elements(By.CSS_SELECTOR, ".normalised a.hl.quoted, .normalised a.hl.finding")
+    texts = {shown(e) for e in english}
+    for finding in located:
+        seg = next(s for s in doc.segments if finding in s.findings)
+        assert seg.target[finding.target_span[0] : finding.target_span[1]] in texts  # type: ignore[index]
+    quoted = browser.find_element(By.CSS_SELECTOR, ".normalised a.hl.quoted")
+    quoted.click()
+    text = shown(inspector(browser))
+    assert "A loaded label inside a quotation: the speaker's words are kept." in text
+    assert "said by" in text and "Savtchenko" in text  # who said it, as the text writes the name
+
+
+# ---- normalize review: the same pages served with actions ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("review")
+    files = write_inputs(folder / "fixtures")
+    served = serve_review(folder, extra=(files["quoted"], files["xss"]))
+    yield served
+    served.stop()
+
+
+def wait(driver: webdriver.Chrome, condition: Any, timeout: float = 10) -> Any:
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def decision_of(driver: webdriver.Chrome, note: str) -> str:
+    return shown(driver.find_element(By.CSS_SELECTOR, f"#note{note} .decision-state"))
+
+
+def act(driver: webdriver.Chrome, mark_id: str, status: str, comment: str = "") -> str:
+    """Open a highlight's panel, type a comment and press a decision button there; returns the note number."""
+    mark = driver.find_element(By.ID, mark_id)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+    mark.click()
+    panel = inspector(driver)
+    note = str(mark.get_attribute("data-note"))
+    if comment:
+        panel.find_element(By.CSS_SELECTOR, "input[name=comment]").send_keys(comment)
+    panel.find_element(By.CSS_SELECTOR, f"button[data-status={status}]").click()
+    wait(driver, lambda d: decision_of(d, note).startswith(status))
+    return note
+
+
+def assert_clean(driver: webdriver.Chrome, origin: str) -> None:
+    """No console message, and every request went to the review server (or is inline data)."""
+    assert console_problems(driver) == []
+    urls = requests(driver)
+    assert urls and all(u.startswith(origin + "/") or u.startswith("data:") for u in urls), urls
+
+
+def test_review_accept_reject_and_resolve_persist_across_reload_and_rerun(browser: webdriver.Chrome, review: Served) -> None:
+    seed = review.workspace.docs[0].name
+    load(browser, review.page(seed))
+    accepted = act(browser, "n0s", "accepted", "vérifié, « bon »")
+    rejected = act(browser, "n1s", "rejected", "wrong group")
+    assert "accepted" in (browser.find_element(By.ID, "n0t").get_attribute("class") or "")
+    assert_clean(browser, review.session.origin)
+
+    load(browser, review.page("quoted"))
+    finding = browser.find_element(By.CSS_SELECTOR, ".src a.hl.quoted")
+    resolved = act(browser, str(finding.get_attribute("id")), "resolved", "attributed quote")
+
+    def states() -> list[str]:
+        load(browser, review.page(seed))
+        return [decision_of(browser, accepted), decision_of(browser, rejected)]
+
+    assert states() == ["accepted: vérifié, « bon »", "rejected: wrong group"]  # reload
+    review.rerun()  # `normalize run` again into the same folder: the static pages keep the decisions
+    static = (review.out / f"{seed}.html").read_text(encoding="utf-8")
+    assert 'class="hl change decided accepted" id="n0s"' in static and 'class="hl change decided rejected" id="n1s"' in static
+    load(browser, (review.out / f"{seed}.html").as_uri())
+    assert [decision_of(browser, accepted), decision_of(browser, rejected)] == ["accepted: vérifié, « bon »", "rejected: wrong group"]
+    review.workspace.rerun([d.name for d in review.workspace.docs])  # and the server's own re-run
+    assert states() == ["accepted: vérifié, « bon »", "rejected: wrong group"]
+    load(browser, review.page("quoted"))
+    assert decision_of(browser, resolved) == "resolved: attributed quote"
+
+    load(browser, review.url("index.html"))
+    row = browser.find_element(By.CSS_SELECTOR, f'#documents tr[data-doc="{seed}"] .review-count')
+    total = sum(1 for s in review.workspace.docs[0].segments for _ in segment_keys(review.workspace.docs[0], s))
+    assert shown(row) == f"{total - 2} (2 reviewed)"
+    assert_clean(browser, review.session.origin)
+
+
+def select_words(driver: webdriver.Chrome, css: str, words: str) -> None:
+    """Select ``words`` inside the first of the elements ``css`` holding them, as a mouse would, and release the button there."""
+    driver.execute_script(
+        """
+        var words = arguments[1], node = null;
+        Array.prototype.forEach.call(document.querySelectorAll(arguments[0]), function (root) {
+          var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), n;
+          while (!node && (n = walker.nextNode())) if (n.data.indexOf(words) >= 0) node = n;
+        });
+        var range = document.createRange(), at = node.data.indexOf(words);
+        range.setStart(node, at); range.setEnd(node, at + words.length);
+        var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        node.parentElement.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        """,
+        css,
+        words,
+    )
+    wait(driver, lambda d: d.find_element(By.ID, "add-term").is_displayed())
+
+
+def test_review_add_variant_from_a_selection_updates_yaml_and_page(browser: webdriver.Chrome, review: Served) -> None:
+    doc = review.workspace.doc("tanzim")
+    assert doc is not None
+    hamas = next(k for s in doc.segments for k, _ in segment_keys(doc, s) if ":change:hamas:" in k)
+    code, _ = http(review.url("api/decision"), method="POST", data=json.dumps({"doc": "tanzim", "key": hamas, "status": "accepted"}).encode(),
+                   headers={"Origin": review.session.origin, "Content-Type": "application/json"})  # fmt: skip
+    assert code == 200
+    before = review.glossary.read_text(encoding="utf-8")
+    load(browser, review.page("tanzim"))
+    assert not browser.find_elements(By.CSS_SELECTOR, 'a.hl[data-entry="hurras-al-din"]')
+    select_words(browser, "td.src", "Tanzim Hurras")
+    form = browser.find_element(By.ID, "add-term")
+    assert "Tanzim Hurras" in shown(form)
+    Select(form.find_element(By.NAME, "entry")).select_by_value("hurras-al-din")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / "review-add-variant.png"))
+    form.find_element(By.CSS_SELECTOR, "button[data-glossary=add-variant]").click()
+    mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl.change[data-entry="hurras-al-din"]'))[0]  # reloaded
+    assert shown(mark) == "Tanzim Hurras"
+    note = mark.get_attribute("data-note")
+    assert shown(browser.find_element(By.ID, f"n{note}t")) == "Hurras al-Din"
+    assert "Hurras al-Din" in (review.out / "tanzim.html").read_text(encoding="utf-8")  # the static page too
+    assert "accepted" in decision_of(browser, next(n.get_attribute("data-note") for n in browser.find_elements(By.CSS_SELECTOR, '.src a.hl[data-entry="hamas"]')))
+    after = review.glossary.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["glossary", "check", str(review.glossary)]).exit_code == 0
+    old, new = entry_blocks(before, review.glossary)["hurras-al-din"], entry_blocks(after, review.glossary)["hurras-al-din"]
+    lines_before, lines_after = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    assert lines_before[: old[0]] == lines_after[: new[0]] and lines_before[old[1] :] == lines_after[new[1] :]  # byte for byte
+    assert "      - Tanzim Hurras\n" in "".join(lines_after[new[0] : new[1]])
+    assert_clean(browser, review.session.origin)
+
+
+def test_review_invalid_entry_shows_the_error_and_leaves_the_file_untouched(browser: webdriver.Chrome, review: Served) -> None:
+    before = review.glossary.read_bytes()
+    load(browser, review.page("tanzim"))
+    select_words(browser, "td.src", "Gardiens de la religion")
+    form = browser.find_element(By.ID, "add-term")
+    form.find_element(By.NAME, "id").send_keys("Not An Id")
+    form.find_element(By.NAME, "standard").send_keys("Guardians of the Religion")
+    form.find_element(By.CSS_SELECTOR, "button[data-glossary=create]").click()
+    error = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#add-term .term-error:not([hidden])"))
+    assert "must match pattern" in shown(error) and str(review.glossary) in shown(error)
+    assert review.glossary.read_bytes() == before
+    assert console_problems(browser) == []  # a refused edit is an answer, not a failed request
+
+
+def test_review_creates_an_entry_from_a_selection(browser: webdriver.Chrome, review: Served) -> None:
+    load(browser, review.page("tanzim"))
+    select_words(browser, "td.src", "Gardiens de la religion")
+    form = browser.find_element(By.ID, "add-term")
+    form.find_element(By.NAME, "id").send_keys("guardians-of-religion")
+    form.find_element(By.NAME, "standard").send_keys("Hurras al-Din")
+    Select(form.find_element(By.NAME, "kind")).select_by_visible_text("group")
+    form.find_element(By.CSS_SELECTOR, "button[data-glossary=create]").click()
+    mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl[data-entry="guardians-of-religion"]'))[0]
+    assert shown(mark) == "Gardiens de la religion"
+    assert runner.invoke(app, ["glossary", "check", str(review.glossary)]).exit_code == 0
+    assert review.glossary.read_text(encoding="utf-8").rstrip().endswith("variants:\n      - Gardiens de la religion")
+
+
+def test_review_pages_keep_hostile_markup_inert(browser: webdriver.Chrome, review: Served) -> None:
+    load(browser, review.page(XSS_NAME))
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    counts = browser.execute_script("return [document.querySelectorAll('img, svg, iframe, textarea').length, document.scripts.length]")
+    assert counts == [0, 2]  # the page's script and the review script, nothing from the text
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-doc") == XSS_NAME
+    mark = browser.find_element(By.CSS_SELECTOR, ".src a.hl")
+    mark.click()
+    assert inspector(browser).find_elements(By.CSS_SELECTOR, "button[data-status]")
+    assert_clean(browser, review.session.origin)
+
+
+def test_review_server_refuses_other_origins_and_missing_tokens(browser: webdriver.Chrome, review: Served) -> None:
+    load(browser, f"{review.session.origin}/index.html")
+    assert "session token" in browser.find_element(By.TAG_NAME, "body").text
+    before = (review.out / "review.json").read_bytes() if (review.out / "review.json").exists() else b""
+    load(browser, "about:blank")
+    outcome = browser.execute_async_script(
+        """
+        var done = arguments[arguments.length - 1];
+        fetch(arguments[0], {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{"doc": "tanzim"}'})
+          .then(function (r) { done('answered ' + r.status); }, function (e) { done('blocked'); });
+        """,
+        review.url("api/decision"),
+    )
+    assert outcome == "blocked"  # the preflight from another origin is refused, so the POST is never sent
+    after = (review.out / "review.json").read_bytes() if (review.out / "review.json").exists() else b""
+    assert after == before
+
+
+LAYOUTS = [(1440, 900), (390, 844)]
+
+
+@pytest.mark.parametrize(("width", "height"), LAYOUTS, ids=["desktop", "phone"])
+def test_layout_fits_the_screen_and_the_panel_never_covers_the_text(browser: webdriver.Chrome, review: Served, width: int, height: int) -> None:
+    seed = review.workspace.docs[0].name
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+    try:
+        for url in (review.page(seed), (review.out / f"{seed}.html").as_uri(), review.url("index.html"), (review.out / "index.html").as_uri()):
+            load(browser, url)
+            overflow = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert overflow[0] <= overflow[1], (url, overflow)
+            if "index" in url:
+                continue
+            top = browser.execute_script("return document.querySelector('.bitext tbody').getBoundingClientRect().top")
+            assert top < height * (0.3 if width > 700 else 0.6), top  # the article starts in the first screen
+            columns = browser.execute_script("var r = document.querySelector('#p1'); return [r.cells[0].getBoundingClientRect().left, r.cells[1].getBoundingClientRect().left]")
+            assert (columns[0] == columns[1]) == (width < 700)  # one column on a phone, two side by side otherwise
+            for mark_id in ("n3s", "n3t", "n12t"):
+                mark = browser.find_element(By.ID, mark_id)
+                browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+                mark.click()
+                boxes = browser.execute_script(
+                    """
+                    var panel = document.getElementById('inspector').getBoundingClientRect();
+                    var marks = Array.prototype.filter.call(document.querySelectorAll('main a.hl'), function (m) {
+                      var r = m.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+                    });
+                    var covered = marks.filter(function (m) {
+                      if (m.closest('#inspector')) return false;
+                      var r = m.getBoundingClientRect();
+                      return r.left < panel.right && panel.left < r.right && r.top < panel.bottom && panel.top < r.bottom;
+                    });
+                    return [covered.length, marks.length, panel.width];
+                    """
+                )
+                assert boxes[0] == 0 and boxes[1] > 0 and boxes[2] > 0, (url, mark_id, boxes)
+                assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+            if url.startswith("http") and width > 700:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                mark = browser.find_element(By.ID, "n3s")
+                browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+                mark.click()
+                browser.save_screenshot(str(SCREENSHOTS / "review.png"))
+            assert console_problems(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -25,8 +25,30 @@ import jinja2
 from pipeline.glossary.load import Entry
 from pipeline.model import Change, Document, Finding, Segment, TermHit
 from pipeline.render.run_info import RunInfo
+from pipeline.review.decisions import Decisions, change_key, finding_key
 
-CHANGE, QUOTED, FINDING = "change", "quoted", "finding"
+CHANGE, MATCH, QUOTED, FINDING = "change", "match", "quoted", "finding"
+
+# What each check means, in words a reviewer reads at a glance (the finding's own message gives the details).
+PLAIN: dict[str, str] = {
+    "quoted-label": "A loaded label inside a quotation: the speaker's words are kept.",
+    "loaded-rendering": "A loaded word is left in the English outside a quotation.",
+    "loaded-adjective": "A loaded adjective: consider a neutral wording.",
+    "loaded-term": "A loaded term, flagged for review (never rewritten).",
+    "unenforced": "The standard name could not be placed in the English.",
+    "change-span": "Internal error: a change lost its place.",
+    "unknown-word": "The engine did not know this word and left it untranslated.",
+    "unknown-name": "A name the glossary does not know.",
+}
+
+
+@dataclass(frozen=True)
+class ReviewMode:
+    """What a page needs to act from the browser (``normalize review``): its extra script and the entries to offer."""
+
+    script: str
+    entries: tuple[tuple[str, str], ...] = ()  # (id, standard name) of every glossary entry
+    files: tuple[str, ...] = ()  # glossary files a new entry can go to
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,29 @@ class Note:
             return self.hit.entry
         return self.finding.entry if self.finding is not None else None
 
+    @property
+    def target_span(self) -> tuple[int, int] | None:
+        """Where the note sits in the normalised English, when it has a place there."""
+        if self.change is not None:
+            return self.change.target_span
+        return self.finding.target_span if self.finding is not None else None
+
+    @property
+    def plain(self) -> str:
+        """A one-line description in plain words."""
+        if self.kind == MATCH:
+            return "The engine already wrote the standard name: nothing was rewritten."
+        if self.kind == CHANGE:
+            return "The words were replaced by the glossary's standard name."
+        return PLAIN.get(str(self.finding.check), "") if self.finding is not None else ""
+
+    def key(self, doc: Document) -> str:
+        """The key of this note's decision in ``review.json``."""
+        if self.change is not None:
+            return change_key(doc, self.segment, self.change)
+        assert self.finding is not None  # a note is a change or a finding
+        return finding_key(doc, self.segment, self.finding)
+
 
 @dataclass(frozen=True)
 class Piece:
@@ -66,6 +111,8 @@ class Piece:
     text: str
     kind: str = ""  # "" for plain text, else the note's kind
     note: int | None = None
+    entry: str = ""  # the note's glossary entry, for the page's filter
+    old: str | None = None  # for a rewrite in the old -> new view: what the engine said
 
 
 @dataclass(frozen=True)
@@ -77,6 +124,7 @@ class Row:
     target: list[Piece]
     raw: list[Piece]
     flags: list[Note]
+    state: str = "translated"
 
 
 @cache
@@ -114,39 +162,50 @@ def build_notes(doc: Document, run: RunInfo) -> list[Note]:
                 continue  # matched but nothing to say (e.g. a standard name already)
             if finding is not None:
                 used.add(id(finding))
-            kind = CHANGE if change else QUOTED if finding and finding.check == "quoted-label" else FINDING
+            if change is not None:
+                kind = MATCH if change.noop else CHANGE
+            else:
+                kind = QUOTED if finding is not None and finding.check == "quoted-label" else FINDING
             placed.append((hit.start, Note(0, kind, seg, hit=hit, change=change, finding=finding, entry=entries.get(hit.entry))))
         for f in seg.findings:
             if id(f) in used:
                 continue
-            start = f.source_span[0] if f.source_span is not None else seg.end
+            start = f.source_span[0] if f.source_span is not None else seg.start + (f.target_span or (len(seg.source), 0))[0]
             placed.append((start, Note(0, FINDING, seg, finding=f, entry=entries.get(f.entry or ""))))
         for _, note in sorted(placed, key=lambda item: item[0]):
             notes.append(Note(len(notes), note.kind, seg, note.hit, note.change, note.finding, note.entry))
     return notes
 
 
-def cut(text: str, offset: int, spans: Iterable[tuple[int, int, str, int]]) -> list[Piece]:
+def cut(text: str, offset: int, spans: Iterable[tuple[int, int, str, int]], notes: dict[int, Note] | None = None) -> list[Piece]:
     """``text`` (which starts at ``offset``) cut at ``(start, end, kind, note)`` spans; overlapping spans are skipped."""
     pieces: list[Piece] = []
     pos = offset
-    for start, end, kind, note in sorted(spans):
+    for start, end, kind, n in sorted(spans):
         if start < pos or end > offset + len(text) or start >= end:
             continue
+        note = (notes or {}).get(n)
+        entry = (note.entry_id or "") if note is not None else ""
+        old = note.change.mt_text if note is not None and note.change is not None and kind == CHANGE else None
         pieces.append(Piece(text[pos - offset : start - offset]))
-        pieces.append(Piece(text[start - offset : end - offset], kind, note))
+        pieces.append(Piece(text[start - offset : end - offset], kind, n, entry, old))
         pos = end
     pieces.append(Piece(text[pos - offset :]))
     return [p for p in pieces if p.text]
 
 
 def raw_spans(seg: Segment, notes: list[Note]) -> list[tuple[int, int, str, int]]:
-    """Where each change's original words (``mt_text``) sit in the raw translation, found left to right."""
+    """Where each change's original words (``mt_text``) sit in the raw translation: its ``mt_span``, else found left to right."""
     spans: list[tuple[int, int, str, int]] = []
     pos = 0
     for note in notes:
         said = note.change.mt_text if note.change is not None else ""
         if not said:
+            continue
+        mt_span = note.change.mt_span if note.change is not None else None
+        if mt_span is not None and seg.mt[mt_span[0] : mt_span[1]] == said:
+            spans.append((*mt_span, note.kind, note.n))
+            pos = mt_span[1]
             continue
         at = seg.mt.find(said, pos)
         if at < 0:
@@ -158,83 +217,120 @@ def raw_spans(seg: Segment, notes: list[Note]) -> list[tuple[int, int, str, int]
     return spans
 
 
-def build_rows(doc: Document, notes: list[Note]) -> list[list[Row]]:
+def build_rows(doc: Document, notes: list[Note], reviews: Decisions | None = None) -> list[list[Row]]:
     """The document's paragraphs as rows of sentences, each cut at its notes."""
     by_segment: dict[int, list[Note]] = {}
     for note in notes:
         by_segment.setdefault(note.segment.id, []).append(note)
+    numbered = {n.n: n for n in notes}
     paragraphs: list[list[Row]] = []
     for paragraph in doc.paragraphs():
         rows: list[Row] = []
         for seg in paragraph:
             mine = by_segment.get(seg.id, [])
             source = [(*n.source_span, n.kind, n.n) for n in mine if n.source_span is not None]
-            target = [(*n.change.target_span, n.kind, n.n) for n in mine if n.change is not None]
+            target = [(*n.target_span, n.kind, n.n) for n in mine if n.target_span is not None]
+            target_pieces = cut(seg.target, 0, target, numbered)
+            placed = {p.note for p in target_pieces}
             rows.append(
                 Row(
                     segment=seg,
-                    source=cut(seg.source, seg.start, source),
-                    target=cut(seg.target, 0, target),
-                    raw=cut(seg.mt, 0, raw_spans(seg, [n for n in mine if n.change is not None])),
-                    flags=[n for n in mine if n.source_span is None],
+                    source=cut(seg.source, seg.start, source, numbered),
+                    target=target_pieces,
+                    raw=cut(seg.mt, 0, raw_spans(seg, [n for n in mine if n.change is not None]), numbered),
+                    flags=[n for n in mine if n.source_span is None and n.n not in placed],
+                    state=(reviews or Decisions({})).segment_state(doc, seg),
                 )
             )
         paragraphs.append(rows)
     return paragraphs
 
 
-def render_document(doc: Document, run: RunInfo) -> str:
-    """The review page of one document."""
+def render_document(doc: Document, run: RunInfo, *, review: ReviewMode | None = None) -> str:
+    """The review page of one document; with ``review``, the page can also act through the local review server."""
     notes = build_notes(doc, run)
     changes_by_entry: dict[str, list[Note]] = {}
     for note in notes:
-        if note.kind == CHANGE and note.entry_id is not None:
+        if note.kind in (CHANGE, MATCH) and note.entry_id is not None:
             changes_by_entry.setdefault(note.entry_id, []).append(note)
-    per_entry = sorted(changes_by_entry.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    per_entry = sorted(changes_by_entry.items(), key=lambda kv: (-sum(n.kind == CHANGE for n in kv[1]), -len(kv[1]), kv[0]))
     env = environment()
     script = env.get_template("page.js").render()
     style = env.get_template("page.css").render()
+    scripts = [script] if review is None else [script, review.script]
     return env.get_template("document.html.j2").render(
         doc=doc,
         run=run,
-        rows=build_rows(doc, notes),
+        rows=build_rows(doc, notes, run.reviews),
         notes=notes,
+        keys={n.n: n.key(doc) for n in notes},
+        reviews=run.reviews,
         per_entry=per_entry,
         kinds=Counter(n.kind for n in notes),
-        others=[n for n in notes if n.kind != CHANGE],
-        script=script,
+        others=[n for n in notes if n.kind not in (CHANGE, MATCH)],
+        progress=run.reviews.progress(doc),
+        scripts=scripts,
         style=style,
-        csp=policy(script, style),
+        review=review,
+        csp=policy(scripts, style, connect=review is not None),
     )
 
 
+@dataclass(frozen=True)
+class DocFigures:
+    """One line of the index."""
+
+    doc: Document
+    rewrites: int
+    matches: int
+    findings: int
+    decided: int
+    to_review: int
+
+
 def render_index(docs: list[Document], run: RunInfo, totals: dict[str, int]) -> str:
-    """The run's index: every document with its figures (sortable), and totals per glossary entry."""
+    """The run's index: failures and warnings first, every document with its figures (sortable), totals per entry."""
     env = environment()
     script = env.get_template("index.js").render()
     style = env.get_template("page.css").render()
     findings = Counter(f.check for d in docs for s in d.segments for f in s.findings)
     names: dict[str, set[str]] = {entry: set() for entry in totals}
+    rewrites: Counter[str] = Counter()
     for c in (c for d in docs for s in d.segments for c in s.changes):
         names.setdefault(c.entry, set()).add(c.target_text)
+        rewrites[c.entry] += not c.noop
+    figures = []
+    for doc in docs:
+        changes = [c for s in doc.segments for c in s.changes]
+        decided, total = run.reviews.progress(doc)
+        noop = sum(c.noop for c in changes)
+        found = sum(len(s.findings) for s in doc.segments)
+        figures.append(DocFigures(doc, len(changes) - noop, noop, found, decided, total - decided))
     return env.get_template("index.html.j2").render(
         docs=docs,
+        figures=figures,
         run=run,
-        totals=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])),
+        totals=sorted(totals.items(), key=lambda kv: (-rewrites[kv[0]], -kv[1], kv[0])),
+        rewrites=rewrites,
         findings=sorted(findings.items()),
         names={entry: sorted(texts) for entry, texts in names.items()},
         script=script,
         style=style,
-        csp=policy(script, style),
+        csp=policy([script], style),
     )
 
 
-def policy(script: str, style: str) -> str:
-    """The page's Content-Security-Policy: nothing may load; only the page's own script and style run."""
+def policy(scripts: list[str] | str, style: str, *, connect: bool = False) -> str:
+    """The page's Content-Security-Policy: nothing may load; only the page's own script and style run.
+
+    ``connect`` (review server pages only) lets the page's script send decisions back to the server it came from.
+    """
+    hashes = " ".join(csp_hash(s) for s in ([scripts] if isinstance(scripts, str) else scripts))
     return (
-        f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
-        "base-uri 'none'; form-action 'none'"
+        f"default-src 'none'; script-src {hashes}; style-src {csp_hash(style)}; "
+        + ("connect-src 'self'; " if connect else "")
+        + "base-uri 'none'; form-action 'none'"
     )
 
 
-__all__ = ["Note", "Piece", "Row", "build_notes", "build_rows", "render_document", "render_index"]
+__all__ = ["Note", "Piece", "ReviewMode", "Row", "build_notes", "build_rows", "render_document", "render_index"]

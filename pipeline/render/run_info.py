@@ -8,6 +8,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary
+from pipeline.review.decisions import Decisions
 
 
 @dataclass
@@ -21,6 +22,8 @@ class RunInfo:
     target: str
     glossary: Glossary
     options: dict[str, Any] = field(default_factory=dict)
+    # What reviewers decided (``normalize review``); shown on the pages and in XLIFF, not part of the signature.
+    reviews: Decisions = field(default_factory=lambda: Decisions({}))
 
     @classmethod
     def of(cls, engine: Engine, glossary: Glossary, **options: Any) -> RunInfo:

@@ -1,8 +1,11 @@
 """XLIFF 2.0 export: one ``<unit>`` per sentence with its normalised English, for CAT tools.
 
-The target is machine output nobody has reviewed yet, so segments are
-``state="translated"``; glossary changes are unit notes (``category="glossary"``,
-about the target), findings are notes with ``category="finding"``.
+A segment's ``state`` is ``translated`` (machine output) until a reviewer has
+decided every change and finding of the sentence in ``normalize review``:
+then ``final`` when all were accepted or resolved, ``reviewed`` when a change
+was rejected (see ``pipeline.review.decisions``). Glossary changes are unit
+notes (``category="glossary"``, about the target), findings are notes with
+``category="finding"``, decisions notes with ``category="review"``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pipeline.render.exchange import (
     xml_text,
 )
 from pipeline.render.run_info import RunInfo
+from pipeline.review.decisions import segment_keys
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}  # a sentence may hold a line break
@@ -41,7 +45,13 @@ def render_document(doc: Document, run: RunInfo) -> str:
                 note.text = change_note(change, run.glossary)
             for finding in seg.findings:
                 ET.SubElement(unit_notes, "note", category="finding").text = finding_note(finding)
-        segment = ET.SubElement(element, "segment", state="translated")
+            for key, _ in segment_keys(doc, seg):
+                decision = run.reviews.get(key)
+                if decision is not None:
+                    comment = f": {decision['comment']}" if decision.get("comment") else ""
+                    text = f"{decision['status']} {decision.get('about', '')}{comment}".replace("  ", " ")
+                    ET.SubElement(unit_notes, "note", category="review").text = xml_text(text)
+        segment = ET.SubElement(element, "segment", state=run.reviews.segment_state(doc, seg))
         ET.SubElement(segment, "source", PRESERVE).text = unit.source
         ET.SubElement(segment, "target", PRESERVE).text = unit.target
     return serialise(root)

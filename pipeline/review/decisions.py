@@ -1,0 +1,108 @@
+"""A reviewer's decisions, saved as ``review.json`` next to the outputs.
+
+A decision is keyed by the document's sha256, the sentence's character range
+and what the note is about (the change's entry, source span and new words, or
+the finding's check and place). A re-run that leaves a sentence alone gives its
+notes the same keys, so the decisions stay attached; a re-run that changes what
+a change writes gives it a new key, to be reviewed again.
+
+XLIFF 2.0 ``state`` of a sentence follows from its notes' decisions:
+``translated`` while any note is undecided (or there is none), ``reviewed``
+when every note is decided but some change was rejected (the English needs a
+fix), ``final`` when every change is accepted and every finding resolved.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import Change, Document, Finding, Segment
+
+FILE_NAME = "review.json"
+STATUSES = ("accepted", "rejected", "resolved")
+VERSION = 1
+
+
+def change_key(doc: Document, seg: Segment, change: Change) -> str:
+    a, b = change.source_span
+    return f"{doc.sha256}:{seg.start}-{seg.end}:change:{change.entry}:{a}-{b}:{change.target_text}"
+
+
+def finding_key(doc: Document, seg: Segment, finding: Finding) -> str:
+    span = finding.source_span or finding.target_span
+    where = f"{span[0]}-{span[1]}" if span is not None else "-"
+    return f"{doc.sha256}:{seg.start}-{seg.end}:finding:{finding.check}:{finding.entry or ''}:{where}"
+
+
+def segment_keys(doc: Document, seg: Segment) -> Iterator[tuple[str, str]]:
+    """(key, "change" | "finding") for every note of the sentence; a finding on a changed span is the change's."""
+    changed = {c.source_span for c in seg.changes}
+    for change in seg.changes:
+        yield change_key(doc, seg, change), "change"
+    for finding in seg.findings:
+        if finding.source_span is None or finding.source_span not in changed:
+            yield finding_key(doc, seg, finding), "finding"
+
+
+@dataclass
+class Decisions:
+    """Every decision of one output folder: key -> {status, comment, document, at, about}."""
+
+    items: dict[str, dict[str, Any]]
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, out: Path) -> Decisions:
+        """The folder's ``review.json``; none yet, or unreadable, is an empty set (never fatal)."""
+        path = out / FILE_NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            items = data.get("decisions", {}) if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            items = {}
+        return cls({k: v for k, v in items.items() if isinstance(v, dict) and v.get("status") in STATUSES}, path)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self.items.get(key)
+
+    def status(self, key: str) -> str | None:
+        item = self.items.get(key)
+        return str(item["status"]) if item else None
+
+    def decide(self, key: str, status: str | None, *, comment: str = "", document: str = "", about: str = "") -> None:
+        """Record (or with ``status=None`` withdraw) a decision and save the file atomically."""
+        if status is None:
+            self.items.pop(key, None)
+        elif status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        else:
+            at = datetime.now(UTC).isoformat(timespec="seconds")
+            self.items[key] = {"status": status, "comment": comment, "document": document, "about": about, "at": at}
+        self.save()
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        from pipeline.render.write import write_atomic  # here, not at import: the renderers import this module
+
+        data = {"version": VERSION, "decisions": dict(sorted(self.items.items()))}
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+    def progress(self, doc: Document) -> tuple[int, int]:
+        """(decided, total) notes of a document."""
+        keys = [k for seg in doc.segments for k, _ in segment_keys(doc, seg)]
+        return sum(1 for k in keys if k in self.items), len(keys)
+
+    def segment_state(self, doc: Document, seg: Segment) -> str:
+        """The XLIFF 2.0 state of a sentence (see the module docstring)."""
+        notes = list(segment_keys(doc, seg))
+        statuses = [self.status(k) for k, _ in notes]
+        if not notes or None in statuses:
+            return "translated"
+        return "reviewed" if "rejected" in statuses else "final"
+

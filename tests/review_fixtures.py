@@ -1,0 +1,110 @@
+"""A review session for tests: a real run into a folder, then ``normalize review``'s server in a thread.
+
+The glossary is a copy of the repository's, in the test's folder, so the
+server's edits never touch ``glossaries/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import uvicorn
+
+from pipeline.glossary.load import load_glossaries
+from pipeline.review.server import Session, make_app, new_session, open_socket
+from pipeline.review.workspace import Workspace
+from pipeline.run import RunOptions, RunResult, run
+from tests.conftest import FR_EN, SEED
+
+# "Tanzim Hurras" is no variant of hurras-al-din yet (the review adds it); "Le Hamas": the engine already
+# writes the standard name; "Gardiens de la religion" has no entry (the review creates one).
+REVIEW_TEXT = (
+    "Les combattants du Tanzim Hurras ont attaqué la ville. Le Hamas a salué l'accord.\n\n"
+    "Les terroristes de Daech ont fui vers le nord. Les Gardiens de la religion ont revendiqué l'attaque.\n"
+)
+
+
+@dataclass
+class Served:
+    """A running review server over ``out``, with the files behind it."""
+
+    out: Path
+    inputs: list[Path]
+    glossary: Path
+    session: Session
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.session.workspace
+
+    def url(self, name: str, *, token: str | None = None) -> str:
+        return f"{self.session.origin}/{self.session.token if token is None else token}/{quote(name)}"
+
+    def page(self, name: str) -> str:
+        return self.url(f"{name}.html")
+
+    def rerun(self) -> RunResult:
+        """The run again from the command line's code, into the same folder (as a user re-running `normalize run`)."""
+        return run_into(self.inputs, self.out, self.glossary)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.workspace.close()
+
+
+def run_into(inputs: list[Path], out: Path, glossary: Path) -> RunResult:
+    options = RunOptions(
+        inputs=inputs,
+        out=out,
+        glossary=load_glossaries([glossary], source="fr", target="en"),
+        engine="apertium",
+        formats=("html", "json", "xliff"),
+        quiet=True,
+    )
+    return run(options)
+
+
+def serve_review(folder: Path, extra: tuple[Path, ...] = ()) -> Served:
+    """Run the seed, the review text and ``extra`` into ``folder/out``, then start the server on a free port."""
+    (folder / "in").mkdir(parents=True, exist_ok=True)
+    review = folder / "in" / "tanzim.txt"
+    review.write_text(REVIEW_TEXT, encoding="utf-8")
+    glossary = folder / "fr-en.yaml"
+    shutil.copy(FR_EN, glossary)
+    inputs = [SEED, review, *extra]
+    out = folder / "out"
+    run_into(inputs, out, glossary)
+    workspace = Workspace(out)
+    sock = open_socket("127.0.0.1", 0)
+    session = new_session(workspace, sock, "127.0.0.1")
+    server = uvicorn.Server(uvicorn.Config(make_app(session), log_level="warning", access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the review server did not start")
+        time.sleep(0.02)
+    return Served(out, inputs, glossary, session, server, thread)
+
+
+def http(url: str, *, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """(status, body) of one plain request, errors included."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode("utf-8")
+        exc.close()
+        return exc.code, body
