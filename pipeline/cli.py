@@ -95,6 +95,14 @@ def run(
         str | None, typer.Option("--compute-type", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="argos: threads per translation (default 0: all cores).")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo every document, and overwrite files in --out that normalize did not write.")
+    ] = False,
+    clean: Annotated[bool, typer.Option("--clean", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
+    executor: Annotated[str, typer.Option("--executor", help="local, or ray (needs: pip install 'normalize[ray]').")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="ray: address of a running cluster (default: start a local one).")
+    ] = None,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings
@@ -118,6 +126,11 @@ def run(
             cache_path=cache or settings.cache_path,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             quiet=quiet,
+            force=force,
+            clean=clean,
+            executor=executor,
+            ray_address=ray_address,
+            keep_documents=False,
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CacheWarning)
@@ -135,17 +148,9 @@ def run(
         ) from None
     except KeyboardInterrupt:
         raise fail("interrupted before any document was written", EXIT_INTERRUPTED) from None
-    for doc in result.failed:
-        typer.echo(f"normalize: failed: {doc.path}: {doc.error}", err=True)
-    if not quiet:
-        done = len(result.docs) - len(result.failed)
-        changes = sum(result.report["changes_per_entry"].values())
-        findings = sum(result.report["findings_per_check"].values())
-        typer.echo(
-            f"{done} of {len(result.docs)} documents written to {out}/ with {result.info.engine} "
-            f"({changes} changes, {findings} findings); open {out / 'index.html'}",
-            err=True,
-        )
+    if not quiet:  # failures were printed as they happened
+        for line in result.report.summary(out):
+            typer.echo(line, err=True)
     raise typer.Exit(result.exit_code)
 
 

@@ -168,12 +168,16 @@ class CachedEngine(Engine):
         self.cache = cache if cache is not None else TranslationCache()
         self.name = engine.name
         self._model: str | None = None
+        self.requested = 0  # sentences asked for, and how many of them the cache held (the run's summary)
+        self.hits = 0
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Look everything up at once, translate the misses in one call, store them."""
         model = self.version
         unique = list(dict.fromkeys(sentences))
         found = self.cache.lookup(self.name, model, unique)
+        self.requested += len(sentences)
+        self.hits += sum(1 for s in sentences if s in found)
         misses = [s for s in unique if s not in found]
         if misses:
             translated = self.engine.translate(misses)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 import jinja2
 
@@ -208,21 +209,49 @@ def render_document(doc: Document, run: RunInfo) -> str:
     )
 
 
-def render_index(docs: list[Document], run: RunInfo, totals: dict[str, int]) -> str:
-    """The run's index: every document with its figures (sortable), and totals per glossary entry."""
+class IndexRow(Protocol):
+    """One document's line in the index (``pipeline.outputs.DocSummary``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def sentences(self) -> int: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def failed(self) -> bool: ...
+    @property
+    def change_count(self) -> int: ...
+    @property
+    def finding_count(self) -> int: ...
+
+
+def render_index(
+    docs: Sequence[IndexRow],
+    run: RunInfo,
+    totals: dict[str, int],
+    names: dict[str, list[str]],
+    findings: dict[str, int],
+    *,
+    page: int = 1,
+    pages: int = 1,
+) -> str:
+    """One page of the run's index: its documents with their figures (sortable), and the run's totals per entry."""
     env = environment()
     script = env.get_template("index.js").render()
     style = env.get_template("page.css").render()
-    findings = Counter(f.check for d in docs for s in d.segments for f in s.findings)
-    names: dict[str, set[str]] = {entry: set() for entry in totals}
-    for c in (c for d in docs for s in d.segments for c in s.changes):
-        names.setdefault(c.entry, set()).add(c.target_text)
     return env.get_template("index.html.j2").render(
         docs=docs,
         run=run,
         totals=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])),
         findings=sorted(findings.items()),
-        names={entry: sorted(texts) for entry, texts in names.items()},
+        names=names,
+        page=page,
+        pages=[("index.html" if i == 1 else f"index.{i}.html", i) for i in range(1, pages + 1)] if pages > 1 else [],
         script=script,
         style=style,
         csp=policy(script, style),
@@ -237,4 +266,4 @@ def policy(script: str, style: str) -> str:
     )
 
 
-__all__ = ["Note", "Piece", "Row", "build_notes", "build_rows", "render_document", "render_index"]
+__all__ = ["Note", "Piece", "Row", "build_notes", "build_rows", "IndexRow", "render_document", "render_index"]

@@ -21,6 +21,7 @@ class RunInfo:
     target: str
     glossary: Glossary
     options: dict[str, Any] = field(default_factory=dict)
+    run_signature: str = ""  # a hash of what changes a document's output (pipeline.run.run_signature), for resume
 
     @classmethod
     def of(cls, engine: Engine, glossary: Glossary, **options: Any) -> RunInfo:
