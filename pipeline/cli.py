@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from pipeline import __version__
 from pipeline.cli_eval import eval_command
@@ -19,6 +20,28 @@ from pipeline.cli_models import models_app
 from pipeline.engines.cache import CacheWarning
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
+
+
+def _without_type_tags() -> None:
+    """typer prints each option's Python type in --help (``--quiet <bool>``, ``<list[Path]>``): show metavars instead.
+
+    A flag shows nothing, an option its ``metavar`` (or its name in capitals), an
+    argument only its name.
+    """
+
+    def option_type(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        if self.metavar is not None:
+            return self.metavar
+        return "" if self.is_flag or self.count else (self.name or "value").upper()
+
+    def argument_type(self: typer.core.TyperArgument, ctx: Any) -> str | None:
+        return None
+
+    typer.core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+    typer.core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign,assignment]
+
+
+_without_type_tags()
 
 app = typer.Typer(
     name="normalize",
@@ -76,32 +99,32 @@ def main(
 
 @app.command()
 def run(
-    inputs: Annotated[list[Path], typer.Argument(help="Text files, or folders searched for *.txt.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
-    source: Annotated[str, typer.Option("--source", "-s", help="Language of the input.")] = "fr",
-    target: Annotated[str, typer.Option("--target", "-t", help="Language to translate into.")] = "en",
-    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
+    inputs: Annotated[list[Path], typer.Argument(help="Text files, or folders searched for *.txt.", show_default=False, metavar="INPUTS")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("output"),
+    source: Annotated[str, typer.Option("--source", "-s", metavar="LANG", help="Language of the input.")] = "fr",
+    target: Annotated[str, typer.Option("--target", "-t", metavar="LANG", help="Language to translate into.")] = "en",
+    engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
     glossary: Annotated[
-        list[Path] | None, typer.Option("--glossary", "-g", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
+        list[Path] | None, typer.Option("--glossary", "-g", metavar="FILE", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
     ] = None,
-    glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML settings; default ./normalize.toml if present.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; do not read or write the cache.")] = False,
-    cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file (SQLite).")] = None,
-    beam_size: Annotated[int | None, typer.Option("--beam-size", help="argos: beam width (default 4, as Argos).")] = None,
+    glossaries: Annotated[Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")] = None,
+    formats: Annotated[str, typer.Option("--formats", metavar="LIST", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="No progress bar or summary; errors only.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", metavar="", help="Translate everything again; do not read or write the cache.")] = False,
+    cache: Annotated[Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file (SQLite).")] = None,
+    beam_size: Annotated[int | None, typer.Option("--beam-size", metavar="N", help="argos: beam width (default 4, as Argos).")] = None,
     compute_type: Annotated[
-        str | None, typer.Option("--compute-type", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
+        str | None, typer.Option("--compute-type", metavar="TYPE", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="argos: threads per translation (default 0: all cores).")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", metavar="N", help="argos: threads per translation (default 0: all cores).")] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Redo every document, and overwrite files in --out that normalize did not write.")
+        bool, typer.Option("--force", metavar="", help="Redo every document, and overwrite files in --out that normalize did not write.")
     ] = False,
-    clean: Annotated[bool, typer.Option("--clean", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
-    executor: Annotated[str, typer.Option("--executor", help="local, or ray (needs: pip install 'normalize[ray]').")] = "local",
+    clean: Annotated[bool, typer.Option("--clean", metavar="", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
+    executor: Annotated[str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize\\[ray]').")] = "local",
     ray_address: Annotated[
-        str | None, typer.Option("--ray-address", help="ray: address of a running cluster (default: start a local one).")
+        str | None, typer.Option("--ray-address", metavar="ADDRESS", help="ray: address of a running cluster (default: start a local one).")
     ] = None,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
