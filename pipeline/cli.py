@@ -123,6 +123,9 @@ def run(
     ] = False,
     clean: Annotated[bool, typer.Option("--clean", metavar="", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
     executor: Annotated[str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize\\[ray]').")] = "local",
+    batch_sentences: Annotated[
+        int, typer.Option("--batch-sentences", metavar="N", min=1, help="Sentences per translation batch (memory grows with it).")
+    ] = 2000,
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", metavar="ADDRESS", help="ray: address of a running cluster (default: start a local one).")
     ] = None,
@@ -153,6 +156,7 @@ def run(
             clean=clean,
             executor=executor,
             ray_address=ray_address,
+            batch_sentences=batch_sentences,
             keep_documents=False,
         )
         with warnings.catch_warnings(record=True) as caught:
