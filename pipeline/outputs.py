@@ -288,10 +288,11 @@ def plural(n: int, word: str) -> str:
 class OutputFolder:
     """One run's output folder: its manifest, the foreign-file check, and every write."""
 
-    def __init__(self, out: Path, formats: Sequence[str], *, force: bool = False) -> None:
+    def __init__(self, out: Path, formats: Sequence[str], *, force: bool = False, record: bool = True) -> None:
         self.out = out
         self.formats = tuple(formats)
         self.force = force
+        self.record = record  # False on Ray workers: only the driver writes the manifest
         self.manifest_path = out / MANIFEST_NAME
         self.earlier = self._read_manifest()  # files written by earlier runs
         self.owned = set(self.earlier)
@@ -314,7 +315,8 @@ class OutputFolder:
         fresh = [n for n in new if n not in self.owned]
         if fresh:
             self.owned.update(fresh)
-            self._write_manifest()
+            if self.record:
+                self._write_manifest()
 
     def plan(self, names: Sequence[str]) -> None:
         """Claim every file of the run up front: its documents' pages, the report and the index."""

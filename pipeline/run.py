@@ -120,7 +120,7 @@ class Collector:
 
     def skip_if_done(self, key: Key, doc: Document) -> bool:
         """Resume: record and skip ``doc`` if its outputs are already there from a run with the same signature."""
-        if self.job.options.force or doc.failed:
+        if not resuming(self.job.options) or doc.failed:
             return False
         summary = self.job.folder.resumable(doc.name, doc.sha256, self.job.info.run_signature)
         if summary is None:
@@ -183,6 +183,11 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
         engine.close()
     documents = [d for _, d in sorted(collector.documents, key=lambda kd: kd[0])]
     return RunResult(report=report, documents=documents)
+
+
+def resuming(options: RunOptions) -> bool:
+    """Whether up-to-date documents are skipped: not with --force, nor with --no-cache ("translate everything again")."""
+    return options.cache and not options.force
 
 
 def run_signature(info: RunInfo, options: RunOptions) -> str:
