@@ -123,6 +123,9 @@ def run(
     ] = False,
     clean: Annotated[bool, typer.Option("--clean", metavar="", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
     executor: Annotated[str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize\\[ray]').")] = "local",
+    ray_workers: Annotated[
+        int | None, typer.Option("--ray-workers", metavar="N", min=1, help="ray: translate actors (default: one per CPU).")
+    ] = None,
     batch_sentences: Annotated[
         int, typer.Option("--batch-sentences", metavar="N", min=1, help="Sentences per translation batch (memory grows with it).")
     ] = 2000,
@@ -156,6 +159,7 @@ def run(
             clean=clean,
             executor=executor,
             ray_address=ray_address,
+            ray_workers=ray_workers,
             batch_sentences=batch_sentences,
             keep_documents=False,
         )
