@@ -25,6 +25,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -308,7 +309,7 @@ class OutputFolder:
     def claim(self, names: Iterable[str]) -> None:
         """Refuse foreign files among ``names`` (unless forced), then record them in the manifest."""
         new = [n for n in names if n not in self.planned]
-        foreign = sorted(n for n in new if n not in self.owned and os.path.lexists(self.out / n))
+        foreign = sorted(n for n in new if n not in self.owned and os.path.lexists(self.out / n) and not _signed(self.out / n))
         if foreign and not self.force:
             raise ForeignFiles(self.out, foreign)
         self.planned.update(new)
@@ -439,6 +440,21 @@ def _write_together(files: Sequence[tuple[Path, str]]) -> None:
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
+
+
+SIGNED = re.compile(rb"normalize:\d[^|\s]*\|engine:")
+SIGNED_BYTES = 4 << 20
+
+
+def _signed(path: Path) -> bool:
+    """A page written by a version of normalize from before the manifest: it carries the run's signature line."""
+    try:
+        if not path.is_file() or path.is_symlink():
+            return False
+        with path.open("rb") as fh:
+            return SIGNED.search(fh.read(SIGNED_BYTES)) is not None
+    except OSError:
+        return False
 
 
 def _is_disk_full(exc: OSError) -> bool:

@@ -186,3 +186,13 @@ def test_foreign_check_happens_before_any_page_is_written(tmp_path: Path, fr_en:
     with pytest.raises(ConfigError, match="b.html"):
         run(options([inputs], out, fr_en), engine=EchoEngine())
     assert not (out / "a.html").exists() and (out / "b.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_pages_of_a_run_from_before_the_manifest_are_recognised(tmp_path: Path, fr_en: Glossary) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    run(options([source], out, fr_en), engine=EchoEngine())
+    (out / MANIFEST_NAME).unlink()  # as an older normalize left the folder
+    again = run(options([source], out, fr_en), engine=EchoEngine())
+    assert again.exit_code == 0 and (out / MANIFEST_NAME).is_file()
