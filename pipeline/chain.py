@@ -79,7 +79,10 @@ class Chain:
         return doc
 
     def finish(self, docs: Sequence[Document]) -> Sequence[Document]:
-        """The remaining stages, from the first batch stage on, over a batch of prepared documents."""
+        """The remaining stages, from the first batch stage on, over a batch of prepared documents.
+
+        A chain without a batch stage does all its work in ``prepare``; call the chain itself to run it whole.
+        """
         for name, batch, stage in self.stages[self._split :]:
             live = [d for d in docs if not d.failed]
             if not live:
