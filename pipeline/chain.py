@@ -3,7 +3,9 @@
 ``STAGES`` maps a name to a factory; ``DEFAULT_ORDER`` is the chain every
 command uses (``run``, ``eval``, ``glossary test``), so the order is data, as
 in spaCy's ``nlp.pipe_names``. Most stages work on one document; ``translate``
-sees the whole batch at once so the engine can batch. One document's failure
+sees the whole batch at once so the engine can batch. A streaming run calls
+``prepare`` on each document as it is read (the stages before the first batch
+stage), then ``finish`` on a bounded batch of them. One document's failure
 never stops the others: it is recorded on the document, which skips the
 remaining stages.
 """
@@ -61,7 +63,29 @@ class Chain:
         self.stages = [(name, STAGES[name].batch, STAGES[name].build(glossary, engine)) for name in self.order]
 
     def __call__(self, docs: Sequence[Document]) -> Sequence[Document]:
-        for name, batch, stage in self.stages:
+        for doc in docs:
+            self.prepare(doc)
+        return self.finish(docs)
+
+    @property
+    def _split(self) -> int:
+        """Where the first batch stage is: stages before it run per document as documents arrive."""
+        return next((i for i, (_, batch, _) in enumerate(self.stages) if batch), len(self.stages))
+
+    def prepare(self, doc: Document) -> Document:
+        """The stages before the first batch stage, on one document (a streaming run does this as it reads)."""
+        for name, _, stage in self.stages[: self._split]:
+            if doc.failed:
+                break
+            _one(name, stage, doc)  # type: ignore[arg-type]
+        return doc
+
+    def finish(self, docs: Sequence[Document]) -> Sequence[Document]:
+        """The remaining stages, from the first batch stage on, over a batch of prepared documents.
+
+        A chain without a batch stage does all its work in ``prepare``; call the chain itself to run it whole.
+        """
+        for name, batch, stage in self.stages[self._split :]:
             live = [d for d in docs if not d.failed]
             if not live:
                 break

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from pipeline import __version__
 from pipeline.cli_eval import eval_command
@@ -20,6 +21,28 @@ from pipeline.cli_review import review_command
 from pipeline.engines.cache import CacheWarning
 from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
+
+
+def _without_type_tags() -> None:
+    """typer prints each option's Python type in --help (``--quiet <bool>``, ``<list[Path]>``): show metavars instead.
+
+    A flag shows nothing, an option its ``metavar`` (or its name in capitals), an
+    argument only its name.
+    """
+
+    def option_type(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        if self.metavar is not None:
+            return self.metavar
+        return "" if self.is_flag or self.count else (self.name or "value").upper()
+
+    def argument_type(self: typer.core.TyperArgument, ctx: Any) -> str | None:
+        return None
+
+    typer.core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+    typer.core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign,assignment]
+
+
+_without_type_tags()
 
 app = typer.Typer(
     name="normalize",
@@ -77,26 +100,40 @@ def main(
 
 @app.command()
 def run(
-    inputs: Annotated[list[Path], typer.Argument(help="Text files, or folders searched for *.txt.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
-    source: Annotated[str, typer.Option("--source", "-s", help="Language of the input.")] = "fr",
-    target: Annotated[str, typer.Option("--target", "-t", help="Language to translate into.")] = "en",
-    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
+    inputs: Annotated[list[Path], typer.Argument(help="Text files, or folders searched for *.txt.", show_default=False, metavar="INPUTS")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("output"),
+    source: Annotated[str, typer.Option("--source", "-s", metavar="LANG", help="Language of the input.")] = "fr",
+    target: Annotated[str, typer.Option("--target", "-t", metavar="LANG", help="Language to translate into.")] = "en",
+    engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
     glossary: Annotated[
-        list[Path] | None, typer.Option("--glossary", "-g", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
+        list[Path] | None, typer.Option("--glossary", "-g", metavar="FILE", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
     ] = None,
-    glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML settings; default ./normalize.toml if present.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; do not read or write the cache.")] = False,
-    cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file (SQLite).")] = None,
-    beam_size: Annotated[int | None, typer.Option("--beam-size", help="argos: beam width (default 4, as Argos).")] = None,
+    glossaries: Annotated[Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")] = None,
+    formats: Annotated[str, typer.Option("--formats", metavar="LIST", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="No progress bar or summary; errors only.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", metavar="", help="Translate everything again; do not read or write the cache.")] = False,
+    cache: Annotated[Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file (SQLite).")] = None,
+    beam_size: Annotated[int | None, typer.Option("--beam-size", metavar="N", help="argos: beam width (default 4, as Argos).")] = None,
     compute_type: Annotated[
-        str | None, typer.Option("--compute-type", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
+        str | None, typer.Option("--compute-type", metavar="TYPE", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="argos: threads per translation (default 0: all cores).")] = None,
-    max_size: Annotated[str, typer.Option("--max-size", help="Largest input file read, e.g. 20MB; bigger ones fail.")] = "20MB",
+    threads: Annotated[int | None, typer.Option("--threads", metavar="N", help="argos: threads per translation (default 0: all cores).")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", metavar="", help="Redo every document, and overwrite files in --out that normalize did not write.")
+    ] = False,
+    clean: Annotated[bool, typer.Option("--clean", metavar="", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
+    executor: Annotated[str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize\\[ray]').")] = "local",
+    ray_workers: Annotated[
+        int | None, typer.Option("--ray-workers", metavar="N", min=1, help="ray: translate actors (default: one per CPU).")
+    ] = None,
+    batch_sentences: Annotated[
+        int, typer.Option("--batch-sentences", metavar="N", min=1, help="Sentences per translation batch (memory grows with it).")
+    ] = 2000,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", metavar="ADDRESS", help="ray: address of a running cluster (default: start a local one).")
+    ] = None,
+    max_size: Annotated[str, typer.Option("--max-size", metavar="SIZE", help="Largest input file read, e.g. 20MB; bigger ones fail.")] = "20MB",
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings
@@ -121,6 +158,13 @@ def run(
             cache_path=cache or settings.cache_path,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             quiet=quiet,
+            force=force,
+            clean=clean,
+            executor=executor,
+            ray_address=ray_address,
+            ray_workers=ray_workers,
+            batch_sentences=batch_sentences,
+            keep_documents=False,
             max_size=parse_size(max_size),
         )
         with warnings.catch_warnings(record=True) as caught:
@@ -139,19 +183,9 @@ def run(
         ) from None
     except KeyboardInterrupt:
         raise fail("interrupted before any document was written", EXIT_INTERRUPTED) from None
-    for doc in result.failed:
-        typer.echo(f"normalize: failed: {printable(doc.path)}: {printable(doc.error)}", err=True)
-    if not quiet:
-        done = len(result.docs) - len(result.failed)
-        changes = sum(result.report["changes_per_entry"].values())
-        findings = sum(result.report["findings_per_check"].values())
-        typer.echo(
-            printable(
-                f"{done} of {len(result.docs)} documents written to {out}/ with {result.info.engine} "
-                f"({changes} changes, {findings} findings); open {out / 'index.html'}"
-            ),
-            err=True,
-        )
+    if not quiet:  # failures were printed as they happened
+        for line in result.report.summary(out):
+            typer.echo(printable(line), err=True)
     raise typer.Exit(result.exit_code)
 
 

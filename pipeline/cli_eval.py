@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError, NormalizeError
+from pipeline.errors import ConfigError, NormalizeError, printable
 
 
 def read_lines(path: Path, what: str) -> list[str]:
@@ -140,7 +140,7 @@ def audit_articles(
             mt.close()
     typer.echo(dumps(report.to_json()) if as_json else report.format(show=show), nl=False)
     for doc in report.failed:
-        typer.echo(f"normalize: failed: {doc.path}: {doc.error}", err=True)
+        typer.echo(printable(f"normalize: failed: {doc.path}: {doc.error}"), err=True)
     raise typer.Exit(EXIT_FAILED if report.failed else 0)
 
 

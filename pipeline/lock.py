@@ -4,21 +4,26 @@ Two runs writing the same folder would interleave their pages and reports. The
 lock is a file in the output folder holding the running process id, locked with
 ``flock``: the kernel releases it when the holder dies, even by SIGKILL, so a
 lock file left by a dead run is simply taken over. A run that takes over also
-removes the temporary files the dead run left half-written.
+removes the temporary files the dead run left half-written: only names this
+program makes (``.normalize~<output name>.<8 random characters>.tmp``), never
+another hidden file of the user's.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from pipeline.errors import ConfigError
+from pipeline.render.write import TEMP_PREFIX, TEMP_SUFFIX
 
 LOCK_NAME = ".normalize.lock"
-TEMPORARIES = ".*.tmp"  # what pipeline.render.write leaves when killed mid-write
+# What pipeline.render.write leaves when killed mid-write: its prefix, the output's name, mkstemp's 8 characters.
+TEMPORARY = re.compile(re.escape(TEMP_PREFIX) + r".+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z", re.DOTALL)
 
 
 class OutputLock:
@@ -67,8 +72,7 @@ class OutputLock:
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         if existed:
-            for leftover in self.folder.glob(TEMPORARIES):
-                leftover.unlink(missing_ok=True)
+            remove_temporaries(self.folder)
 
     def release(self) -> None:
         """Remove the lock file, then unlock; whoever opened it meanwhile sees it gone and retries."""
@@ -78,6 +82,16 @@ class OutputLock:
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
+
+
+def remove_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed run of this program left in ``folder``; returns them."""
+    removed = []
+    for leftover in folder.glob(TEMP_PREFIX + "*" + TEMP_SUFFIX):
+        if TEMPORARY.match(leftover.name) and leftover.is_file() and not leftover.is_symlink():
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
 
 
 def _read_pid(fd: int) -> int | None:

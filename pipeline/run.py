@@ -1,29 +1,41 @@
 """A whole run: input paths -> documents through the stage chain -> files in the output folder.
 
-The stages and their order live in ``pipeline.chain``; writing lives in
-``pipeline.outputs``. This module reads the inputs, builds the engine once,
-and ties the two together under the output lock and the progress bar.
+The stages and their order live in ``pipeline.chain``; the output folder (names,
+manifest, writes, the ``RunReport``) in ``pipeline.outputs``; how documents are
+moved through the chain in ``pipeline.executors`` (``local``: streaming
+batches in this process; ``ray``: a Ray cluster). This module checks the
+options, takes the output lock, skips documents that are already up to date
+(resume), and collects each document's summary into the one report.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.chain import Chain
+from pipeline import __version__
+from pipeline.chain import DEFAULT_ORDER
 from pipeline.engines import Engine, build_engine
-from pipeline.errors import ConfigError, NormalizeError
+from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.load import Glossary
 from pipeline.lock import OutputLock
 from pipeline.model import Document
-from pipeline.outputs import output_names, write_document, write_run_files
+from pipeline.outputs import DocSummary, OutputError, OutputFolder, RunReport, output_names, part_name
 from pipeline.progress import Bar
 from pipeline.render import FORMATS, RunInfo
 from pipeline.review.decisions import Decisions
 from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, read_document
+
+EXECUTORS = ("local", "ray")
+BATCH_SENTENCES = 2000  # sentences per translation batch: large enough for engines to batch, small enough to bound memory
+BATCH_DOCUMENTS = 500  # and at most this many documents per batch
+PART_CHARS = 200_000  # a document longer than this is split into parts at paragraph boundaries, with a warning
 
 
 @dataclass
@@ -41,18 +53,33 @@ class RunOptions:
     cache_path: Path | None = None  # None: the default cache file
     formats: tuple[str, ...] = ("html", "json")
     quiet: bool = False
+    force: bool = False  # overwrite files normalize did not write, and redo documents already up to date
+    clean: bool = False  # remove pages of earlier runs that this run did not write
+    executor: str = "local"
+    ray_address: str | None = None  # None: start a local Ray cluster
+    ray_workers: int | None = None  # translate actors on Ray; None: one per CPU
+    batch_sentences: int = BATCH_SENTENCES
+    part_chars: int = PART_CHARS
     max_size: int = DEFAULT_MAX_SIZE  # bytes per input document
+    keep_documents: bool = True  # keep every Document in the result (tests, library use); the CLI streams without
 
 
 @dataclass
 class RunResult:
-    docs: list[Document]
-    info: RunInfo
-    report: dict[str, Any]
+    report: RunReport
+    documents: list[Document] = field(default_factory=list)  # with keep_documents, in input order
 
     @property
-    def failed(self) -> list[Document]:
-        return [d for d in self.docs if d.failed]
+    def info(self) -> RunInfo:
+        return self.report.info
+
+    @property
+    def docs(self) -> list[Document]:
+        return self.documents
+
+    @property
+    def failed(self) -> list[DocSummary]:
+        return self.report.failed
 
     @property
     def exit_code(self) -> int:
@@ -68,26 +95,60 @@ class Interrupted(KeyboardInterrupt):
         self.total = total
 
 
-@contextmanager
-def _interruptible(written: list[Document], total: int) -> Iterator[None]:
-    try:
-        yield
-    except KeyboardInterrupt as exc:
-        raise Interrupted(len(written), total) from exc
+@dataclass
+class Job:
+    """What an executor needs: the inputs, their output names, and where and how to write them."""
+
+    options: RunOptions
+    paths: list[Path]
+    names: list[str]
+    info: RunInfo
+    folder: OutputFolder
+
+
+Key = tuple[int, int]  # (input index, part index): the report's order, whatever order documents finish in
+
+
+class Collector:
+    """Receives each document as an executor finishes it: progress, failures as they happen, the report."""
+
+    def __init__(self, job: Job, bar: Bar) -> None:
+        self.job = job
+        self.bar = bar
+        self.entries: list[tuple[Key, DocSummary]] = []
+        self.documents: list[tuple[Key, Document]] = []
+        self.skipped = 0
+        self.written = 0
+
+    def skip_if_done(self, key: Key, doc: Document) -> bool:
+        """Resume: record and skip ``doc`` if its outputs are already there from a run with the same signature."""
+        if not resuming(self.job.options) or doc.failed:
+            return False
+        summary = self.job.folder.resumable(doc.name, doc.sha256, self.job.info.run_signature)
+        if summary is None:
+            return False
+        self.job.folder.claim(self.job.folder.files_of(doc.name))
+        self.skipped += 1
+        self.done(key, summary, None)
+        return True
+
+    def done(self, key: Key, summary: DocSummary, doc: Document | None) -> None:
+        self.entries.append((key, summary))
+        if summary.failed:
+            self.bar.log(printable(f"normalize: failed: {summary.path}: {summary.error}"))
+        else:
+            self.written += 1
+        if doc is not None and self.job.options.keep_documents:
+            self.documents.append((key, doc))
+        if key[1] == 0:
+            self.bar.advance()
 
 
 def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     """Run every stage over every input; raises ``ConfigError`` only before any document is processed."""
-    unknown = [f for f in options.formats if f not in FORMATS]
-    if unknown:
-        raise ConfigError(f"unknown output format {unknown[0]!r}: choose from {', '.join(FORMATS)}")
-    paths = collect_inputs(options.inputs)
-    if not paths:
-        shown = ", ".join(str(p) for p in options.inputs)
-        raise ConfigError(f"no .txt files found in {shown}; pass text files or a folder that contains them")
-    missing = [p for p in options.inputs if not p.exists()]
-    if missing:
-        raise ConfigError(f"{missing[0]} does not exist; check the path")
+    paths = _check(options)
+    executor = importlib.import_module(f"pipeline.executors.{options.executor}")
+    executor.check(options)
     if engine is None:
         engine = build_engine(
             options.engine,
@@ -98,36 +159,144 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
             cache_path=options.cache_path,
         )
     info = RunInfo.of(engine, options.glossary, formats=list(options.formats), cache=options.cache)
+    info.run_signature = run_signature(info, options)
     info.reviews = Decisions.load(options.out)  # a reviewer's decisions stay on the pages of a re-run
-    chain = Chain(options.glossary, engine)
-    docs: list[Document] = []
-    written: list[Document] = []
-    with (
-        OutputLock(options.out),
-        _interruptible(written, len(paths)),
-        Bar(total=2 * len(paths) + 1, quiet=options.quiet) as bar,
-    ):
-        bar.describe("reading")
-        for path, name in zip(paths, output_names(paths), strict=True):
-            docs.append(_read(path, name, options.source, options.max_size))
-            bar.advance()
-        bar.describe("translating")
-        chain(docs)
-        bar.advance()
-        bar.describe("writing")
-        for doc in docs:
-            if not doc.failed:
-                write_document(doc, info, options.out, options.formats)
-            if not doc.failed:
-                written.append(doc)
-            bar.advance()
-        report = write_run_files(docs, info, options.out)
-    engine.close()
-    return RunResult(docs=docs, info=info, report=report)
-
-
-def _read(path: Path, name: str, language: str, max_size: int = DEFAULT_MAX_SIZE) -> Document:
+    names = output_names(paths)
+    folder = OutputFolder(options.out, options.formats, force=options.force)
+    report = RunReport(info)
     try:
-        return read_document(path, language=language, name=name, max_size=max_size)
+        with OutputLock(options.out), Bar(total=len(paths), quiet=options.quiet) as bar:
+            folder.plan(names)
+            job = Job(options=options, paths=paths, names=names, info=info, folder=folder)
+            collector = Collector(job, bar)
+            bar.describe("translating")
+            try:
+                with _interruptible(collector, len(paths)):
+                    executor.execute(job, engine, collector)
+            except OutputError:
+                _fill(report, collector, engine)
+                _write_what_is_done(folder, report)
+                raise
+            _fill(report, collector, engine)
+            report.stale = folder.stale()
+            if options.clean:
+                report.removed = folder.clean()
+            folder.write_run_files(report)
+    finally:
+        engine.close()
+    documents = [d for _, d in sorted(collector.documents, key=lambda kd: kd[0])]
+    return RunResult(report=report, documents=documents)
+
+
+def resuming(options: RunOptions) -> bool:
+    """Whether up-to-date documents are skipped: not with --force, nor with --no-cache ("translate everything again")."""
+    return options.cache and not options.force
+
+
+def run_signature(info: RunInfo, options: RunOptions) -> str:
+    """A hash of everything that changes a document's outputs; a re-run skips documents written with the same one."""
+    data = {
+        "tool": __version__,
+        "engine": [info.engine, info.engine_version, info.pivot],
+        "settings": options.engine_settings.get(info.engine, {}),
+        "glossaries": info.glossary.files,
+        "pair": [info.source, info.target],
+        "stages": list(DEFAULT_ORDER),
+        "part_chars": options.part_chars,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def read_parts(path: Path, name: str, options: RunOptions) -> list[Document]:
+    """Read one input; a failure is a failed document; a very large one is split into parts."""
+    try:
+        doc = read_document(path, language=options.source, name=name, max_size=options.max_size)
     except NormalizeError as exc:
-        return Document(path=path, name=name, text="", language=language, sha256="", error=str(exc))
+        return [Document(path=path, name=name, text="", language=options.source, sha256="", error=str(exc))]
+    return split_large(doc, options.part_chars)
+
+
+def split_large(doc: Document, limit: int) -> list[Document]:
+    """``doc``, or its parts of at most ``limit`` characters cut at paragraph (else line, else word) boundaries.
+
+    Memory per document grows with its length (segments, translations, the
+    page), so bounding the part bounds it. Each part is a document of its own
+    (``NAME.part001`` …) whose offsets point into that part, as its warning says.
+    """
+    if len(doc.text) <= limit:
+        return [doc]
+    cuts = [0]
+    while len(doc.text) - cuts[-1] > limit:
+        cuts.append(_cut(doc.text, cuts[-1], limit))
+    cuts.append(len(doc.text))
+    count = len(cuts) - 1
+    parts = []
+    for i, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)):
+        text = doc.text[start:end]
+        if not text.strip():
+            continue
+        note = (
+            f"the file has {len(doc.text):,} characters, more than {limit:,}: split into {count} parts at paragraph "
+            f"boundaries; this is part {i + 1} (characters {start:,}-{end:,} of the file, offsets count from its start)"
+        )
+        parts.append(
+            Document(
+                path=doc.path,
+                name=part_name(doc.name, i + 1),
+                text=text,
+                language=doc.language,
+                sha256=doc.sha256,
+                metadata=dict(doc.metadata),
+                body_start=doc.body_start if i == 0 else 0,
+                warnings=[*doc.warnings, note],
+            )
+        )
+    return parts
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    end = start + limit
+    for sep in ("\n\n", "\n", " "):
+        at = text.rfind(sep, start + limit // 2, end)
+        if at > start:
+            return at + len(sep)
+    return end
+
+
+def _check(options: RunOptions) -> list[Path]:
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown:
+        raise ConfigError(f"unknown output format {unknown[0]!r}: choose from {', '.join(FORMATS)}")
+    if options.executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {options.executor!r}: choose from {', '.join(EXECUTORS)}")
+    paths = collect_inputs(options.inputs)
+    if not paths:
+        shown = ", ".join(str(p) for p in options.inputs)
+        raise ConfigError(f"no .txt files found in {shown}; pass text files or a folder that contains them")
+    missing = [p for p in options.inputs if not p.exists()]
+    if missing:
+        raise ConfigError(f"{missing[0]} does not exist; check the path")
+    return paths
+
+
+def _fill(report: RunReport, collector: Collector, engine: Engine) -> None:
+    report.docs = [s for _, s in sorted(collector.entries, key=lambda ks: ks[0])]
+    report.skipped = collector.skipped
+    report.sentences_translated = int(getattr(engine, "requested", 0))
+    report.sentences_cached = int(getattr(engine, "hits", 0))
+
+
+def _write_what_is_done(folder: OutputFolder, report: RunReport) -> None:
+    """After a write error, try to leave a report and index of the documents finished so far."""
+    try:
+        folder.write_run_files(report)
+    except OutputError:
+        pass  # the previous report and index stay, together
+
+
+@contextmanager
+def _interruptible(collector: Collector, total: int) -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        raise Interrupted(collector.written, total) from exc

@@ -27,11 +27,11 @@ def test_run_writes_every_output_and_exits_0(seeds: Path, tmp_path: Path) -> Non
     code, _, err = normalize("run", str(seeds), "--out", str(out), "--engine", "apertium")
     assert code == 0, err
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["000_f8df967454c24556.html", "000_f8df967454c24556.json", "index.html", "report.json"]
+    assert names == [".normalize-manifest.json", "000_f8df967454c24556.html", "000_f8df967454c24556.json", "index.html", "report.json"]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["documents"]["failed"] == []
     assert report["changes_per_entry"]["group-militants"] >= 3
-    assert "1 of 1 documents" in err
+    assert "1 of 1 document written" in err
 
 
 def test_quiet_prints_nothing_on_success(seeds: Path, tmp_path: Path) -> None:

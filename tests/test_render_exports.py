@@ -121,7 +121,7 @@ def test_cli_formats_option_chooses_the_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", str(SEED), "--engine", "apertium", "-o", str(out), "--formats", "tmx,xliff", "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{SEED.stem}.tmx", f"{SEED.stem}.xlf", "index.html", "report.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{SEED.stem}.tmx", f"{SEED.stem}.xlf", "index.html", "report.json", ".normalize-manifest.json"])
     default = tmp_path / "default"
     result = CliRunner().invoke(app, ["run", str(SEED), "--engine", "apertium", "-o", str(default), "-q"])
     assert result.exit_code == 0, result.output

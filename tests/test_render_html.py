@@ -120,7 +120,9 @@ def test_hostile_text_and_file_name_are_shown_literally(run: Run) -> None:
     page = Page(run.html(XSS_NAME))
     shown = "".join(page.text)
     for payload in (SCRIPT, IMG, SVG):  # the test engine upper-cases its "translation"
-        assert shown.count(payload) >= 1 and shown.count(payload.upper()) >= 2  # source; English and raw MT
+        # Moses punctuation normalisation spaces brackets before the engine: "alert(1)" -> "alert (1)".
+        english = " ".join(payload.upper().replace("(", " (").replace(")", ") ").split())
+        assert shown.count(payload) >= 1 and shown.count(english) >= 2  # source; English and raw MT
     assert XSS_NAME in shown
     index = Page(run.html("index"))
     assert XSS_NAME in "".join(index.text)

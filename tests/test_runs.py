@@ -17,6 +17,7 @@ from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError, EngineError
 from pipeline.glossary.load import load_glossary_file
 from pipeline.lock import LOCK_NAME, OutputLock
+from pipeline.outputs import MANIFEST_NAME
 from pipeline.run import RunOptions, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def many_documents(folder: Path, count: int) -> list[Path]:
 
 def assert_outputs_complete(out: Path) -> list[Path]:
     """Every output present in ``out`` is whole; returns the documents' JSON files."""
-    pages = sorted(out.glob("*.json"))
+    pages = sorted(p for p in out.glob("*.json") if not p.name.startswith("."))
     for page in pages:
         json.loads(page.read_text(encoding="utf-8"))
     for page in out.glob("*.html"):
@@ -133,7 +134,7 @@ def test_a_stale_lock_is_taken_over_and_its_leftovers_removed(tmp_path: Path) ->
     out.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
     (out / LOCK_NAME).write_text(dead.stdout)
-    leftover = out / ".doc.json.x1y2.tmp"
+    leftover = out / ".normalize~doc.json.x1y2ab_9.tmp"
     leftover.write_text('{"half')
     with OutputLock(out) as lock:
         assert (out / LOCK_NAME).read_text() == f"{os.getpid()}\n"
@@ -176,4 +177,4 @@ def test_sigkill_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path)
     assert len(assert_outputs_complete(out)) == len(paths)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert len(report["documents"]["done"]) == len(paths) and report["documents"]["failed"] == []
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no lock, no temporaries
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [MANIFEST_NAME]  # no lock, no temporaries

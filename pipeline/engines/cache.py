@@ -203,12 +203,16 @@ class CachedEngine(Engine):
         self.name = engine.name
         self.aligns = engine.aligns
         self._model: str | None = None
+        self.requested = 0  # sentences asked for, and how many of them the cache held (the run's summary)
+        self.hits = 0
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Look everything up at once, translate the misses in one call, store them."""
         model = self.version
         unique = list(dict.fromkeys(sentences))
         found = self.cache.lookup(self.name, model, unique)
+        self.requested += len(sentences)
+        self.hits += sum(1 for s in sentences if s in found)
         misses = [s for s in unique if s not in found]
         if misses:
             translated = self.engine.translate(misses)
@@ -234,6 +238,8 @@ class CachedEngine(Engine):
             for key, raw in self.cache.lookup_aligned(self.name, model, list(wanted)).items()
             if (output := _decode_output(raw)) is not None
         }
+        self.requested += len(keys)
+        self.hits += sum(1 for key in keys if key in found)
         misses = [key for key in wanted if key not in found]
         if misses:
             out = self.engine.translate_aligned([s for s, _ in misses], [wanted[key] for key in misses])

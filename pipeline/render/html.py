@@ -16,9 +16,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 import jinja2
 
@@ -276,44 +277,61 @@ def render_document(doc: Document, run: RunInfo, *, review: ReviewMode | None = 
     )
 
 
-@dataclass(frozen=True)
-class DocFigures:
-    """One line of the index."""
+class IndexRow(Protocol):
+    """One document's line in the index (``pipeline.outputs.DocSummary``)."""
 
-    doc: Document
-    rewrites: int
-    matches: int
-    findings: int
-    decided: int
-    to_review: int
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def sentences(self) -> int: ...
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def failed(self) -> bool: ...
+    @property
+    def rewrite_count(self) -> int: ...
+    @property
+    def match_count(self) -> int: ...
+    @property
+    def finding_count(self) -> int: ...
+    @property
+    def decided(self) -> int: ...
+    @property
+    def to_review(self) -> int: ...
 
 
-def render_index(docs: list[Document], run: RunInfo, totals: dict[str, int]) -> str:
-    """The run's index: failures and warnings first, every document with its figures (sortable), totals per entry."""
+def render_index(
+    docs: Sequence[IndexRow],
+    run: RunInfo,
+    totals: dict[str, int],
+    names: dict[str, list[str]],
+    findings: dict[str, int],
+    *,
+    rewrites: dict[str, int] | None = None,
+    page: int = 1,
+    pages: int = 1,
+) -> str:
+    """One page of the run's index: failures and warnings first, its documents with their figures (sortable),
+    and the run's totals per entry (rewrites apart from names the engine already wrote)."""
     env = environment()
     script = env.get_template("index.js").render()
     style = env.get_template("page.css").render()
-    findings = Counter(f.check for d in docs for s in d.segments for f in s.findings)
-    names: dict[str, set[str]] = {entry: set() for entry in totals}
-    rewrites: Counter[str] = Counter()
-    for c in (c for d in docs for s in d.segments for c in s.changes):
-        names.setdefault(c.entry, set()).add(c.target_text)
-        rewrites[c.entry] += not c.noop
-    figures = []
-    for doc in docs:
-        changes = [c for s in doc.segments for c in s.changes]
-        decided, total = run.reviews.progress(doc)
-        noop = sum(c.noop for c in changes)
-        found = sum(len(s.findings) for s in doc.segments)
-        figures.append(DocFigures(doc, len(changes) - noop, noop, found, decided, total - decided))
+    rewrites = rewrites if rewrites is not None else totals
     return env.get_template("index.html.j2").render(
         docs=docs,
-        figures=figures,
         run=run,
-        totals=sorted(totals.items(), key=lambda kv: (-rewrites[kv[0]], -kv[1], kv[0])),
+        totals=sorted(totals.items(), key=lambda kv: (-rewrites.get(kv[0], 0), -kv[1], kv[0])),
         rewrites=rewrites,
         findings=sorted(findings.items()),
-        names={entry: sorted(texts) for entry, texts in names.items()},
+        names=names,
+        page=page,
+        pages=[("index.html" if i == 1 else f"index.{i}.html", i) for i in range(1, pages + 1)] if pages > 1 else [],
         script=script,
         style=style,
         csp=policy([script], style),
@@ -333,4 +351,4 @@ def policy(scripts: list[str] | str, style: str, *, connect: bool = False) -> st
     )
 
 
-__all__ = ["Note", "Piece", "ReviewMode", "Row", "build_notes", "build_rows", "render_document", "render_index"]
+__all__ = ["IndexRow", "Note", "Piece", "ReviewMode", "Row", "build_notes", "build_rows", "render_document", "render_index"]

@@ -24,6 +24,7 @@ def document_dict(doc: Document, run: RunInfo) -> dict[str, Any]:
         "target": {"language": run.target},
         "engine": {"name": run.engine, "version": run.engine_version, "pivot": run.pivot},
         "signature": run.signature_line(),
+        "run_signature": run.run_signature,
         "glossaries": dict(run.glossary.files),
         "warnings": list(doc.warnings),
         "segments": [

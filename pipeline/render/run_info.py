@@ -24,6 +24,7 @@ class RunInfo:
     options: dict[str, Any] = field(default_factory=dict)
     # What reviewers decided (``normalize review``); shown on the pages and in XLIFF, not part of the signature.
     reviews: Decisions = field(default_factory=lambda: Decisions({}))
+    run_signature: str = ""  # a hash of what changes a document's output (pipeline.run.run_signature), for resume
 
     @classmethod
     def of(cls, engine: Engine, glossary: Glossary, **options: Any) -> RunInfo:

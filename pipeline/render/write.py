@@ -6,12 +6,28 @@ import os
 import tempfile
 from pathlib import Path
 
+# Every temporary file this program makes starts with this prefix and ends with
+# ``.tmp``, so a run that takes over a stale lock removes its own leftovers and
+# never a user's hidden file (pipeline.lock).
+TEMP_PREFIX = ".normalize~"
+TEMP_SUFFIX = ".tmp"
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename."""
+    tmp = write_temporary(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_temporary(path: Path, text: str) -> Path:
+    """``text`` in a complete, fsynced temporary file beside ``path``; the caller renames or removes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is cut so the temporary one stays under the 255-byte limit of most file systems.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name[:64]}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be shared
         # A file name that is not UTF-8 reaches the text as surrogates; write them as \udcXX, never crash.
@@ -19,10 +35,10 @@ def write_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def _umask() -> int:

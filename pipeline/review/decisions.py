@@ -29,14 +29,20 @@ VERSION = 1
 
 
 def change_key(doc: Document, seg: Segment, change: Change) -> str:
-    a, b = change.source_span
-    return f"{doc.sha256}:{seg.start}-{seg.end}:change:{change.entry}:{a}-{b}:{change.target_text}"
+    return _change_key(doc.sha256, seg.start, seg.end, change.entry, change.source_span, change.target_text)
 
 
 def finding_key(doc: Document, seg: Segment, finding: Finding) -> str:
-    span = finding.source_span or finding.target_span
+    return _finding_key(doc.sha256, seg.start, seg.end, str(finding.check), finding.entry, finding.source_span or finding.target_span)
+
+
+def _change_key(sha256: str, start: int, end: int, entry: str, span: tuple[int, int] | list[int], target_text: str) -> str:
+    return f"{sha256}:{start}-{end}:change:{entry}:{span[0]}-{span[1]}:{target_text}"
+
+
+def _finding_key(sha256: str, start: int, end: int, check: str, entry: str | None, span: tuple[int, int] | list[int] | None) -> str:
     where = f"{span[0]}-{span[1]}" if span is not None else "-"
-    return f"{doc.sha256}:{seg.start}-{seg.end}:finding:{finding.check}:{finding.entry or ''}:{where}"
+    return f"{sha256}:{start}-{end}:finding:{check}:{entry or ''}:{where}"
 
 
 def segment_keys(doc: Document, seg: Segment) -> Iterator[tuple[str, str]]:
@@ -47,6 +53,19 @@ def segment_keys(doc: Document, seg: Segment) -> Iterator[tuple[str, str]]:
     for finding in seg.findings:
         if finding.source_span is None or finding.source_span not in changed:
             yield finding_key(doc, seg, finding), "finding"
+
+
+def json_keys(data: dict[str, Any]) -> Iterator[str]:
+    """The same keys as ``segment_keys``, for a document read back from its JSON (a resumed run)."""
+    sha256 = data["source"]["sha256"]
+    for seg in data["segments"]:
+        changed = {tuple(c["source_span"]) for c in seg["changes"]}
+        for c in seg["changes"]:
+            yield _change_key(sha256, seg["start"], seg["end"], c["entry"], c["source_span"], c["target_text"])
+        for f in seg["findings"]:
+            span = f.get("source_span")
+            if span is None or tuple(span) not in changed:
+                yield _finding_key(sha256, seg["start"], seg["end"], f["check"], f.get("entry"), span or f.get("target_span"))
 
 
 @dataclass
@@ -95,7 +114,10 @@ class Decisions:
 
     def progress(self, doc: Document) -> tuple[int, int]:
         """(decided, total) notes of a document."""
-        keys = [k for seg in doc.segments for k, _ in segment_keys(doc, seg)]
+        return self.counted([k for seg in doc.segments for k, _ in segment_keys(doc, seg)])
+
+    def counted(self, keys: list[str]) -> tuple[int, int]:
+        """(decided, total) of these note keys."""
         return sum(1 for k in keys if k in self.items), len(keys)
 
     def segment_state(self, doc: Document, seg: Segment) -> str:

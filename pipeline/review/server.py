@@ -21,7 +21,6 @@ import hmac
 import json
 import secrets
 import socket
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -36,7 +35,7 @@ from starlette.routing import Route
 
 from pipeline.errors import ConfigError
 from pipeline.render import FORMATS
-from pipeline.render.html import ReviewMode, render_document, render_index
+from pipeline.render.html import ReviewMode, render_document
 from pipeline.review import glossary_edit
 from pipeline.review.decisions import STATUSES, segment_keys
 from pipeline.review.workspace import Workspace
@@ -124,8 +123,10 @@ class Pages:
             return self._file(ws, path)
 
     def _index(self, ws: Workspace) -> Response:
-        totals = Counter(c.entry for d in ws.docs for s in d.segments for c in s.changes)
-        return Response(render_index(ws.docs, ws.info, dict(sorted(totals.items()))), media_type="text/html", headers=HEADERS)
+        from pipeline.outputs import DocSummary, RunReport, index_html
+
+        report = RunReport(ws.info, [DocSummary.of(d, ws.info.reviews) for d in ws.docs])
+        return Response(index_html(report, report.failed + report.done), media_type="text/html", headers=HEADERS)
 
     def _file(self, ws: Workspace, path: str) -> Response:
         for fmt, (suffix, renderer) in FORMATS.items():

@@ -23,7 +23,7 @@ from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
 from pipeline.lock import OutputLock
 from pipeline.model import Document
-from pipeline.outputs import output_names, write_document, write_run_files
+from pipeline.outputs import DocSummary, OutputFolder, RunReport, output_names
 from pipeline.render import RunInfo
 from pipeline.review.decisions import Decisions
 from pipeline.stages.read import read_document
@@ -141,10 +141,11 @@ class Workspace:
         """Rewrite the files of ``docs`` and the run's index and report (decisions included)."""
         with self.lock, OutputLock(self.out):
             self.info.reviews = self.decisions
+            folder = OutputFolder(self.out, self.record.formats)
             for doc in docs:
                 if not doc.failed:
-                    write_document(doc, self.info, self.out, self.record.formats)
-            write_run_files(self.docs, self.info, self.out)
+                    folder.write_document(doc, self.info)
+            folder.write_run_files(RunReport(self.info, [DocSummary.of(d, self.decisions) for d in self.docs]))
 
     def close(self) -> None:
         self.worker.submit(self.engine.close).result()

@@ -1,0 +1,89 @@
+"""Scale: documents/s and peak RSS for growing corpora, and the local executor against Ray with 1 and 2 workers.
+
+Usage:
+    python bench/scale.py                       # 120 / 1,200 / 12,000 documents, local, Apertium
+    python bench/scale.py --sizes 120,1200      # fewer sizes
+    python bench/scale.py --ray 120             # also local vs Ray (1 and 2 workers) on 120 documents
+
+Documents are the articles of ../shared/corpus/articles/ repeated to the size
+asked; copy i of an article gets its number in its first sentence only, so the
+translation cache (a fresh one per run) serves the other sentences of repeats
+and a 12,000-document run stays feasible on Apertium, while every document is
+still read, matched, enforced, checked, rendered and written. Each run is a
+fresh ``normalize run`` process; peak RSS is the child's ``ru_maxrss``.
+``--no-cache`` makes every sentence reach the engine (the Ray comparison
+uses it: Apertium is process-bound, so 2 workers should approach 2x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT.parent / "shared" / "corpus" / "articles"
+if not ARTICLES.is_dir():
+    ARTICLES = Path("/work/shared/corpus/articles")
+
+
+def make_corpus(folder: Path, count: int) -> None:
+    sources = sorted(p for p in ARTICLES.glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in sources]
+    folder.mkdir(parents=True)
+    for i in range(count):
+        text = texts[i % len(texts)]
+        (folder / f"doc{i:05d}.txt").write_text(f"Copie {i}. {text}", encoding="utf-8")
+
+
+def one_run(inputs: Path, out: Path, cache: Path, *extra: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one ``normalize run`` in a fresh process."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "code = subprocess.call(sys.argv[1:])\n"
+        "took = time.perf_counter() - start\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(took, rss, code)\n"
+    )
+    cmd = [sys.executable, "-m", "pipeline", "run", str(inputs), "--engine", "apertium", "--out", str(out),
+           "--quiet", "--cache", str(cache), *extra]
+    done = subprocess.run([sys.executable, "-c", script, *cmd], cwd=ROOT, capture_output=True, text=True, check=True)
+    took, rss, code = done.stdout.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"normalize run exited {code}")
+    return float(took), float(rss)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="120,1200,12000")
+    parser.add_argument("--ray", type=int, default=0, help="also compare local and Ray (1 and 2 workers) on this many documents")
+    args = parser.parse_args()
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    work = Path(tempfile.mkdtemp(prefix="normalize-scale-"))
+    try:
+        print(f"{'documents':>10} {'executor':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12}")
+        for size in (int(s) for s in args.sizes.split(",") if s):
+            inputs = work / f"in{size}"
+            make_corpus(inputs, size)
+            took, rss = one_run(inputs, work / f"out{size}", work / f"cache{size}.sqlite")
+            print(f"{size:>10} {'local':>10} {took:>9.1f} {size / took:>8.1f} {rss:>12.0f}", flush=True)
+        if args.ray:
+            inputs = work / f"ray-in{args.ray}"
+            make_corpus(inputs, args.ray)
+            runs = [("local", []), ("ray x1", ["--executor", "ray", "--ray-workers", "1"]),
+                    ("ray x2", ["--executor", "ray", "--ray-workers", "2"])]
+            for label, extra in runs:
+                took, rss = one_run(inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", "--no-cache", *extra)
+                print(f"{args.ray:>10} {label:>10} {took:>9.1f} {args.ray / took:>8.1f} {rss:>12.0f}", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

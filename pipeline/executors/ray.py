@@ -1,0 +1,157 @@
+"""The Ray executor: the same stages on a Ray cluster, with Ray Data.
+
+Documents are a dataset of (index, path, name) rows. Reading and the
+per-document stages run in tasks; translation runs in an actor pool, each actor
+building the engine (and loading its model) once; enforcement, checks and
+rendering run in tasks again, which write the pages into the output folder, so
+the folder must be a path every node can reach (a shared file system). The
+driver collects each document's summary and writes the report and index, as
+the local executor does, so the outputs are the same.
+
+Settings and glossaries travel with the job (the options are pickled into
+every task). Ray retries a task whose worker died, and restarts a dead actor.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pipeline.chain import DEFAULT_ORDER, STAGES, Chain
+from pipeline.engines import build_engine
+from pipeline.engines.base import Engine
+from pipeline.errors import ConfigError, EngineError
+from pipeline.outputs import DocSummary, OutputFolder
+
+if TYPE_CHECKING:
+    from pipeline.run import Collector, Job, RunOptions
+
+INSTALL = "pip install 'normalize[ray]'"
+DOCS_PER_TASK = 16
+
+
+def check(options: RunOptions) -> None:
+    """Exit 2 with the install command when Ray is missing."""
+    try:
+        import ray  # noqa: F401
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise ConfigError(f"--executor ray needs Ray, which is not installed: {INSTALL}") from None
+
+
+class NoEngine(Engine):
+    """Stands in for the engine in tasks that never translate (stage factories only read its languages)."""
+
+    name = "none"
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        raise EngineError("translation runs in the translate actors, not here")
+
+
+def _split(order: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The chain cut around its batch stages: before, batch stages (translate), after."""
+    batch = [i for i, name in enumerate(order) if STAGES[name].batch]
+    first, last = (batch[0], batch[-1] + 1) if batch else (len(order), len(order))
+    return tuple(order[:first]), tuple(order[first:last]), tuple(order[last:])
+
+
+def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
+    """Task: read each input, skip what is up to date, run the stages before translation."""
+    from pipeline.run import read_parts, resuming
+
+    spec: Job = pickle.loads(job)
+    head, _, _ = _split(DEFAULT_ORDER)
+    chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), head)
+    folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
+    out: dict[str, list[Any]] = {"index": [], "part": [], "doc": [], "summary": []}
+    for index, path, name in zip(rows["index"], rows["path"], rows["name"], strict=True):
+        for part, doc in enumerate(read_parts(_path(path), str(name), spec.options)):
+            done = None if not resuming(spec.options) or doc.failed else folder.resumable(doc.name, doc.sha256, spec.info.run_signature)
+            out["index"].append(int(index))
+            out["part"].append(part)
+            out["doc"].append(None if done else pickle.dumps(chain.prepare(doc)))
+            out["summary"].append(pickle.dumps(("skipped", done)) if done else None)
+    return out
+
+
+class Translator:
+    """Actor: builds the engine once, then translates batch after batch of prepared documents."""
+
+    def __init__(self, job: bytes) -> None:
+        spec: Job = pickle.loads(job)
+        options = spec.options
+        self.engine = build_engine(options.engine, options.source, options.target, settings=options.engine_settings,
+                                   cache=options.cache, cache_path=options.cache_path)
+        _, middle, _ = _split(DEFAULT_ORDER)
+        self.chain = Chain(options.glossary, self.engine, middle)
+
+    def __call__(self, rows: dict[str, Any]) -> dict[str, Any]:
+        live = [(i, pickle.loads(d)) for i, d in enumerate(rows["doc"]) if d is not None]
+        self.chain.finish([doc for _, doc in live])
+        docs = list(rows["doc"])
+        for i, doc in live:
+            docs[i] = pickle.dumps(doc)
+        return {**rows, "doc": docs}
+
+
+def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
+    """Task: enforcement, checks and rendering; writes the pages and returns each document's summary."""
+    spec: Job = pickle.loads(job)
+    _, _, tail = _split(DEFAULT_ORDER)
+    chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), tail)
+    folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
+    summaries = list(rows["summary"])
+    for i, blob in enumerate(rows["doc"]):
+        if blob is None:
+            continue
+        doc = pickle.loads(blob)
+        chain([doc])  # no batch stage here: the whole (tail) chain
+        summary = DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info)
+        summaries[i] = pickle.dumps(("done", summary))
+    return {"index": rows["index"], "part": rows["part"], "summary": summaries}
+
+
+def execute(job: Job, engine: Engine, collector: Collector) -> None:
+    import importlib
+
+    ray: Any = importlib.import_module("ray")
+    importlib.import_module("ray.data")
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # a local cluster never reaches an outside address
+    started = not ray.is_initialized()
+    if started:
+        local = {"num_cpus": job.options.ray_workers, "_node_ip_address": "127.0.0.1"}  # a local cluster binds 127.0.0.1
+        ray.init(address=job.options.ray_address, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False, **({} if job.options.ray_address else local))
+    try:
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        context.execution_options.preserve_order = True
+        blob = pickle.dumps(job)
+        workers = job.options.ray_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        rows = [{"index": i, "path": os.fsencode(p), "name": n} for i, (p, n) in enumerate(zip(job.paths, job.names, strict=True))]
+        dataset = (
+            ray.data.from_items(rows)
+            .map_batches(prepare, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25)
+            .map_batches(Translator, batch_size=DOCS_PER_TASK * 4, fn_constructor_kwargs={"job": blob},
+                         compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=0.75)
+            .map_batches(finish, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25)
+        )
+        for row in dataset.iter_rows():
+            how, summary = pickle.loads(row["summary"])
+            key = (int(row["index"]), int(row["part"]))
+            job.folder.claim(job.folder.files_of(summary.name))  # parts' names, recorded by the driver
+            if how == "skipped":
+                collector.skipped += 1
+            collector.done(key, summary, None)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _path(raw: Any) -> Any:
+    from pathlib import Path
+
+    return Path(os.fsdecode(bytes(raw)))
