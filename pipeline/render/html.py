@@ -23,7 +23,7 @@ from functools import cache
 import jinja2
 
 from pipeline.glossary.load import Entry
-from pipeline.model import Change, Document, Finding, Segment, TermHit
+from pipeline.model import Change, Check, Document, Finding, Segment, TermHit
 from pipeline.render.run_info import RunInfo
 
 CHANGE, QUOTED, FINDING = "change", "quoted", "finding"
@@ -170,13 +170,25 @@ def build_rows(doc: Document, notes: list[Note]) -> list[list[Row]]:
             mine = by_segment.get(seg.id, [])
             source = [(*n.source_span, n.kind, n.n) for n in mine if n.source_span is not None]
             target = [(*n.change.target_span, n.kind, n.n) for n in mine if n.change is not None]
+            # An unknown word (a place only in the English) is highlighted there, not flagged after the sentence.
+            target += [
+                (*n.finding.target_span, n.kind, n.n)
+                for n in mine
+                if n.change is None
+                and n.source_span is None
+                and n.finding is not None
+                and n.finding.check == Check.UNKNOWN_WORD
+                and n.finding.target_span is not None
+            ]
+            target_pieces = cut(seg.target, 0, target)
+            shown = {p.note for p in target_pieces}
             rows.append(
                 Row(
                     segment=seg,
                     source=cut(seg.source, seg.start, source),
-                    target=cut(seg.target, 0, target),
+                    target=target_pieces,
                     raw=cut(seg.mt, 0, raw_spans(seg, [n for n in mine if n.change is not None])),
-                    flags=[n for n in mine if n.source_span is None],
+                    flags=[n for n in mine if n.source_span is None and n.n not in shown],
                 )
             )
         paragraphs.append(rows)
