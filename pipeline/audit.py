@@ -17,7 +17,9 @@ never show:
   ``missing_names``: source names of the form al-X, el-X, ad-X, ... that appear in
   the English neither as written nor as the standard name of a hit covering them;
 - ``collateral_edits``: words outside the changes that differ from the raw
-  translation. The English with each change's target span as one token is
+  translation, in sentences that carry no ``retranslated`` finding (those, whose
+  English came from a fallback translation, are counted in ``retranslated``).
+  The English with each change's target span as one token is
   compared with the raw translation with each change's ``mt_span`` as the same
   token; what differs is collateral, except the grammar a change forces next to
   its span (``grammar_fixes``: an article dropped or added, a/an swapped, a verb
@@ -67,7 +69,8 @@ COUNTERS: tuple[tuple[str, str, str], ...] = (
     ("quoted_changes", "q-chg", "changes inside quotations that altered the engine's words (any entry)"),
     ("mangled_names", "the-X", "mangled names ('the-X' / 'to the-X' in the English)"),
     ("missing_names", "names", "source al-/el-/ad-... names not found in the English"),
-    ("collateral_edits", "collat", "collateral edits outside the changes"),
+    ("collateral_edits", "collat", "collateral edits outside the changes, with no warning to the reviewer"),
+    ("retranslated", "retrans", "edits in sentences translated again and flagged 'retranslated'"),
     ("grammar_fixes", "grammar", "allowed grammar fixes next to a change"),
     ("unaligned_changes", "unalign", "changes with no mt span (neighbourhood unmeasured)"),
     ("unknown_words", "unknown", "words the engine could not translate"),
@@ -125,6 +128,7 @@ class DocumentAudit:
     mangled_names: list[Note] = field(default_factory=list)
     missing_names: list[Note] = field(default_factory=list)
     collateral_edits: list[Edit] = field(default_factory=list)
+    retranslated: list[Edit] = field(default_factory=list)
     grammar_fixes: list[Edit] = field(default_factory=list)
     unaligned_changes: list[Note] = field(default_factory=list)
     unknown_words: list[Note] = field(default_factory=list)
@@ -238,7 +242,8 @@ def audit_document(doc: Document) -> DocumentAudit:
         out.mangled_names += [Note(seg.id, m.group()) for m in MANGLED.finditer(seg.target)]
         out.missing_names += [Note(seg.id, name) for name in missing_names(seg)]
         collateral, grammar, unaligned = collateral_edits(seg)
-        out.collateral_edits += collateral
+        flagged = any(f.check == Check.RETRANSLATED for f in seg.findings)
+        (out.retranslated if flagged else out.collateral_edits).extend(collateral)
         out.grammar_fixes += grammar
         out.unaligned_changes += [Note(seg.id, c.target_text, c.entry) for c in unaligned]
     out.changes_per_entry = dict(sorted(changes.items()))

@@ -22,6 +22,7 @@ from pipeline.stages.check import CheckStage
 from pipeline.stages.enforce import EnforceStage
 from pipeline.stages.language import LanguageStage
 from pipeline.stages.match import MatchStage
+from pipeline.stages.names import NamesStage
 from pipeline.stages.segment import segment
 from pipeline.stages.translate import TranslateStage
 
@@ -41,11 +42,12 @@ STAGES: dict[str, StageSpec] = {
     "language": StageSpec(lambda glossary, engine: LanguageStage(engine.source)),
     "segment": StageSpec(lambda glossary, engine: segment),
     "match": StageSpec(lambda glossary, engine: MatchStage(Matcher(glossary))),
+    "names": StageSpec(lambda glossary, engine: NamesStage(glossary)),
     "translate": StageSpec(lambda glossary, engine: TranslateStage(engine, glossary.renderings()), batch=True),
     "enforce": StageSpec(lambda glossary, engine: EnforceStage(glossary.target)),
     "check": StageSpec(lambda glossary, engine: CheckStage(glossary)),
 }
-DEFAULT_ORDER: tuple[str, ...] = ("language", "segment", "match", "translate", "enforce", "check")
+DEFAULT_ORDER: tuple[str, ...] = ("language", "segment", "match", "names", "translate", "enforce", "check")
 
 
 class Chain:

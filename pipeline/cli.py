@@ -17,7 +17,7 @@ from pipeline.cli_eval import eval_command
 from pipeline.cli_glossary import glossary_app
 from pipeline.cli_models import models_app
 from pipeline.engines.cache import CacheWarning
-from pipeline.errors import ConfigError, NormalizeError
+from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ REPO_GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print one line on stderr and return the exit to raise."""
-    typer.echo(f"normalize: error: {message}", err=True)
+    typer.echo(f"normalize: error: {printable(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -95,11 +95,13 @@ def run(
         str | None, typer.Option("--compute-type", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="argos: threads per translation (default 0: all cores).")] = None,
+    max_size: Annotated[str, typer.Option("--max-size", help="Largest input file read, e.g. 20MB; bigger ones fail.")] = "20MB",
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings
     from pipeline.run import Interrupted, RunOptions
     from pipeline.run import run as run_pipeline
+    from pipeline.stages.read import parse_size
 
     try:
         settings = load_settings(config)
@@ -118,12 +120,13 @@ def run(
             cache_path=cache or settings.cache_path,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             quiet=quiet,
+            max_size=parse_size(max_size),
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CacheWarning)
             result = run_pipeline(options)
         for warning in caught:
-            typer.echo(f"normalize: warning: {warning.message}", err=True)
+            typer.echo(f"normalize: warning: {printable(warning.message)}", err=True)
     except ConfigError as exc:
         raise fail(str(exc)) from None
     except NormalizeError as exc:
@@ -136,14 +139,16 @@ def run(
     except KeyboardInterrupt:
         raise fail("interrupted before any document was written", EXIT_INTERRUPTED) from None
     for doc in result.failed:
-        typer.echo(f"normalize: failed: {doc.path}: {doc.error}", err=True)
+        typer.echo(f"normalize: failed: {printable(doc.path)}: {printable(doc.error)}", err=True)
     if not quiet:
         done = len(result.docs) - len(result.failed)
         changes = sum(result.report["changes_per_entry"].values())
         findings = sum(result.report["findings_per_check"].values())
         typer.echo(
-            f"{done} of {len(result.docs)} documents written to {out}/ with {result.info.engine} "
-            f"({changes} changes, {findings} findings); open {out / 'index.html'}",
+            printable(
+                f"{done} of {len(result.docs)} documents written to {out}/ with {result.info.engine} "
+                f"({changes} changes, {findings} findings); open {out / 'index.html'}"
+            ),
             err=True,
         )
     raise typer.Exit(result.exit_code)

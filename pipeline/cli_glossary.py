@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pipeline.errors import ConfigError, NormalizeError
-from pipeline.glossary.interop import from_csv, from_tbx, to_csv, to_tbx, to_yaml
+from pipeline.errors import ConfigError, NormalizeError, printable
+from pipeline.glossary.interop import InteropWarning, from_csv, from_tbx, to_csv, to_tbx, to_yaml
 from pipeline.glossary.lint import lint
-from pipeline.glossary.load import Glossary, load_glossary_file
+from pipeline.glossary.load import Glossary, load_glossary_file, short_variants
 from pipeline.glossary.matcher import Matcher
 
 Files = Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)]
@@ -28,10 +29,10 @@ def _files(files: list[Path] | None, folder: Path) -> list[Path]:
 
 
 def _echo_error(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo(printable(message), err=True)
 
 
-def _fail(exc: Exception, code: int = 2) -> typer.Exit:
+def _fail(exc: Exception | str, code: int = 2) -> typer.Exit:
     """One line on stderr, like the main CLI's errors, and the exit to raise."""
     _echo_error(f"normalize: error: {exc}")
     return typer.Exit(code)
@@ -52,10 +53,16 @@ def check(
             _echo_error(str(exc))
             errors += 1
             continue
-        warnings = lint(glossary)
-        for warning in warnings:
+        too_short = short_variants(glossary)
+        for problem in too_short:
+            _echo_error(problem)
+        if too_short:
+            errors += 1
+            continue
+        notes = lint(glossary)
+        for warning in notes:
             _echo_error(warning)
-        typer.echo(f"{path}: {len(glossary.entries)} entries OK" + (f", {len(warnings)} warnings" if warnings else ""))
+        typer.echo(printable(f"{path}: {len(glossary.entries)} entries OK" + (f", {len(notes)} warnings" if notes else "")))
     if errors:
         raise typer.Exit(2)
 
@@ -106,6 +113,7 @@ def export(
     if fmt not in writers:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose tbx or csv", param_hint="--format")
     paths = _files(files, folder)
+    _check_output(output)
     try:
         glossaries = [load_glossary_file(p) for p in paths]
     except ConfigError as exc:
@@ -133,11 +141,26 @@ def import_(
     reader = readers.get(file.suffix.lower())
     if reader is None:
         raise typer.BadParameter(f"{file}: expected a .tbx or .csv file", param_hint="FILE")
+    _check_output(output)
     try:
-        data = reader(file, source=source, target=target)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InteropWarning)
+            data = reader(file, source=source, target=target)
     except ConfigError as exc:
         raise _fail(exc) from None
+    for warning in caught:
+        _echo_error(f"normalize: warning: {warning.message}")
     _write(to_yaml(data), output)
+
+
+def _check_output(output: Path | None) -> None:
+    """Refuse an ``--output`` that cannot be a file before any work is done."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise _fail(f"--output {output} is a folder; give a file name, e.g. {output / 'glossary.yaml'}")
+    if not output.parent.is_dir():
+        raise _fail(f"--output {output}: the folder {output.parent} does not exist; create it first")
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -146,4 +169,7 @@ def _write(text: str, output: Path | None) -> None:
         return
     from pipeline.render.write import write_atomic
 
-    write_atomic(output, text)
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}; check the folder exists and is writable") from None

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from rich.table import Table
 
 from pipeline.engines import argos_index, argos_packages
-from pipeline.errors import NormalizeError
+from pipeline.errors import NormalizeError, printable
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
@@ -35,7 +35,7 @@ models_app = typer.Typer(
 
 def _fail(message: str) -> typer.Exit:
     """Print one line on stderr and return the exit to raise (the same shape as the main CLI's errors)."""
-    typer.echo(f"normalize: error: {message}", err=True)
+    typer.echo(f"normalize: error: {printable(message)}", err=True)
     return typer.Exit(EXIT_USAGE)
 
 
@@ -80,7 +80,7 @@ def install(
             raise _fail("give either two language codes (`normalize models install fr en`) or --file PATH.argosmodel")
     except NormalizeError as error:
         raise _fail(str(error)) from None
-    typer.echo(f"installed {package.from_code}->{package.to_code} {package.package_version} in {package.package_path}")
+    typer.echo(printable(f"installed {package.from_code}->{package.to_code} {package.package_version} in {package.package_path}"))
 
 
 def _download_and_install(from_code: str, to_code: str, directory: Path) -> Package:

@@ -7,8 +7,13 @@
      └── EngineError      an engine ran but misbehaved (crash, lost sentence markers)
 
 Every message says what was expected, what came, and what to do next; the CLI
-prints it on one line, never as a traceback.
+prints it on one line, never as a traceback (``printable`` escapes what a
+terminal would interpret in it).
 """
+
+from __future__ import annotations
+
+import re
 
 
 class NormalizeError(Exception):
@@ -29,3 +34,14 @@ class DocumentError(NormalizeError):
 
 class EngineError(NormalizeError):
     """A translation engine failed while translating."""
+
+
+# Control characters (C0, DEL, C1), bidirectional overrides and lone surrogates
+# (undecodable file-name bytes): a name holding them could move the cursor,
+# retitle the terminal (OSC) or forge a second message line.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """``text`` safe for a terminal: each unsafe character written as its escape (``\\x1b``, ``\\n``, ``\\udce9``)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), str(text))

@@ -51,6 +51,7 @@ class Check(StrEnum):
     LOADED_ADJECTIVE = "loaded-adjective"
     LOADED_TERM = "loaded-term"
     UNENFORCED = "unenforced"
+    RETRANSLATED = "retranslated"  # the English came from a fallback translation, not the raw one with edits
     CHANGE_SPAN = "change-span"
     UNKNOWN_WORD = "unknown-word"
     UNKNOWN_NAME = "unknown-name"
@@ -76,16 +77,17 @@ class TermHit:
     in_quote: bool = False
     speaker: str | None = None
     quoted_form: str | None = None
+    mention: bool = False  # the word the text explains ("Daech, acronyme arabe de l'EI"): kept like a quoted word
 
     @property
     def kept(self) -> bool:
         """Whether the speaker's words stay: a loaded label inside a quotation with no English spelling to give."""
-        return self.loaded and self.in_quote and self.quoted_form is None
+        return self.loaded and (self.in_quote or self.mention) and self.quoted_form is None
 
     @property
     def replacement(self) -> str:
         """What the English gets for these words: the standard name, or the quoted form inside a quotation."""
-        if self.loaded and self.in_quote and self.quoted_form is not None:
+        if self.loaded and (self.in_quote or self.mention) and self.quoted_form is not None:
             return self.quoted_form
         return self.standard
 
@@ -211,6 +213,23 @@ class Segment:
         return self.translation.raw
 
 
+@dataclass(frozen=True)
+class Quote:
+    """A quotation in ``Document.text``: ``[start, end)`` includes its marks (and, across paragraphs, the reopening ones).
+
+    ``depth`` 0 is a quotation in the narration, 1 a quotation inside it, and so on.
+    ``closed`` is False when no closing mark was found and the quotation was
+    bounded at the end of its paragraph.
+    """
+
+    start: int
+    end: int
+    mark: str
+    depth: int = 0
+    closed: bool = True
+    speaker: str | None = None
+
+
 @dataclass
 class Document:
     """One input file and everything the stages learn about it."""
@@ -223,6 +242,7 @@ class Document:
     metadata: dict[str, str] = field(default_factory=dict)
     body_start: int = 0
     segments: list[Segment] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)  # every quotation, nested ones included, in order of start
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
 

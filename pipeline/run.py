@@ -22,7 +22,7 @@ from pipeline.model import Document
 from pipeline.outputs import output_names, write_document, write_run_files
 from pipeline.progress import Bar
 from pipeline.render import FORMATS, RunInfo
-from pipeline.stages.read import collect_inputs, read_document
+from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, read_document
 
 
 @dataclass
@@ -40,6 +40,7 @@ class RunOptions:
     cache_path: Path | None = None  # None: the default cache file
     formats: tuple[str, ...] = ("html", "json")
     quiet: bool = False
+    max_size: int = DEFAULT_MAX_SIZE  # bytes per input document
 
 
 @dataclass
@@ -106,7 +107,7 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     ):
         bar.describe("reading")
         for path, name in zip(paths, output_names(paths), strict=True):
-            docs.append(_read(path, name, options.source))
+            docs.append(_read(path, name, options.source, options.max_size))
             bar.advance()
         bar.describe("translating")
         chain(docs)
@@ -123,8 +124,8 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     return RunResult(docs=docs, info=info, report=report)
 
 
-def _read(path: Path, name: str, language: str) -> Document:
+def _read(path: Path, name: str, language: str, max_size: int = DEFAULT_MAX_SIZE) -> Document:
     try:
-        return read_document(path, language=language, name=name)
+        return read_document(path, language=language, name=name, max_size=max_size)
     except NormalizeError as exc:
         return Document(path=path, name=name, text="", language=language, sha256="", error=str(exc))

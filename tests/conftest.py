@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,6 +17,23 @@ from tests.argos_fixture import build_package
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_f8df967454c24556.txt"
 FR_EN = ROOT / "glossaries" / "fr-en.yaml"
+GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
+
+
+def check_golden(name: str, data: object) -> None:
+    """Pin ``data`` to ``tests/data/golden/NAME.json``, as sacrebleu pins its published scores.
+
+    Any change to the English or the figures is then a visible diff in review:
+    ``NORMALIZE_UPDATE_GOLDEN=1 pytest`` rewrites the files; commit them with the change that moved them.
+    """
+    path = GOLDEN / f"{name}.json"
+    if os.environ.get("NORMALIZE_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run the tests with NORMALIZE_UPDATE_GOLDEN=1 to write it"
+    assert json.loads(json.dumps(data)) == json.loads(path.read_text(encoding="utf-8")), (
+        f"{name} moved; if intended, re-run with NORMALIZE_UPDATE_GOLDEN=1 and commit tests/data/golden/{name}.json"
+    )
 
 
 class EchoEngine(Engine):

@@ -40,8 +40,8 @@ def test_one_output_per_sentence_in_order_even_when_hostile(apertium: ApertiumEn
 
 def test_placeholders_survive(apertium: ApertiumEngine) -> None:
     tokens = [apertium.placeholder(i) for i in range(30)]
-    out = apertium.translate([f"Les combattants de {t} ont attaqué {u}." for t, u in zip(tokens, reversed(tokens))])
-    for line, t, u in zip(out, tokens, reversed(tokens)):
+    out = apertium.translate([f"Les combattants de {t} ont attaqué {u}." for t, u in zip(tokens, reversed(tokens), strict=True)])
+    for line, t, u in zip(out, tokens, reversed(tokens), strict=True):
         assert t in line and u in line
 
 

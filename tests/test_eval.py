@@ -23,6 +23,7 @@ from pipeline.evaluate import evaluate, word_diff
 from pipeline.glossary.load import Glossary, load_glossaries
 from pipeline.glossary.matcher import Matcher
 from pipeline.stages.match import quote_spans
+from tests.conftest import check_golden
 
 CORPUS = Path(__file__).parent / "data" / "parallel"
 GLOSSARY = Path(__file__).parent.parent / "glossaries" / "fr-en.yaml"
@@ -73,6 +74,15 @@ def test_eval_scores_raw_and_normalised_with_signatures(corpus_run: tuple[dict[s
         assert 0 < report["scores"][name]["chrf"] < 100
     assert report["changes_per_entry"]["militants"] > 0
     assert report["failed"] == []
+
+
+def test_figures_are_pinned(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
+    report, _ = corpus_run
+    scores = {name: {k: report["scores"][name][k] for k in ("bleu", "chrf", "bleu_score", "chrf_score")} for name in ("raw", "normalised")}
+    check_golden(
+        "parallel-eval-apertium",
+        {"scores": scores, "changes_per_entry": report["changes_per_entry"], "findings_per_check": report["findings_per_check"]},
+    )
 
 
 def test_normalised_chrf_within_one_point_of_raw(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
@@ -144,7 +154,7 @@ def test_text_report_shows_both_score_sets_and_a_word_diff() -> None:
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
     base = {"--source": str(SOURCE), "--reference": str(REFERENCE), "--engine": "apertium"}
-    for flag, value in zip(args[::2], args[1::2]):
+    for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value
     result = invoke(*[x for pair in base.items() for x in pair])
     assert result.exit_code == 2

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from pipeline.cli import app
 from pipeline.glossary.interop import (
@@ -152,3 +152,148 @@ def test_spanish_runs_end_to_end_with_apertium(tmp_path: Path) -> None:
     assert "terrorist attack" in target  # the adjective is flagged, not rewritten
     assert data["engine"]["pivot"] == ["es", "en"]
     assert any(f["check"] == "loaded-adjective" for s in data["segments"] for f in s["findings"])
+
+
+# ---- hostile and careless glossary files -------------------------------------
+
+TBX_HEAD = "<martif><text><body><termEntry id='x'>"
+TBX_TERMS = (
+    "<langSet xml:lang='fr'><tig><term>Daech</term></tig></langSet>"
+    "<langSet xml:lang='en'><tig><term>Islamic State</term></tig></langSet></termEntry></body></text></martif>"
+)
+
+
+def one_line_error(result: Result, expected: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and expected in result.stderr, result.stderr
+    assert isinstance(result.exception, SystemExit)  # a usage error, not a traceback
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        pytest.param("- kind\n- group", "normalize-settings should be a mapping such as 'kind: group', got a list", id="a list"),
+        pytest.param("!!python/object/apply:os.system ['touch pwned']", "normalize-settings is not valid YAML", id="python tag"),
+        pytest.param("kind: group\nstandard: Evil", "normalize-settings has unknown field(s) 'standard'", id="unknown field"),
+        pytest.param("kind: [group", "normalize-settings is not valid YAML", id="broken yaml"),
+    ],
+)
+def test_tbx_settings_must_be_a_mapping_of_known_fields(tmp_path: Path, settings: str, expected: str) -> None:
+    tbx = tmp_path / "g.tbx"
+    descrip = ET.Element("descrip", {"type": "normalize-settings"})
+    descrip.text = settings
+    tbx.write_text(TBX_HEAD + ET.tostring(descrip, encoding="unicode") + TBX_TERMS, encoding="utf-8")
+    one_line_error(runner.invoke(app, ["glossary", "import", str(tbx)]), f"{tbx}: termEntry 'x': {expected}")
+    assert not (Path.cwd() / "pwned").exists()
+
+
+def test_import_into_a_folder_or_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    tbx = tmp_path / "g.tbx"
+    tbx.write_text(TBX_HEAD + TBX_TERMS, encoding="utf-8")
+    one_line_error(runner.invoke(app, ["glossary", "import", str(tbx), "-o", str(tmp_path)]), "is a folder; give a file name")
+    missing = tmp_path / "missing" / "dir" / "x.csv"
+    one_line_error(
+        runner.invoke(app, ["glossary", "export", str(FR_EN), "-f", "csv", "-o", str(missing)]),
+        f"the folder {missing.parent} does not exist; create it first",
+    )
+    assert not missing.parent.exists()
+
+
+def test_nul_byte_in_a_glossary_is_one_line_with_its_place(tmp_path: Path) -> None:
+    bad = tmp_path / "nul.yaml"
+    bad.write_bytes(b"source: fr\ntarget: en\nentries:\n  - {id: x, standard: X, variants: [Dae\x00ch]}\n")
+    result = runner.invoke(app, ["glossary", "check", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{bad}:4:40: character U+0000 (NUL) is not allowed in a glossary; delete it\n"
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        pytest.param("(s)", "variant '(s)' of 'x' can match an empty string", id="only optional"),
+        pytest.param("a(s)", "variant 'a(s)' of 'x' can match the one-letter word 'a'", id="one letter"),
+        pytest.param("s", "variant 's' of 'x' can match the one-letter word 's'", id="a letter"),
+        pytest.param("chef du {grup}", "variant 'chef du {grup}' of 'x' has an unknown slot {grup}; the only slot is {group}", id="slot typo"),
+    ],
+)
+def test_check_refuses_variants_that_match_almost_anything(tmp_path: Path, variant: str, expected: str) -> None:
+    bad = tmp_path / "g.yaml"
+    bad.write_text(f"source: fr\ntarget: en\nentries:\n  - {{id: x, standard: X, variants: ['{variant}']}}\n", encoding="utf-8")
+    result = runner.invoke(app, ["glossary", "check", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"{bad}:4: {expected}, so it would change ordinary words; write the whole word, e.g. terroriste(s)\n" or (
+        "slot" in expected and result.stderr == f"{bad}:4: {expected}\n"
+    ), result.stderr
+
+
+def test_check_accepts_group_slots_and_two_letter_acronyms(tmp_path: Path) -> None:
+    good = tmp_path / "g.yaml"
+    good.write_text(
+        "source: fr\ntarget: en\nentries:\n  - {id: g, kind: group, standard: G, variants: [EI]}\n"
+        "  - {id: x, standard: 'chief of {group}', variants: ['chef du {group}', 'djihadiste(s)']}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["glossary", "check", str(good)])
+    assert result.exit_code == 0, result.stderr
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def test_csv_export_neutralises_formulas(tmp_path: Path) -> None:
+    source = tmp_path / "g.yaml"
+    source.write_text(
+        "source: fr\ntarget: en\nentries:\n"
+        "  - {id: x, standard: '=HYPERLINK(\"http://evil\")', variants: ['@SUM Daech', '-Nosra', '+EI', '=cmd']}\n",
+        encoding="utf-8",
+    )
+    glossary = load_glossary_file(source)
+    rows = list(csv.reader(io.StringIO(to_csv(glossary))))
+    assert rows[1:] == [
+        ["'@SUM Daech", "'=HYPERLINK(\"http://evil\")"],
+        ["'-Nosra", "'=HYPERLINK(\"http://evil\")"],
+        ["'+EI", "'=HYPERLINK(\"http://evil\")"],
+        ["'=cmd", "'=HYPERLINK(\"http://evil\")"],
+    ]
+    path = tmp_path / "back.csv"
+    path.write_text(to_csv(glossary), encoding="utf-8")
+    imported = from_csv(path, source="fr", target="en")  # our own escape reads back as the term, without a warning
+    assert imported["entries"][0]["standard"] == '=HYPERLINK("http://evil")'
+    assert imported["entries"][0]["variants"] == ["@SUM Daech", "-Nosra", "+EI", "=cmd"]
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tDaech", "\rDaech"])
+def test_csv_import_warns_about_formula_cells(tmp_path: Path, cell: str) -> None:
+    path = write_csv(tmp_path / "terms.csv", [["fr", "en"], [cell, "Islamic State"]])
+    result = runner.invoke(app, ["glossary", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"normalize: warning: {path}:2: cell " in result.stderr
+    assert "starts like a spreadsheet formula; check it is a term and not an injected formula" in result.stderr
+
+
+def test_imported_terms_are_literals_not_patterns(tmp_path: Path) -> None:
+    """``Front (al-Nosra)`` used to become a variant matching every "front"."""
+    path = write_csv(tmp_path / "terms.csv", [["fr", "en"], ["Front (al-Nosra)", "al-Nusra Front"], ["{x}", "X"]])
+    result = runner.invoke(app, ["glossary", "import", str(path), "-o", str(tmp_path / "fr-en.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "term 'Front (al-Nosra)' imported as 'Front al-Nosra'" in result.stderr
+    glossary = load_glossary_file(tmp_path / "fr-en.yaml")
+    assert [e.variants for e in glossary.entries] == [("Front al-Nosra",), ("x",)]
+    matcher = Matcher(glossary)
+    assert matcher.find("Ils sont partis vers le front hier.") == []
+    assert [m.standard for m in matcher.find("Le Front al-Nosra a attaqué.")] == ["al-Nusra Front"]
+
+
+def test_tbx_terms_are_literals_unless_marked_as_patterns(tmp_path: Path) -> None:
+    tbx = tmp_path / "g.tbx"
+    tbx.write_text(TBX_HEAD + TBX_TERMS.replace("<term>Daech</term>", "<term>Front (al-Nosra)</term>"), encoding="utf-8")
+    with pytest.warns(UserWarning, match="imported as 'Front al-Nosra'"):
+        data = from_tbx(tbx, source="fr", target="en")
+    assert data["entries"][0]["variants"] == ["Front al-Nosra"]
+    exported = to_tbx(load_glossary_file(FR_EN))  # our own export marks (s) and {group} as syntax
+    (tmp_path / "own.tbx").write_text(exported, encoding="utf-8")
+    variants = [v for e in from_tbx(tmp_path / "own.tbx", source="fr", target="en")["entries"] for v in e["variants"]]
+    assert any("(s)" in v for v in variants)

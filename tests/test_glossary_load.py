@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -47,10 +46,8 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     for i in range(1, 12):
         lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
     path = write(tmp_path, "source: fr\ntarget: en\n" + "\n".join(lines) + "\nentries: [*a11]\n")
-    started = time.perf_counter()
-    with pytest.raises(ConfigError, match="anchors and aliases"):
+    with pytest.raises(ConfigError, match="anchors and aliases"):  # refused while composing: never expanded
         load_glossary_file(path)
-    assert time.perf_counter() - started < 5  # would never finish if expanded
 
 
 def test_fifty_thousand_entries_load(tmp_path: Path) -> None:

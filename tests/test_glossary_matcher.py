@@ -112,3 +112,61 @@ def test_russian_forms_and_plural_variants() -> None:
         ("islamic-state-militants", "Islamic State militants"),
         ("militants", "militant"),
     ]
+
+
+# ---- issue 11: a label after a label, numbers and quantifiers before a noun, new entries ----------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les terroristes takfiristes ont fui.", [("militants", "terroristes takfiristes", "militants")]),
+        ("Les terroristes-takfiristes ont fui.", [("militants", "terroristes-takfiristes", "militants")]),
+        ("Un terroriste takfiriste a fui.", [("militants", "terroriste takfiriste", "militant")]),
+        ("Les groupes terroristes takfiristes.", [("militant-group", "groupes terroristes takfiristes", "militant groups")]),
+        ("5000 jihadistes ont fui.", [("jihadist-militants", "jihadistes", "militants")]),
+        ("Quelque 200 djihadistes.", [("jihadist-militants", "djihadistes", "militants")]),
+        ("Plus de 10.000 terroristes.", [("militants", "terroristes", "militants")]),
+        ("Des centaines de jihadistes.", [("jihadist-militants", "jihadistes", "militants")]),
+        ("Les derniers jihadistes.", [("jihadist-militants", "jihadistes", "militants")]),
+        ("Treize jihadistes.", [("jihadist-militants", "jihadistes", "militants")]),
+        ("Les groupes armés terroristes.", [("armed-groups", "groupes armés terroristes", "armed groups")]),
+        ("Un groupe terroriste armé.", [("armed-groups", "groupe terroriste armé", "armed group")]),
+        ("Des éléments terroristes.", [("militant-elements", "éléments terroristes", "militants")]),
+        ("Les groupes jihadistes.", [("jihadist-groups", "groupes jihadistes", "militant groups")]),
+        ("Le Hachd al-Chaabi.", [("popular-mobilization-forces", "Hachd al-Chaabi", "Popular Mobilization Forces")]),
+        ("Le Front Fateh al-Cham.", [("jabhat-fateh-al-sham", "Front Fateh al-Cham", "Jabhat Fateh al-Sham")]),
+        ("Les FDS et les YPG.", [("syrian-democratic-forces", "FDS", "Syrian Democratic Forces"), ("ypg", "YPG", "YPG")]),
+        ("Les fds.", []),  # an acronym matches in capitals only
+        ("Des mercenaires.", [("mercenaries-word", "mercenaires", "mercenaries")]),  # flag-only: a finding, never a change
+    ],
+)
+def test_issue_11_coverage(matcher: Matcher, text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert found(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les deux frères jihadistes.",  # an adjective after a noun that is no label
+        "Les attaques jihadistes.",
+        "Les commandos terroristes jihadistes.",  # an adjective after a refused adjective is not chained
+    ],
+)
+def test_adjectives_stay_refused(matcher: Matcher, text: str) -> None:
+    matches = matcher.find(text)
+    assert matches and all(m.rejected is not None for m in matches)
+
+
+def test_a_label_chain_is_one_match_with_the_first_label(matcher: Matcher) -> None:
+    text = "Les terroristes takfiristes et les terroristes, takfiristes."
+    spans = [(text[m.start : m.end], m.rejected is None) for m in matcher.find(text)]
+    # joined by a space: one label; after a comma the second word stands alone and is refused
+    assert spans == [("terroristes takfiristes", True), ("terroristes", True), ("takfiristes", False)]
+
+
+def test_number_context_needs_the_number_marker(tmp_path: Path) -> None:
+    body = (
+        "  - id: a\n    standard: x\n    loaded: true\n    variants: [terroriste(s)]\n    only_after: [les]\n"
+        "  - id: b\n    standard: y\n    loaded: true\n    variants: [jihadiste(s)]\n    only_after: [les, <number>]\n"
+    )
+    m = Matcher(load_glossary_file(write(tmp_path, body)))
+    assert [(x.entry.id, x.rejected is None) for x in m.find("5000 terroristes et 5000 jihadistes")] == [("a", False), ("b", True)]

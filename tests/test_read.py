@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import DocumentError
+from pipeline.errors import ConfigError, DocumentError
 from pipeline.stages import read as read_module
 from pipeline.stages.read import collect_inputs, read_document
 
@@ -27,9 +27,9 @@ def write(folder: Path, name: str, data: bytes) -> Path:
     [
         pytest.param(FRENCH.encode("utf-8"), FRENCH, None, id="utf-8"),
         pytest.param(codecs.BOM_UTF8 + FRENCH.encode("utf-8"), FRENCH, None, id="utf-8 with BOM"),
-        pytest.param(codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-le"), FRENCH, None, id="utf-16-le with BOM"),
-        pytest.param(codecs.BOM_UTF16_BE + FRENCH.encode("utf-16-be"), FRENCH, None, id="utf-16-be with BOM"),
-        pytest.param(codecs.BOM_UTF32_LE + FRENCH.encode("utf-32-le"), FRENCH, None, id="utf-32-le with BOM"),
+        pytest.param(codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-le"), FRENCH, "read as UTF-16-LE (byte-order mark)", id="utf-16-le with BOM"),
+        pytest.param(codecs.BOM_UTF16_BE + FRENCH.encode("utf-16-be"), FRENCH, "read as UTF-16-BE (byte-order mark)", id="utf-16-be with BOM"),
+        pytest.param(codecs.BOM_UTF32_LE + FRENCH.encode("utf-32-le"), FRENCH, "read as UTF-32-LE (byte-order mark)", id="utf-32-le with BOM"),
         pytest.param(FRENCH.encode("utf-16-le"), FRENCH, "UTF-16-LE (no byte-order mark)", id="utf-16 without BOM"),
         pytest.param(
             "Le régime a dénoncé l’« État islamique ».".encode("cp1252"),
@@ -46,6 +46,12 @@ def write(folder: Path, name: str, data: bytes) -> Path:
             "1 byte sequence(s) are not valid UTF-16-LE",
             id="broken utf-16",
         ),
+        pytest.param(
+            FRENCH.encode("utf-16-le") + b"\x00",
+            FRENCH + "\ufffd",
+            "1 byte sequence(s) are not valid UTF-16-LE",
+            id="odd-length utf-16 without BOM",
+        ),
     ],
 )
 def test_decoding(tmp_path: Path, data: bytes, text: str, warning: str | None) -> None:
@@ -55,6 +61,27 @@ def test_decoding(tmp_path: Path, data: bytes, text: str, warning: str | None) -
         assert doc.warnings == []
     else:
         assert any(warning in w for w in doc.warnings), doc.warnings
+
+
+RUSSIAN = "Боевики покинули город после трёх недель боёв."
+JAPANESE = "イスラム国の戦闘員は三週間の戦闘の後、町を去った。"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "encoding", "shown"),
+    [
+        ("ru", RUSSIAN, "cp1251", "Windows-1251"),
+        ("ru", RUSSIAN, "koi8_r", "KOI8-R"),
+        ("ru", RUSSIAN, "cp866", "CP866"),
+        ("ja", JAPANESE, "cp932", "CP932"),
+        ("ja", JAPANESE, "euc_jp", "EUC-JP"),
+    ],
+)
+def test_legacy_encodings_are_told_apart(tmp_path: Path, language: str, text: str, encoding: str, shown: str) -> None:
+    """Not UTF-8: charset-normalizer picks among the language's encodings (it was always Windows-1252)."""
+    doc = read_document(write(tmp_path, "in.txt", text.encode(encoding)), language=language)
+    assert doc.text == text
+    assert doc.warnings[0].endswith(f"read as {shown}; check the accents, or convert the file with `iconv -f {shown.upper()} -t UTF-8`")
 
 
 def test_windows_1252_keeps_every_character(tmp_path: Path) -> None:
@@ -98,10 +125,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = write(tmp_path, "secret.txt", b"Texte.")
     path.chmod(0)
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path: object, flags: int) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(read_module.os, "open", refuse)
     with pytest.raises(DocumentError, match=r"^cannot read: Permission denied; check the path and its permissions$"):
         read_document(path, language="fr")
 
@@ -153,3 +180,73 @@ def test_collect_reports_unlistable_folder(tmp_path: Path, monkeypatch: pytest.M
 def test_collect_keeps_a_file_named_twice_once(tmp_path: Path) -> None:
     path = write(tmp_path, "one.txt", b"x")
     assert collect_inputs([path, tmp_path, path]) == [path]
+
+
+def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A FIFO named f.txt used to block the run forever waiting for a writer."""
+    fifo = tmp_path / "f.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(DocumentError, match=r"^is a named pipe \(FIFO\), not a regular file; only plain text files are read"):
+        read_document(fifo, language="fr")
+
+
+def test_link_to_a_device_is_refused(tmp_path: Path) -> None:
+    """A symbolic link to /dev/zero used to grow memory without bound."""
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(DocumentError, match=r"^is a device, not a regular file"):
+        read_document(link, language="fr")
+
+
+def test_link_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    target = write(tmp_path, "real.txt", FRENCH.encode())
+    (tmp_path / "link.txt").symlink_to(target)
+    assert read_document(tmp_path / "link.txt", language="fr").text == FRENCH
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", FRENCH.encode() * 10)
+    size = path.stat().st_size
+    assert read_document(path, language="fr", max_size=size).text == FRENCH * 10
+    with pytest.raises(DocumentError) as err:
+        read_document(path, language="fr", max_size=size - 1)
+    assert str(err.value) == (
+        f"the file is {size:,} bytes, over the limit of {size - 1:,} bytes per document; "
+        "split it, or raise the limit with --max-size"
+    )
+
+
+def test_default_size_limit_is_twenty_mebibytes(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.truncate(read_module.DEFAULT_MAX_SIZE + 1)  # sparse: costs no disk
+    with pytest.raises(DocumentError, match=r"^the file is 20.0 MB, over the limit of 20.0 MB per document"):
+        read_document(path, language="fr")
+
+
+def test_file_growing_past_the_limit_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size on disk said yes, the read said more: refused after reading limit + 1 bytes, not the rest."""
+    path = write(tmp_path, "grows.txt", FRENCH.encode())
+    real_fstat = os.fstat
+
+    def small(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
+
+    monkeypatch.setattr(read_module.os, "fstat", small)
+    with pytest.raises(DocumentError, match="grew while read, or never ends: over the limit of 20 bytes"):
+        read_document(path, language="fr", max_size=20)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("20MB", 20 * 1024**2), ("500k", 500 * 1024), ("1.5G", int(1.5 * 1024**3)), ("1000", 1000), (" 2 mib ", 2 * 1024**2)],
+)
+def test_parse_size(text: str, size: int) -> None:
+    assert read_module.parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "lots", "20 parsecs", "0", "-5MB"])
+def test_parse_size_refuses(text: str) -> None:
+    with pytest.raises(ConfigError, match="--max-size"):
+        read_module.parse_size(text)

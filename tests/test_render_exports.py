@@ -15,6 +15,7 @@ from pipeline.cli import app
 from pipeline.model import Document
 from pipeline.render.exchange import xml_text
 from pipeline.run import RunResult
+from pipeline.stages.names import UNKNOWN as UNKNOWN_NAME
 from tests.conftest import EchoEngine
 from tests.render_fixtures import SEED, XSS_NAME, run_fixtures, write_inputs
 
@@ -45,6 +46,11 @@ def test_every_document_gets_both_exports(run: Run) -> None:
         assert (run.out / f"{name}.tmx").is_file() and (run.out / f"{name}.xlf").is_file()
 
 
+def cited(entry: str) -> str:
+    """What follows the entry id in a change note: its file and line, except for a name no glossary lists."""
+    return ":" if entry == UNKNOWN_NAME else " ("
+
+
 def test_tmx_loads_in_translate_toolkit_and_round_trips(run: Run) -> None:
     for doc in run.docs():
         store = tmxfile.parsefile(str(run.out / f"{doc.name}.tmx"))
@@ -57,7 +63,7 @@ def test_tmx_loads_in_translate_toolkit_and_round_trips(run: Run) -> None:
             assert unit.target == seg.target.strip()
             notes = unit.getnotes()
             for change in seg.changes:
-                assert f"glossary {change.entry} (" in notes and f"“{change.target_text}”" in notes
+                assert f"glossary {change.entry}{cited(change.entry)}" in notes and f"“{change.target_text}”" in notes
                 assert change.mt_text in notes
             for finding in seg.findings:
                 assert f"finding {finding.check}:" in notes
@@ -79,7 +85,7 @@ def test_xliff_loads_in_translate_toolkit_and_round_trips(run: Run) -> None:
             glossary = [n.text or "" for n in notes if n.get("category") == "glossary"]
             assert len(glossary) == len(seg.changes)
             for note, change in zip(glossary, seg.changes, strict=True):
-                assert note.startswith(f"glossary {change.entry} (") and f"“{change.source_text}”" in note
+                assert note.startswith(f"glossary {change.entry}{cited(change.entry)}") and f"“{change.source_text}”" in note
             assert len([n for n in notes if n.get("category") == "finding"]) == len(seg.findings)
 
 

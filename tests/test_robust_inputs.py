@@ -55,6 +55,24 @@ def test_language_check(text: str, refused: str | None) -> None:
         assert str(err.value) == refused
 
 
+@pytest.mark.parametrize(
+    ("text", "warned"),
+    [
+        pytest.param("Islamic State fighters left the city. They went north to the border.", "may be English, not fr", id="2 english sentences"),
+        pytest.param("Les combattants ont quitté la ville. Ils sont partis au nord.", None, id="2 french sentences"),
+        pytest.param("Daech a attaqué.", None, id="too short for a warning"),
+    ],
+)
+def test_short_foreign_text_is_a_warning(text: str, warned: str | None) -> None:
+    """A 2-sentence English file used to pass the check silently."""
+    doc = LanguageStage("fr")(doc_of(text))
+    if warned is None:
+        assert doc.warnings == []
+    else:
+        assert len(doc.warnings) == 1 and doc.warnings[0].startswith(warned), doc.warnings
+        assert "only 120 letters or more are judged); check it, or pass --source en" in doc.warnings[0]
+
+
 def test_language_check_skips_languages_the_model_does_not_know() -> None:
     assert LanguageStage("xx").detect(ENGLISH) is None
 
@@ -157,3 +175,50 @@ def test_a_folder_of_bad_inputs_and_the_seed(tmp_path: Path) -> None:
     assert {s["paragraph"] for s in crlf["segments"]} == {0, 1}
     text = (tmp_path / "in" / "crlf.txt").read_bytes().decode("utf-8")
     assert all(text[s["start"] : s["end"]] == s["source"] for s in crlf["segments"])
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", *args, "--engine", "apertium", "--no-cache", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,  # the FIFO used to hang the run forever, /dev/zero to fill memory
+        check=False,
+    )
+
+
+def test_pipes_devices_and_oversized_files_fail_on_one_line_each(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(FRENCH, encoding="utf-8")
+    os.mkfifo(folder / "f.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "big.txt").write_text(FRENCH * 20, encoding="utf-8")
+    name = "a" * 250  # the temporary file beside its page used to pass 255 bytes
+    (folder / f"{name}.txt").write_text(FRENCH, encoding="utf-8")
+    (folder / "evil\x1b]0;owned\x07\nname.txt").symlink_to("/dev/null")  # two links to one file count once
+    proc = run_cli(str(folder), "--out", str(tmp_path / "out"), "--max-size", "2kB")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    failed = {Path(d["path"]).name: d["error"] for d in report["documents"]["failed"]}
+    assert failed == {
+        "f.txt": "is a named pipe (FIFO), not a regular file; only plain text files are read, copy its text into a .txt file",
+        "zero.txt": "is a device, not a regular file; only plain text files are read, copy its text into a .txt file",
+        "evil\x1b]0;owned\x07\nname.txt": "is a device, not a regular file; only plain text files are read, copy its text into a .txt file",
+        "big.txt": f"the file is {len((FRENCH * 20).encode()):,} bytes, over the limit of 2,048 bytes per document; "
+        "split it, or raise the limit with --max-size",
+    }
+    assert sorted(d["name"] for d in report["documents"]["done"]) == [name, "good"]
+    assert (tmp_path / "out" / f"{name}.html").is_file()
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 4, proc.stderr  # one line per refusal, nothing else
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    assert any("evil\\x1b]0;owned\\x07\\nname.txt: is a device" in line for line in lines)
+
+
+def test_bad_max_size_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(FRENCH, encoding="utf-8")
+    proc = run_cli(str(tmp_path / "good.txt"), "--out", str(tmp_path / "out"), "--max-size", "lots")
+    assert proc.returncode == 2
+    assert proc.stderr == "normalize: error: --max-size 'lots': expected a size such as 20MB, 500kB or 1G\n"

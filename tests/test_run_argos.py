@@ -28,7 +28,8 @@ runner = CliRunner()
 def test_install_from_file_then_run_with_argos(argos_dir: Path, argos_archives: dict[str, Path], seeds: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["models", "install", "--file", str(argos_archives["fr-en"])]).exit_code == 0
     listed = runner.invoke(app, ["models", "list"])
-    assert "fr" in listed.stdout and "en" in listed.stdout
+    assert listed.exit_code == 0
+    assert "fr->en" in listed.stdout
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(seeds), "--engine", "argos", "-o", str(out), "-q"])
     assert result.exit_code == 0, result.stderr

@@ -64,6 +64,19 @@ def test_document_without_metadata(tmp_path: Path) -> None:
     assert doc.segments[0].start == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il a fui la ville.Les jihadistes sont là.", ["Il a fui la ville.", "Les jihadistes sont là."]),
+        ('Il a dit "place".Les autres (CAT).En 2017.Après l’EI.', ['Il a dit "place".', "Les autres (CAT).", "En 2017.", "Après l’EI."]),
+        ("Selon M.Dupont, etc.Le reste", ["Selon M.Dupont, etc.Le reste"]),  # an initial, an abbreviation
+        ("Le site lemonde.fr dit 10.5 pour la S.A. Voilà", ["Le site lemonde.fr dit 10.5 pour la S.A. Voilà"]),
+    ],
+)
+def test_sentences_glued_by_scraping_are_split(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in sentences(text, 0, len(text))] == expected
+
+
 prose = st.text(alphabet=st.sampled_from(list("abcM.É é?!«» \n\u00a010-S’'")), max_size=300)
 
 

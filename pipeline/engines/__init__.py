@@ -7,6 +7,7 @@ Adding an engine means one module with an ``Engine`` subclass and one line in
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ ENGINES: dict[str, str] = {
 }
 # Tried in this order by ``auto``: the neural engine when a model is installed.
 AUTO_ORDER = ("argos", "apertium")
+
+
+class EngineWarning(UserWarning):
+    """``auto`` skipped an installed engine that cannot load; the run goes on with the next one."""
 
 
 def engine_class(name: str) -> type[Engine]:
@@ -47,7 +52,10 @@ def create_engine(
                 usable = engine_class(candidate).available(source, target)
             except EngineUnavailable:
                 usable = False
-            if usable:
+            problem = _cannot_load(candidate, source, target)
+            if problem is not None:
+                warnings.warn(f"{problem}; skipping {candidate}, reinstall it with `normalize models install`", EngineWarning, stacklevel=2)
+            elif usable:
                 name = candidate
                 break
         else:
@@ -78,6 +86,15 @@ def build_engine(
     return CachedEngine(engine, TranslationCache(cache_path))
 
 
+def _cannot_load(name: str, source: str, target: str) -> str | None:
+    """Why an engine that says it is available would fail to load, judged from its files (no model is loaded)."""
+    if name == "argos":
+        from pipeline.engines.argos_packages import route_problem
+
+        return route_problem(source, target)
+    return None
+
+
 def _hints(source: str, target: str) -> str:
     hints = []
     for name in AUTO_ORDER:
@@ -88,4 +105,4 @@ def _hints(source: str, target: str) -> str:
     return "; ".join(hints)
 
 
-__all__ = ["ENGINES", "Engine", "build_engine", "create_engine", "engine_class"]
+__all__ = ["ENGINES", "Engine", "EngineWarning", "build_engine", "create_engine", "engine_class"]

@@ -155,7 +155,7 @@ class ApertiumEngine(Engine):
         output = last.stdout.read()
         writer.join()
         errors = []
-        for proc, mode in zip(procs, self.modes):
+        for proc, mode in zip(procs, self.modes, strict=True):
             try:
                 rc = proc.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
@@ -172,12 +172,16 @@ class ApertiumEngine(Engine):
         return output.decode("utf-8", "replace")
 
 
+TOKEN = re.compile(r"\S+")
+
+
 def unknown_spans(plain: str, marked: str) -> tuple[Span, ...]:
     """Spans of ``plain`` (the ``-u`` output) holding the words ``marked`` (the same chain without ``-u``) marks untranslated.
 
     The two usually differ only by the marks; where a mark changed how the
-    next leg read a word, the texts are aligned character by character and
-    a mark counts only where the words around it agree.
+    next leg read a word, the texts are aligned token by token (linear in
+    practice, however long the sentence) and a mark counts only inside a
+    token that is the same in both once its marks are removed.
     """
     positions: list[tuple[int, str, str]] = []  # (offset in plain, mark, the marked text's word after it)
     if "".join(ch for ch in marked if ch not in MARKS) == plain:
@@ -188,11 +192,7 @@ def unknown_spans(plain: str, marked: str) -> tuple[Span, ...]:
             else:
                 offset += 1
     else:
-        matcher = difflib.SequenceMatcher(None, marked, plain, autojunk=False)
-        for tag, i1, i2, j1, _ in matcher.get_opcodes():
-            if tag == "delete" and all(ch in MARKS for ch in marked[i1:i2]):
-                following = WORD.match(marked, i2)
-                positions.extend((j1, ch, following.group() if following else "\0") for ch in marked[i1:i2])
+        positions = _marks_by_token(plain, marked)
     found: dict[Span, None] = {}
     for offset, mark, after in positions:
         if mark not in UNTRANSLATED or (offset > 0 and plain[offset - 1].isalnum()):
@@ -201,6 +201,30 @@ def unknown_spans(plain: str, marked: str) -> tuple[Span, ...]:
         if word and (not after or after == word.group()):
             found[word.span()] = None
     return tuple(found)
+
+
+def _marks_by_token(plain: str, marked: str) -> list[tuple[int, str, str]]:
+    """(offset in plain, mark, "") for each mark of a marked token that equals its plain token without marks."""
+    plain_tokens = [(m.start(), m.group()) for m in TOKEN.finditer(plain)]
+    marked_tokens = [m.group() for m in TOKEN.finditer(marked)]
+    matcher = difflib.SequenceMatcher(None, [_bare(t) for t in marked_tokens], [_bare(t) for _, t in plain_tokens], autojunk=False)
+    positions: list[tuple[int, str, str]] = []
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag != "equal":
+            continue
+        for k in range(i2 - i1):
+            start, word = plain_tokens[j1 + k]
+            inside = 0
+            for ch in marked_tokens[i1 + k]:
+                if inside < len(word) and ch == word[inside]:
+                    inside += 1  # the same character (a literal "#" of the input too)
+                elif ch in MARKS:
+                    positions.append((start + inside, ch, ""))
+    return positions
+
+
+def _bare(token: str) -> str:
+    return "".join(ch for ch in token if ch not in MARKS)
 
 
 def _clean(sentence: str) -> str:

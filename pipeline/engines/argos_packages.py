@@ -9,7 +9,11 @@ argostranslate, on purpose:
   elsewhere without reloading modules;
 - ``install_file`` extracts into that folder itself, validating the archive
   first, because ``argostranslate.package.install_from_path`` always extracts
-  into the import-time folder and accepts any zip.
+  into the import-time folder and accepts any zip. A package file is
+  untrusted: its ``metadata.json`` must describe a translation package, it must
+  hold a model and a SentencePiece model, and its declared and actual
+  uncompressed sizes are held to ``MAX_UNPACKED_BYTES`` and to the free disk
+  space (a zip bomb of a few MB can expand to many GB).
 
 Importing ``argostranslate`` creates its data and config folders in the home
 directory, so it is imported inside functions, never when this module loads.
@@ -20,12 +24,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ConfigError
 
@@ -34,6 +40,13 @@ if TYPE_CHECKING:
 
 # Argos packages are trained to and from English; it is the only pivot tried.
 PIVOT_LANGUAGE = "en"
+# The largest real Argos packages unpack to a few hundred MB; 4 GiB leaves room and stops a zip bomb.
+MAX_UNPACKED_BYTES = 4 * 1024**3
+FREE_SPACE_MARGIN = 100 * 1024**2  # leave this much free after installing
+COPY_BLOCK = 1 << 20
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
+# Files the engine loads, relative to the package folder.
+REQUIRED_FILES = ("model/model.bin", "sentencepiece.model")
 
 
 def packages_dir() -> Path:
@@ -118,21 +131,26 @@ def model_identity(package: Package) -> str:
     return f"{package.from_code}->{package.to_code} {package.package_version} sha256:{digest.hexdigest()[:16]}"
 
 
-def install_file(archive: Path, directory: Path) -> Package:
+def install_file(archive: Path, directory: Path, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> Package:
     """Install an ``.argosmodel`` archive into ``directory``, replacing an older copy of the same package.
 
-    The archive must hold one top-level folder with a ``metadata.json``; it is
-    extracted into a staging folder next to ``directory`` (not inside it, where
-    a listing would see it) and moved into place only once valid, so a bad file
-    never leaves a half-installed package behind.
+    The archive must hold one top-level folder with a valid ``metadata.json``
+    and the model files; it is extracted into a staging folder next to
+    ``directory`` (not inside it, where a listing would see it), counting the
+    bytes written against ``max_unpacked``, and moved into place only once
+    valid, so a bad file never leaves a half-installed package behind.
     """
-    top = _archive_top_folder(archive)
+    top, declared = _archive_top_folder(archive, max_unpacked)
     directory.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(directory.parent).free
+    if declared + FREE_SPACE_MARGIN > free:
+        raise ConfigError(
+            f"{archive} unpacks to {_mb(declared)} but only {_mb(free)} is free beside {directory}; free some space first"
+        )
     from argostranslate.package import Package
 
     with tempfile.TemporaryDirectory(dir=directory.parent, prefix=".argos-installing-") as staging:
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(staging)
+        _extract(archive, Path(staging), max_unpacked)
         staged = Path(staging) / top
         try:
             Package(staged)
@@ -145,25 +163,113 @@ def install_file(archive: Path, directory: Path) -> Package:
     return Package(destination)
 
 
-def _archive_top_folder(archive: Path) -> str:
-    """The single top-level folder of a package archive, after checking the archive is safe to extract."""
+def package_problem(package: Package) -> str | None:
+    """Why an installed package cannot be loaded, judged from its files without loading the model; None if it looks whole."""
+    root = Path(package.package_path)
+    missing = [name for name in REQUIRED_FILES if not (root / name).is_file() or not (root / name).stat().st_size]
+    if missing:
+        return f"the Argos package in {root} lacks {' and '.join(missing)}"
+    return None
+
+
+def route_problem(source: str, target: str, directory: Path | None = None) -> str | None:
+    """Why the installed Argos route for the pair cannot load (a broken folder, a package without its model); None if fine."""
+    folder = directory if directory is not None else packages_dir()
+    try:
+        route = find_route(installed_packages(folder), source, target)
+    except ConfigError as error:
+        return str(error)
+    if route is None:
+        return None
+    return next((problem for problem in map(package_problem, route) if problem), None)
+
+
+def _archive_top_folder(archive: Path, max_unpacked: int = MAX_UNPACKED_BYTES) -> tuple[str, int]:
+    """The single top-level folder of a package archive and its declared unpacked size, after checking it is safe."""
     if not archive.is_file():
         raise ConfigError(f"no such file: {archive}; pass the path of a downloaded .argosmodel file")
     if not zipfile.is_zipfile(archive):
         raise ConfigError(f"{archive} is not an Argos package (expected a zip archive ending in .argosmodel)")
-    with zipfile.ZipFile(archive) as zf:
-        names = [PurePosixPath(n) for n in zf.namelist()]
-        metadata = [n for n in names if len(n.parts) == 2 and n.name == "metadata.json"]
-        if any(n.is_absolute() or ".." in n.parts for n in names):
-            raise ConfigError(f"{archive} has paths outside its package folder; refusing to extract it")
-        tops = {n.parts[0] for n in names}
-        if len(tops) != 1 or len(metadata) != 1:
-            raise ConfigError(
-                f"{archive} should hold one folder with a metadata.json, found {sorted(tops)}; "
-                "is it really an .argosmodel file?"
-            )
-        try:
-            json.loads(zf.read(str(metadata[0])))
-        except ValueError as error:
-            raise ConfigError(f"{archive} has an unreadable metadata.json ({error})") from error
-    return tops.pop()
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            names = [PurePosixPath(i.filename) for i in infos]
+            metadata = [n for n in names if len(n.parts) == 2 and n.name == "metadata.json"]
+            if any(n.is_absolute() or ".." in n.parts for n in names):
+                raise ConfigError(f"{archive} has paths outside its package folder; refusing to extract it")
+            tops = {n.parts[0] for n in names}
+            if len(tops) != 1 or len(metadata) != 1:
+                raise ConfigError(
+                    f"{archive} should hold one folder with a metadata.json, found {sorted(tops)}; "
+                    "is it really an .argosmodel file?"
+                )
+            declared = sum(i.file_size for i in infos)
+            if declared > max_unpacked:
+                raise ConfigError(
+                    f"{archive} declares {_mb(declared)} unpacked, over the {_mb(max_unpacked)} limit for a package; "
+                    "refusing it (a real Argos package is a few hundred MB)"
+                )
+            top = tops.pop()
+            _check_metadata(archive, zf.read(str(metadata[0])))
+            missing = [name for name in REQUIRED_FILES if f"{top}/{name}" not in {i.filename for i in infos}]
+            if missing:
+                raise ConfigError(f"{archive} lacks {' and '.join(missing)}; it cannot translate, download the package again")
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise ConfigError(f"{archive} is a damaged zip archive ({error}); download it again") from error
+    return top, declared
+
+
+def _check_metadata(archive: Path, raw: bytes) -> None:
+    """``metadata.json`` must describe a translation package: an object with language codes and a version."""
+    try:
+        data: Any = json.loads(raw)
+    except ValueError as error:
+        raise ConfigError(f"{archive} has an unreadable metadata.json ({error})") from error
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{archive}: metadata.json should be an object with from_code, to_code and package_version, "
+            f"got a {type(data).__name__}; is it really an .argosmodel file?"
+        )
+    problems = [
+        f"{key} {data.get(key)!r}"
+        for key in ("from_code", "to_code")
+        if not isinstance(data.get(key), str) or not LANGUAGE_CODE.fullmatch(data[key])
+    ]
+    if not isinstance(data.get("package_version"), str) or not data["package_version"].strip():
+        problems.append(f"package_version {data.get('package_version')!r}")
+    if data.get("type", "translate") != "translate":
+        problems.append(f"type {data.get('type')!r} (only translate packages are used)")
+    if problems:
+        raise ConfigError(
+            f"{archive}: metadata.json has a missing or invalid {', '.join(problems)}; "
+            "expected language codes such as fr and en and a version such as 1.9"
+        )
+
+
+def _extract(archive: Path, staging: Path, max_unpacked: int) -> None:
+    """Extract every member, counting the bytes actually written, so a header that lies about sizes stops too."""
+    written = 0
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                target = staging / info.filename
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as source, target.open("wb") as sink:
+                    while block := source.read(COPY_BLOCK):
+                        written += len(block)
+                        if written > max_unpacked:
+                            raise ConfigError(
+                                f"{archive} expands past the {_mb(max_unpacked)} limit for a package while unpacking; refusing it"
+                            )
+                        sink.write(block)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise ConfigError(f"{archive} is a damaged zip archive ({error}); download it again") from error
+    except OSError as error:
+        raise ConfigError(f"cannot unpack {archive} beside its package folder ({error.strerror or error}); free space or check permissions") from error
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:,.1f} MB"

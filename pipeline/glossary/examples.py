@@ -24,7 +24,7 @@ def run_examples(glossary: Glossary, engine: Engine) -> list[ExampleResult]:
     docs = [text_document(ex.source, language=glossary.source, name=f"{e.id}-{i}") for i, (e, ex) in enumerate(cases)]
     Chain(glossary, engine)(docs)
     results = []
-    for (entry, example), doc in zip(cases, docs):
+    for (entry, example), doc in zip(cases, docs, strict=True):
         target = " ".join(seg.target for seg in doc.segments)
         result = ExampleResult(entry, example, target)
         if doc.error:

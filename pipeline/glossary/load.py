@@ -1,7 +1,10 @@
 """Glossary files: YAML -> validated ``Glossary`` objects.
 
 Glossaries are edited by hand, so every problem is reported as
-``file:line: message`` and the run stops before translating anything.
+``file:line: message`` and the run stops before translating anything. Beyond
+the schema, variants are checked for what would make them match far too much:
+a form with fewer than two letters (``(s)`` matches every "s") and a slot other
+than ``{group}`` (a typo such as ``{grup}`` would otherwise be read as words).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import difflib
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -23,6 +27,12 @@ from pipeline.errors import ConfigError
 
 SCHEMA_FILE = "glossary.schema.json"
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 50,000 entries in seconds
+# Characters YAML refuses (C0 controls but tab, LF and CR; DEL; C1 but NEL; surrogates; U+FFFE/FFFF).
+NOT_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+OPTIONAL_PART = re.compile(r"\(([^()]*)\)")  # as the matcher reads ``(s)``
+SLOT_PATTERN = re.compile(r"\{([^{}]*)\}")
+SLOT_NAMES = frozenset({"group"})
+MIN_LETTERS = 2  # a variant form shorter than this matches inside ordinary text everywhere
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class Entry:
     plural_variants: tuple[str, ...] = ()
     article: str = "keep"
     loaded: bool = False
+    loaded_variants: tuple[tuple[str, str | None], ...] = ()  # (variant, how it is written inside a quotation or None)
     flag_only: bool = False
     renderings: tuple[str, ...] = ()
     only_after: tuple[str, ...] = ()
@@ -59,6 +70,10 @@ class Entry:
         """The standard name in the right number, with ``{group}`` filled in."""
         text = self.plural if plural and self.plural else self.standard
         return text.replace("{group}", group) if group is not None else text
+
+    def quoted_forms(self) -> dict[str, str | None]:
+        """Loaded variants -> their English spelling inside a quotation (None: kept verbatim and flagged)."""
+        return dict(self.loaded_variants)
 
 
 @dataclass
@@ -104,6 +119,7 @@ def load_glossary_file(path: Path) -> Glossary:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: glossary is not UTF-8 (byte {exc.start}); save it as UTF-8") from exc
+    _check_characters(text, path)
     node, data = _parse_yaml(text, path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: a glossary is a mapping with source, target and entries; see glossaries/README.md")
@@ -117,6 +133,8 @@ def load_glossary_file(path: Path) -> Glossary:
         line = _line_of(node, ["entries", index])
         glossary.entries.append(_entry(item, file=str(path), line=line))
     _check_unique(glossary)
+    for entry in glossary.entries:
+        _check_patterns(entry)
     return glossary
 
 
@@ -187,6 +205,58 @@ def _check_structure(root: yaml.Node, path: Path) -> None:
             stack.extend(node.value)
 
 
+def _check_characters(text: str, path: Path) -> None:
+    """A NUL or other character YAML refuses, named with its line and column (PyYAML gives neither, on two lines)."""
+    bad = NOT_YAML.search(text)
+    if bad is None:
+        return
+    line = text.count("\n", 0, bad.start()) + 1
+    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    name = {"\x00": "NUL"}.get(bad.group(), unicodedata.name(bad.group(), "a control character"))
+    raise ConfigError(
+        f"{path}:{line}:{column}: character U+{ord(bad.group()):04X} ({name}) is not allowed in a glossary; delete it"
+    )
+
+
+def _check_patterns(entry: Entry) -> None:
+    """Refuse slots with unknown names and variants that can match an empty string."""
+    where = f"{entry.file}:{entry.line}"
+    for text in (entry.standard, *((entry.plural,) if entry.plural else ())):
+        for slot in SLOT_PATTERN.findall(text):
+            if slot not in SLOT_NAMES:
+                raise ConfigError(f"{where}: {entry.id!r}: unknown slot {{{slot}}} in {text!r}; the only slot is {{group}}")
+    for variant in entry.variants + entry.plural_variants:
+        for slot in SLOT_PATTERN.findall(variant):
+            if slot not in SLOT_NAMES:
+                raise ConfigError(
+                    f"{where}: variant {variant!r} of {entry.id!r} has an unknown slot {{{slot}}}; the only slot is {{group}}"
+                )
+        if _letters_at_least(variant) == 0:
+            raise ConfigError(f"{where}: variant {variant!r} of {entry.id!r} {_TOO_SHORT.format(what='an empty string')}")
+
+
+_TOO_SHORT = "can match {what}, so it would change ordinary words; write the whole word, e.g. terroriste(s)"
+
+
+def short_variants(glossary: Glossary) -> list[str]:
+    """``glossary check``'s errors for variants with a form of fewer than ``MIN_LETTERS`` letters (``a(s)`` matches "a")."""
+    problems = []
+    for entry in glossary.entries:
+        for variant in entry.variants + entry.plural_variants:
+            letters = _letters_at_least(variant)
+            if letters < MIN_LETTERS:
+                shortest = OPTIONAL_PART.sub("", variant).strip()
+                what = "an empty string" if letters == 0 else f"the one-letter word {shortest!r}"
+                problems.append(f"{entry.file}:{entry.line}: variant {variant!r} of {entry.id!r} {_TOO_SHORT.format(what=what)}")
+    return problems
+
+
+def _letters_at_least(variant: str) -> int:
+    """Letters and digits in the variant's shortest form (every optional part left out); a slot counts as a word."""
+    shortest = OPTIONAL_PART.sub("", variant)
+    return MIN_LETTERS if "{group}" in shortest else sum(ch.isalnum() for ch in shortest)
+
+
 def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
     examples = tuple(
         Example(source=ex["source"], must=tuple(ex.get("must", ())), must_not=tuple(ex.get("must_not", ())))
@@ -194,7 +264,22 @@ def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
     )
     tuples = ("variants", "plural_variants", "renderings", "only_after", "not_after", "not_before", "references")
     fields: dict[str, Any] = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
+    if "loaded_variants" in fields:
+        fields["loaded_variants"] = _loaded_variants(item, file=file, line=line)
     return Entry(**fields, examples=examples, file=file, line=line)
+
+
+def _loaded_variants(item: dict[str, Any], *, file: str, line: int) -> tuple[tuple[str, str | None], ...]:
+    """``loaded_variants`` as (variant, quoted form) pairs; each must be one of the entry's variants."""
+    own = {" ".join(v.casefold().split()) for v in [*item["variants"], *item.get("plural_variants", ())]}
+    pairs = tuple(item["loaded_variants"].items())
+    for variant, _ in pairs:
+        if " ".join(variant.casefold().split()) not in own:
+            raise ConfigError(
+                f"{file}:{line}: loaded variant {variant!r} of {item['id']!r} is not one of its variants; "
+                "add it to variants or fix the spelling"
+            )
+    return pairs
 
 
 def _check_unique(glossary: Glossary) -> None:

@@ -16,10 +16,15 @@ regular expression is ever run.
 - All-capital variants of up to five letters (EI, HTS) match case-sensitively.
 - Overlaps: the ``longest`` policy keeps the leftmost match, the longest at that
   position, the earliest entry on ties.
+- A loaded label right after another, joined by a space or a hyphen, belongs to
+  it ("terroristes takfiristes", "terroristes-takfiristes"): one match, the first
+  label's entry, instead of a second label refused by context.
+- ``<number>`` in ``only_after`` stands for any number in digits ("5000 jihadistes").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -35,6 +40,8 @@ JOINER = re.compile(r"[ '\-]{1,3}")  # what may stand between two words of one v
 OPTIONAL = re.compile(r"\(([^()]*)\)")
 SLOT = "{group}"
 ARTICLE = "<article>"
+NUMBER = "<number>"  # in only_after: any number written in digits
+CHAINED_KINDS = frozenset({"members", "label"})  # loaded entries a second loaded label may extend
 # Per source language: function words that count as one (du = de) and the
 # definite articles allowed before a {group} slot. Folded (no accents, lower case).
 SAME_WORDS: dict[str, dict[str, str]] = {
@@ -236,9 +243,15 @@ class Matcher:
                 out.append(best)
                 resume = next(nxt for m, nxt in accepted if m is best)
                 continue
-            refused = [m for m, _ in found if m.entry.loaded]
-            if refused:
-                out.append(self.policy(refused))
+            refused = [(m, nxt) for m, nxt in found if m.entry.loaded]
+            if not refused:
+                continue
+            worst = self.policy([m for m, _ in refused])
+            if out and resume == i and _chains(out[-1], worst) and tokens.joined(i):
+                out[-1] = dataclasses.replace(out[-1], end=worst.end)  # "terroristes takfiristes": one label
+                resume = next(nxt for m, nxt in refused if m is worst)
+                continue
+            out.append(worst)
         return out
 
     def _walk(self, trie: _Node, tokens: _Tokens, i: int) -> Iterator[tuple[Match, int]]:
@@ -267,6 +280,18 @@ class Matcher:
                             stack.append((node.slot, nxt, g, plural))
 
 
+def _chains(previous: Match, refused: Match) -> bool:
+    """Whether a loaded label refused by context extends the accepted loaded label right before it."""
+    return (
+        previous.rejected is None
+        and previous.entry.loaded
+        and not previous.entry.flag_only
+        and previous.entry.kind in CHAINED_KINDS
+        and refused.entry.kind in CHAINED_KINDS
+        and not refused.entry.flag_only
+    )
+
+
 def _key(word: str, same: dict[str, str]) -> str:
     return same.get(word, word)
 
@@ -292,7 +317,7 @@ def expand_variant(variant: str) -> Iterator[tuple[str, bool]]:
             break
         form = fixed[0]
         plural = False
-        for taken, suffix, rest in zip(choice, optional, fixed[1:]):
+        for taken, suffix, rest in zip(choice, optional, fixed[1:], strict=False):
             if taken:
                 form += suffix
                 plural = plural or suffix.endswith(("s", "x"))
@@ -318,7 +343,7 @@ class _Context:
 
     def refuses(self, before: str, after: str) -> str | None:
         """Why the context rules refuse a match between these words, or None."""
-        if self.only_after is not None and before not in self.only_after:
+        if self.only_after is not None and before not in self.only_after and not (before.isdigit() and NUMBER in self.only_after):
             return f"the word before ({before or 'none'!r}) is not in only_after"
         if before in self.not_after:
             return f"after {before!r} (not_after)"

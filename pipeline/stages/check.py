@@ -1,8 +1,12 @@
 """Stage 6, check: QA findings on the normalised English. Never edits text.
 
-- ``quoted-label``: a loaded label left in the speaker's words inside a quotation, with the speaker.
+- ``quoted-label``: a loaded label left in the speaker's words inside a quotation, with the speaker
+  (or written in its quoted form, "Daech" -> "Daesh"); also a loaded word the text explains
+  ("Daech, acronyme arabe de l'EI"), kept the same way.
 - ``loaded-rendering``: a loaded rendering (terrorists, Daesh, ...) left in the
-  English outside quotations and outside the changes the enforce stage made.
+  English outside quotations and outside the changes the enforce stage made;
+  the English of a word the match stage flagged as a loaded adjective is not
+  one: that ``loaded-adjective`` finding gets its English span instead.
 - ``unknown-word``: a word the engine could not translate and passed through.
 - ``change-span``: a change whose target span does not hold its text (a bug).
 
@@ -17,7 +21,8 @@ from collections.abc import Sequence
 
 from pipeline.glossary.load import Glossary
 from pipeline.model import Check, Document, Finding, Segment, Span
-from pipeline.stages.match import quote_spans
+from pipeline.stages.match import protected_spans
+from pipeline.stages.quotes import quote_spans
 
 
 class CheckStage:
@@ -27,6 +32,7 @@ class CheckStage:
 
     def __init__(self, glossary: Glossary) -> None:
         self._renderings = leftover_renderings(glossary)
+        self._by_entry = {e.id: {r.lower() for r in e.renderings} for e in glossary.entries}
         words = sorted(self._renderings, key=len, reverse=True)
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE) if words else None
 
@@ -38,7 +44,10 @@ class CheckStage:
                 if seg.target[a:b] != change.target_text:
                     seg.findings.append(Finding(check=Check.CHANGE_SPAN, message=f"internal error: change {change.entry} lost its place"))
             skip = [*(c.target_span for c in seg.changes), *quoted]
+            adjectives = [f for f in seg.findings if f.check == Check.LOADED_ADJECTIVE and f.target_span is None]
             for m in self.leftovers(seg.target, skip):
+                if self._is_flagged_adjective(m, adjectives):
+                    continue
                 seg.findings.append(
                     Finding(
                         check=Check.LOADED_RENDERING,
@@ -51,28 +60,41 @@ class CheckStage:
             self._unknown_words(seg)
         return doc
 
+    def _is_flagged_adjective(self, m: re.Match[str], adjectives: list[Finding]) -> bool:
+        """Whether rendering ``m`` is the English of a word already flagged as a loaded adjective ("frères
+        jihadistes"): that finding gets the English span, so the word is reported once, on both sides."""
+        for finding in adjectives:
+            if m.group().lower() in self._by_entry.get(finding.entry or "", ()):
+                finding.target_span = (m.start(), m.end())
+                adjectives.remove(finding)
+                return True
+        return False
+
     def _quoted_labels(self, seg: Segment) -> list[Span]:
         """A finding per loaded label inside a quotation; returns their spans in the English."""
         spans: list[Span] = []
         changed = {c.source_span: c for c in seg.changes}
         for hit, loc in zip(seg.hits, seg.translation.located, strict=True):
-            if not (hit.loaded and hit.in_quote):
+            if not (hit.loaded and (hit.in_quote or hit.mention)):
                 continue
-            who = f"said by {hit.speaker}" if hit.speaker else "speaker not identified"
             change = changed.get((hit.start, hit.end))
+            whose = "the speaker's" if hit.in_quote else "the explained"
             if change is not None:
                 target: Span | None = change.target_span
-                kept = f"kept as the speaker's word, spelled “{change.target_text}”"
+                kept = f"kept as {whose} word, spelled “{change.target_text}”"
             else:
                 target = seg.translation.to_target(loc.span) if loc is not None else None
-                kept = "kept as the speaker said it"
+                kept = "kept as the speaker said it" if hit.in_quote else "kept as written"
             if target is not None:
                 spans.append(target)
+            if hit.in_quote:
+                where = f"inside a quotation ({f'said by {hit.speaker}' if hit.speaker else 'speaker not identified'})"
+            else:
+                where = "explained by the text (a gloss on the word, not a use of it)"
             seg.findings.append(
                 Finding(
                     check=Check.QUOTED_LABEL,
-                    message=f"loaded label “{hit.text}” inside a quotation ({who}): {kept}; "
-                    f"the neutral name is “{hit.standard}”",
+                    message=f"loaded label “{hit.text}” {where}: {kept}; the neutral name is “{hit.standard}”",
                     entry=hit.entry,
                     source_span=(hit.start, hit.end),
                     target_span=target,
@@ -99,7 +121,7 @@ class CheckStage:
         """Loaded renderings in English ``text`` outside quotations and outside the ``changed`` spans."""
         if self._pattern is None:
             return []
-        skip = [*quote_spans(text, 0, len(text)), *changed]
+        skip = [*quote_spans(text, 0, len(text)), *protected_spans(text), *changed]
         return [m for m in self._pattern.finditer(text) if not any(a <= m.start() and m.end() <= b for a, b in skip)]
 
     def entry_of(self, match: re.Match[str]) -> str:

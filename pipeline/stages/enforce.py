@@ -49,8 +49,10 @@ class EnforceStage:
             self._splice(seg, [(hit, loc) for hit, loc in todo if loc is not None])
         elif placeholders_kept(tr.placeholders, tr.masked):
             self._by_placeholder(seg, tr.masked or "", Method.PLACEHOLDER)
+            seg.findings.append(_retranslated(seg))
         elif placeholders_kept(tr.placeholders, tr.pieces):
             self._by_placeholder(seg, tr.pieces or "", Method.PLACEHOLDER_SPLIT)
+            seg.findings.append(_retranslated(seg))
         else:
             self._splice(seg, [(hit, loc) for hit, loc in todo if loc is not None])
             for hit, loc in todo:
@@ -174,6 +176,16 @@ class EnforceStage:
             pos += len(after) - keep
         seg.target = out + text[pos:]
         tr.edits = None
+
+
+def _retranslated(seg: Segment) -> Finding:
+    """The reviewer's warning that this English is not the raw translation with edits."""
+    return Finding(
+        check=Check.RETRANSLATED,
+        message="the engine's rendering of a label was not found, so this sentence was translated again with the "
+        "name held in place: words away from the highlight may differ from the raw translation",
+        source_span=(seg.start, seg.end),
+    )
 
 
 def _change(hit: TermHit, raw: str, mt_span: Span | None, span: Span, name: str, method: Method) -> Change:

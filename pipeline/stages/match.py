@@ -1,131 +1,177 @@
 """Stage 3, match: glossary variants in each segment -> ``TermHit``s.
 
-A hit inside a direct quotation is marked ``in_quote`` with the speaker when the
-sentence names one: the enforce stage keeps a loaded label there (the speaker's
+Quotations are found once over the whole document (``pipeline.stages.quotes``,
+written to ``Document.quotes``); a hit inside one is marked ``in_quote`` with
+the speaker: the enforce stage keeps a loaded label there (the speaker's
 words) and the check stage reports it, as the Reuters, AP and BBC guides ask.
+
+A variant the glossary marks loaded (``loaded_variants``: "Daech" of Islamic
+State) makes its hit loaded: outside quotations it still becomes the standard
+name; inside one it is written in its quoted form ("Daesh") or kept. A
+loaded word the text explains ("Daech, acronyme arabe de l'EI") is a
+``mention`` and is kept the same way.
+
 Context-refused matches of loaded entries ("attaque terroriste") become
-findings, not replacements.
+findings, not replacements. Nothing inside a URL, an e-mail address, an
+@handle or a #hashtag is ever matched.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 
-from pipeline.glossary.matcher import Matcher
-from pipeline.model import Check, Document, Finding, Kind, TermHit
+from pipeline.glossary.load import Entry
+from pipeline.glossary.matcher import Match, Matcher, expand_variant, fold
+from pipeline.model import Check, Document, Finding, Kind, Span, TermHit
+from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans
 
-QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"'}
-OPENING = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
-SPEECH_VERBS = (
-    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|"
-    r"dénoncé|accusé|lancé|répondu|écrit|averti|rappelé|annoncé|confié|précisé|insisté)"
+__all__ = ["MatchStage", "find_speaker", "protected_spans", "quote_spans"]
+
+# Addresses and tags: their words are not prose (labels in them are never rewritten).
+PROTECTED = re.compile(
+    r"(?:https?|ftp)://[^\s<>«»\"“”]+"  # URL with a scheme
+    r"|\bwww\.[^\s<>«»\"“”]+"  # URL without one
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail address
+    r"|(?-i:\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|fr|ch|ca|eu|uk|ru|io|tv|sy|iq|ir|tr|lb|ps))\b"
+    r"(?:/[^\s<>«»\"“”]*)?"  # bare domain, in lower case: "Daech.De" is two glued sentences
+    r"|(?<![\w@#&])[@#]\w[\w.]*\w|(?<![\w@#&])[@#]\w",  # @handle, #hashtag
+    re.IGNORECASE,
 )
-WORD = r"[A-ZÀ-Ý][\w'’\-]+"
-PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
-TITLE = r"(?:(?:le|la|l['’])\s*(?:général|générale|président|présidente|ministre|porte-parole|chef|directeur|directrice|colonel|commandant|secrétaire|émir|cheikh|imam|député|sénateur)\s+)"
-NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
-SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
-SPEAKER_AFTER = re.compile(r"^\s*,?\s*(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s+" + NAME)
-SPEAKER_SELON = re.compile(r"(?:[Ss]elon|[Dd]'après|[Pp]our)\s+" + NAME)
+TRAILING = ".,;:!?)]}'’"
+# A loaded word the text explains: "Daech (acronyme arabe de l'EI)", "Daech, acronyme arabe de l'Etat islamique".
+GLOSS_AFTER = re.compile(
+    r"\s*[«»\"“”]?\s*[(,–—-]\s*(?:qui\s+(?:est|signifie|désigne)\s+)?(?:l['’]|le\s+|un\s+|une\s+)?"
+    r"(?:acronyme|abréviation|sigle|nom|appellation|terme|mot|surnom|transcription|équivalent)\b",
+    re.IGNORECASE,
+)
+GLOSS_BEFORE = re.compile(
+    r"(?:\b(?:acronyme|abréviation|sigle|appellation|terme|mot|surnom|vocable)|appel(?:é|ée|és|ées|le|lent))\s*[«\"“]?\s*$",
+    re.IGNORECASE,
+)
 
 
-def quote_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Half-open spans of the quoted passages (marks included) in ``text[start:end]``, in order.
-
-    Linear in the paragraph: once a closing mark is missing, openings that need it are skipped unsearched.
-    """
-    unclosed: set[str] = set()
-    i = start
-    while (m := OPENING.search(text, i, end)) is not None:
-        close = QUOTE_PAIRS[m.group()]
-        j = -1 if close in unclosed else text.find(close, m.end(), end)
-        if j < 0:
-            unclosed.add(close)
-            i = m.end()
-            continue
-        yield m.start(), j + 1
-        i = j + 1
+def protected_spans(text: str) -> list[Span]:
+    """Spans of URLs, e-mail addresses, @handles and #hashtags in ``text`` (trailing punctuation left out)."""
+    spans = []
+    for m in PROTECTED.finditer(text):
+        end = m.end()
+        while end > m.start() + 1 and text[end - 1] in TRAILING:
+            end -= 1
+        spans.append((m.start(), end))
+    return spans
 
 
-def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end: int) -> str | None:
-    """Who said the quotation at ``text[q_start:q_end]``, when the paragraph names them."""
-    before = text[max(para_start, q_start - 200) : q_start]
-    m = SPEAKER_BEFORE.search(before)
-    if m:
-        return _clean(m.group("who"))
-    after = text[q_end : min(para_end, q_end + 200)]
-    m = SPEAKER_AFTER.search(after)
-    if m:
-        return _clean(m.group("who"))
-    selon = list(SPEAKER_SELON.finditer(before))  # the nearest "selon X" before the quotation
-    return _clean(selon[-1].group("who")) if selon else None
+def _key(text: str) -> str:
+    """Words of ``text`` folded like the matcher folds them, one space apart."""
+    return " ".join(re.findall(r"[\w\u0300-\u036f]+", fold(text)))
 
 
-def _enclosing(quotes: list[tuple[int, int]], starts: list[int], start: int, end: int) -> tuple[int, int] | None:
-    """The quotation holding ``[start, end)``; quotations are disjoint and sorted, so bisect finds it."""
-    k = bisect.bisect_right(starts, start) - 1
-    return quotes[k] if k >= 0 and end <= quotes[k][1] else None
+class _LoadedVariants:
+    """Entry id -> folded loaded variant form -> its quoted form."""
 
+    def __init__(self, entries: list[Entry]) -> None:
+        self.forms: dict[str, dict[str, str | None]] = {}
+        for e in entries:
+            for variant, quoted in e.loaded_variants:
+                for form, _ in expand_variant(variant):
+                    self.forms.setdefault(e.id, {})[_key(form)] = quoted
 
-def _clean(who: str) -> str:
-    return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()  # "le général X" -> "général X"
+    def lookup(self, entry: Entry, words: str) -> tuple[bool, str | None]:
+        """(is ``words`` a loaded variant of ``entry``, its quoted form)."""
+        forms = self.forms.get(entry.id)
+        if not forms:
+            return False, None
+        key = _key(words)
+        return (key in forms), forms.get(key)
 
 
 class MatchStage:
-    """Attach ``TermHit``s to the segments of each document."""
+    """Attach ``TermHit``s to the segments of each document, and ``Document.quotes`` to the document."""
 
     name = "match"
 
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
+        self.loaded_variants = _LoadedVariants(matcher.entries)
 
     def __call__(self, doc: Document) -> Document:
-        for paragraph in doc.paragraphs():
-            p_start, p_end = paragraph[0].start, paragraph[-1].end
-            quotes = list(quote_spans(doc.text, p_start, p_end))
-            quote_starts = [a for a, _ in quotes]
-            for seg in paragraph:
-                seg.hits = []
-                for m in self.matcher.find(seg.source):
-                    start, end = seg.start + m.start, seg.start + m.end
-                    if m.rejected is not None:
-                        seg.findings.append(
-                            Finding(
-                                check=Check.LOADED_ADJECTIVE,
-                                message=f"{doc.text[start:end]!r} looks like a loaded word used as a description, "
-                                f"not a group label ({m.rejected}); kept as is",
-                                entry=m.entry.id,
-                                source_span=(start, end),
-                            )
-                        )
-                        continue
-                    if m.entry.flag_only:
-                        seg.findings.append(
-                            Finding(
-                                check=Check.LOADED_TERM,
-                                message=f"{doc.text[start:end]!r} is a loaded word the glossary flags for review and "
-                                "never replaces; check whom the text calls terrorist",
-                                entry=m.entry.id,
-                                source_span=(start, end),
-                            )
-                        )
-                        continue
-                    quote = _enclosing(quotes, quote_starts, start, end)
-                    speaker = find_speaker(doc.text, p_start, quote[0], quote[1], p_end) if quote else None
-                    seg.hits.append(
-                        TermHit(
-                            entry=m.entry.id,
-                            start=start,
-                            end=end,
-                            text=doc.text[start:end],
-                            standard=m.standard,
-                            loaded=m.entry.loaded,
-                            kind=Kind(m.entry.kind),
-                            article=m.entry.article,
-                            in_quote=quote is not None,
-                            speaker=speaker,
-                        )
+        paragraphs = [(p[0].start, p[-1].end) for p in doc.paragraphs()]
+        doc.quotes = find_quotes(doc.text, paragraphs)
+        index = QuoteIndex(doc.quotes)
+        for seg in doc.segments:
+            seg.hits = []
+            for m in self._matches(seg.source):
+                start, end = seg.start + m.start, seg.start + m.end
+                finding = self._refusal(doc, m, start, end)
+                if finding is not None:
+                    seg.findings.append(finding)
+                    continue
+                quote = index.around(start, end)
+                loaded, quoted_form = self._loadedness(m, seg.source)
+                seg.hits.append(
+                    TermHit(
+                        entry=m.entry.id,
+                        start=start,
+                        end=end,
+                        text=doc.text[start:end],
+                        standard=m.standard,
+                        loaded=loaded,
+                        kind=Kind(m.entry.kind),
+                        article=m.entry.article,
+                        in_quote=quote is not None,
+                        speaker=quote.speaker if quote is not None else None,
+                        quoted_form=quoted_form,
+                        mention=loaded and _is_gloss(seg.source, m.start, m.end),
                     )
+                )
         return doc
+
+    def _matches(self, text: str) -> Iterator[Match]:
+        """The matcher's matches, less those inside URLs, e-mail addresses, @handles and #hashtags."""
+        matches = self.matcher.find(text)
+        if not matches or not any(c in text for c in "@#./"):
+            yield from matches
+            return
+        spans = protected_spans(text)
+        for m in matches:
+            if not any(a < m.end and m.start < b for a, b in spans):
+                yield m
+
+    def _loadedness(self, m: Match, text: str) -> tuple[bool, str | None]:
+        """(loaded, quoted form) of a match: the entry's flag, or the matched variant's (of the group in a slot)."""
+        if m.entry.loaded:
+            return True, None
+        loaded, quoted = self.loaded_variants.lookup(m.entry, text[m.start : m.end])
+        if loaded or m.group is None:
+            return loaded, quoted
+        loaded, quoted = self.loaded_variants.lookup(m.group.entry, text[m.group.start : m.group.end])
+        if not loaded:
+            return False, None
+        return True, m.entry.name(plural=m.plural, group=quoted) if quoted is not None else None
+
+    @staticmethod
+    def _refusal(doc: Document, m: Match, start: int, end: int) -> Finding | None:
+        """The finding that replaces a hit: a context-refused loaded word, or a flag-only one."""
+        if m.rejected is not None:
+            return Finding(
+                check=Check.LOADED_ADJECTIVE,
+                message=f"{doc.text[start:end]!r} looks like a loaded word used as a description, "
+                f"not a group label ({m.rejected}); kept as is",
+                entry=m.entry.id,
+                source_span=(start, end),
+            )
+        if m.entry.flag_only:
+            return Finding(
+                check=Check.LOADED_TERM,
+                message=f"{doc.text[start:end]!r} is a loaded word the glossary flags for review and "
+                "never replaces; check whom the text calls terrorist",
+                entry=m.entry.id,
+                source_span=(start, end),
+            )
+        return None
+
+
+def _is_gloss(text: str, start: int, end: int) -> bool:
+    """Whether the text explains the word at ``text[start:end]`` rather than uses it."""
+    return GLOSS_AFTER.match(text, end) is not None or GLOSS_BEFORE.search(text, max(0, start - 40), start) is not None

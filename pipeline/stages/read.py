@@ -9,15 +9,21 @@ and so do CRLF line endings.
 Inputs are untrusted, so decoding never crashes and never loses a character
 silently:
 
-- a byte-order mark selects UTF-8, UTF-16 or UTF-32 (and is not part of the text);
 - UTF-16 without a mark is recognised by its zero bytes;
-- text that is not UTF-8 is read as Windows-1252 (the usual French legacy
-  encoding) with a warning saying where the first bad byte was;
+- a byte-order mark selects UTF-8, UTF-16 or UTF-32; UTF-16 and UTF-32 are
+  reported with a warning, since other tools often misread them;
+- text that is not UTF-8 is decoded in the legacy encoding charset-normalizer
+  finds most plausible among those of the document's language (Windows-1252 for
+  French, Windows-1251, KOI8-R or CP866 for Russian...), with a warning saying
+  where the first bad byte was;
 - a NUL or other control character becomes U+FFFD, one for one, with a warning;
 - decomposed accents (e + U+0301, as macOS writes them) are composed (NFC), with
   a warning, so the glossary matches them and offsets stay one for one;
 - binary files (images, archives, PDFs) and empty or blank files are refused
-  with a one-line reason.
+  with a one-line reason;
+- only regular files are read, after following links: a named pipe would block
+  forever and ``/dev/zero`` never ends, so both are refused, and so is a file
+  larger than ``max_size`` (``DEFAULT_MAX_SIZE``, 20 MiB; ``--max-size``).
 """
 
 from __future__ import annotations
@@ -26,11 +32,12 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.errors import DocumentError
+from pipeline.errors import ConfigError, DocumentError
 from pipeline.model import Document
 
 METADATA = re.compile(r"\A\s*date\s+(?P<date>\d{4}-\d{2}(?:-\d{2})?)\s+")
@@ -63,6 +70,31 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 BINARY_SHARE = 0.05  # more control bytes than this share of the file (and a few): not text
 BINARY_MIN_CONTROLS = 8  # a stray NUL in a short text is a typo, not a binary file
 REPLACEMENT = "\ufffd"
+DEFAULT_MAX_SIZE = 20 * 1024 * 1024  # bytes per document; a 20 MB article is already ~10,000 pages of news
+SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+SIZE = re.compile(r"\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]*)\s*", re.IGNORECASE)
+# Legacy 8-bit encodings by language, most common first; charset-normalizer chooses among them.
+LEGACY_ENCODINGS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("fr", "en", "es", "it", "pt", "de", "nl", "ca"), ("cp1252",)),
+    "ru": ("cp1251", "koi8_r", "cp866", "iso8859_5"),
+    "uk": ("cp1251", "koi8_u", "cp866"),
+    "bg": ("cp1251",),
+    "pl": ("cp1250", "iso8859_2"),
+    "cs": ("cp1250", "iso8859_2"),
+    "tr": ("cp1254",),
+    "el": ("cp1253", "iso8859_7"),
+    "ar": ("cp1256", "iso8859_6"),
+    "fa": ("cp1256",),
+    "he": ("cp1255", "iso8859_8"),
+    "zh": ("gb18030", "big5"),
+    "ja": ("cp932", "euc_jp"),
+    "ko": ("cp949",),
+}
+FALLBACK_ENCODING = "cp1252"
+ENCODING_NAMES = {"cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1252": "Windows-1252", "cp1253": "Windows-1253",
+                  "cp1254": "Windows-1254", "cp1255": "Windows-1255", "cp1256": "Windows-1256"}  # fmt: skip
+FILE_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+              (stat.S_ISSOCK, "a socket"))  # fmt: skip
 
 
 def collect_inputs(paths: Iterable[Path]) -> list[Path]:
@@ -115,15 +147,14 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def read_document(path: Path, *, language: str, name: str | None = None) -> Document:
+def read_document(
+    path: Path, *, language: str, name: str | None = None, max_size: int = DEFAULT_MAX_SIZE
+) -> Document:
     """Read one file; raise ``DocumentError`` with the reason when it cannot be used."""
     if path.is_dir():
         raise DocumentError("cannot list this folder; check its permissions")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
-    text, warnings = decode(raw)
+    raw = read_bytes(path, max_size)
+    text, warnings = decode(raw, language=language)
     body = METADATA.match(text)
     body_start = body.end() if body else 0
     if not text[body_start:].strip():
@@ -143,13 +174,72 @@ def read_document(path: Path, *, language: str, name: str | None = None) -> Docu
     return doc
 
 
-def decode(raw: bytes) -> tuple[str, list[str]]:
-    """The text of ``raw`` and the warnings a reviewer should see; ``DocumentError`` for binary data."""
+def read_bytes(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
+    """The bytes of the regular file at ``path`` (links followed), at most ``max_size`` of them.
+
+    The file is opened without blocking (a FIFO would wait for a writer
+    forever) and checked on the open descriptor, so a file swapped for a pipe
+    or a device between the check and the read is still refused; reading
+    stops one byte past the limit, so a file that grows, or never ends, costs
+    no more memory than the limit.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            info = os.fstat(fd)
+            _refuse_special(info)
+            if info.st_size > max_size:
+                raise DocumentError(_too_big(info.st_size, max_size))
+            raw = stream.read(max_size + 1)
+        except OSError as exc:
+            raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
+    if len(raw) > max_size:
+        raise DocumentError(_too_big(None, max_size))
+    return raw
+
+
+def parse_size(text: str) -> int:
+    """``--max-size``: a number of bytes with an optional unit (``20MB``, ``500k``, ``1.5G``; powers of 1024)."""
+    m = SIZE.fullmatch(text)
+    if m is None or m.group("unit").lower() not in SIZE_UNITS:
+        raise ConfigError(f"--max-size {text!r}: expected a size such as 20MB, 500kB or 1G")
+    size = int(float(m.group("number")) * SIZE_UNITS[m.group("unit").lower()])
+    if size < 1:
+        raise ConfigError(f"--max-size {text!r}: the limit must be at least one byte")
+    return size
+
+
+def _refuse_special(info: os.stat_result) -> None:
+    if stat.S_ISREG(info.st_mode):
+        return
+    kind = next((what for test, what in FILE_KINDS if test(info.st_mode)), "not a regular file")
+    raise DocumentError(f"is {kind}, not a regular file; only plain text files are read, copy its text into a .txt file")
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    actual = f"is {_mb(size)}," if size is not None else "grew while read, or never ends:"
+    return f"the file {actual} over the limit of {_mb(limit)} per document; split it, or raise the limit with --max-size"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:.1f} MB" if size >= 1024**2 else f"{size:,} bytes"
+
+
+def decode(raw: bytes, *, language: str | None = None) -> tuple[str, list[str]]:
+    """The text of ``raw`` and the warnings a reviewer should see; ``DocumentError`` for binary data.
+
+    ``language`` (a code such as ``fr``) narrows the legacy encodings tried when the bytes are not UTF-8.
+    """
     warnings: list[str] = []
     mark = next(((bom, enc) for bom, enc in BOMS if raw.startswith(bom)), None)
     encoding: str | None = None
     if mark is not None:
         raw, encoding = raw[len(mark[0]) :], mark[1]
+        if encoding != "utf-8":
+            warnings.append(f"read as {encoding.upper()} (byte-order mark); other tools may expect UTF-8")
     else:
         encoding = _utf16_without_bom(raw)
         if encoding is not None:
@@ -159,11 +249,13 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            text = _lenient(raw, "cp1252", warnings)
+            legacy = guess_legacy_encoding(raw, language)
+            text = _lenient(raw, legacy, warnings)
+            shown = ENCODING_NAMES.get(legacy, legacy.upper().replace("_", "-"))
             warnings.insert(
                 0,
-                f"not UTF-8 (first bad byte at offset {exc.start}): read as Windows-1252; check the accents, "
-                "or convert the file with `iconv -f WINDOWS-1252 -t UTF-8`",
+                f"not UTF-8 (first bad byte at offset {exc.start}): read as {shown}; check the accents, "
+                f"or convert the file with `iconv -f {shown.upper()} -t UTF-8`",
             )
     else:
         text = _lenient(raw, encoding, warnings)
@@ -174,6 +266,30 @@ def decode(raw: bytes) -> tuple[str, list[str]]:
         text = unicodedata.normalize("NFC", text)
         warnings.append("decomposed accents were composed (Unicode NFC); offsets refer to the composed text")
     return text, warnings
+
+
+def guess_legacy_encoding(raw: bytes, language: str | None) -> str:
+    """The 8-bit encoding ``raw`` (not UTF-8) most plausibly uses, for a document in ``language``.
+
+    charset-normalizer ranks the language's own legacy encodings (so Russian is
+    never read as Windows-1252, and KOI8-R is told from Windows-1251); for a
+    language without a list it ranks them all. When nothing decodes cleanly the
+    language's first encoding is used, each bad byte marked; with no language
+    at all, Windows-1252. (Ranked among all encodings, short French text is
+    often taken for Central European ones, hence the lists.)
+    """
+    if language is None:
+        return FALLBACK_ENCODING
+    candidates = LEGACY_ENCODINGS.get(language.split("-")[0].lower())
+    if candidates is not None and len(candidates) == 1:
+        return candidates[0]
+    from charset_normalizer import from_bytes
+
+    sample = raw[: 1 << 20]  # a megabyte is plenty to tell encodings apart, and keeps detection cheap
+    best = from_bytes(sample, cp_isolation=list(candidates) if candidates else None).best()
+    if best is not None and best.encoding not in ("utf_8", "ascii"):
+        return str(best.encoding)
+    return candidates[0] if candidates else FALLBACK_ENCODING
 
 
 def _lenient(raw: bytes, encoding: str, warnings: list[str]) -> str:
@@ -189,10 +305,10 @@ def _lenient(raw: bytes, encoding: str, warnings: list[str]) -> str:
 
 def _utf16_without_bom(raw: bytes) -> str | None:
     """UTF-16 of mostly Latin text has a zero in every other byte; say which byte order, if so."""
-    half = len(raw) // 2
-    if half < 2 or len(raw) % 2:
+    half = len(raw) // 2  # an odd length (a file cut short) is judged on its whole pairs
+    if half < 2:
         return None
-    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    even, odd = raw[0 : 2 * half : 2].count(0), raw[1 : 2 * half : 2].count(0)
     if odd >= 0.9 * half and even == 0:
         return "utf-16-le"
     if even >= 0.9 * half and odd == 0:

@@ -1,10 +1,15 @@
 """Stage 2, segment: a ``Document`` -> paragraphs and sentences with offsets.
 
 Paragraphs are separated by blank lines. A sentence ends at ``. ! ? …`` (plus
-closing quotes or brackets) followed by space and a capital, a digit or an
-opening quote, unless the word before the full stop is an abbreviation
-(M., Mme, p. ex., gén.) or an initial (G. W. Bush). Decimals (10.5) and model
-names (S-300) never split because no space follows their punctuation.
+closing quotes or brackets) followed by space and a capital (Latin or
+Cyrillic), a digit or an opening quote or mark (« “ „ ¿ ¡), unless the word
+before the full stop is an abbreviation of the document's language (French M.,
+Mme, gén.; English Mr., Gen.; Spanish Sra., Gral.; Russian г., т.е., ул.) or an
+initial (G. W. Bush, В. В. Путин). Decimals (10.5) and model names (S-300)
+never split because no space follows their punctuation. A language without a
+list uses all of them, so it splits less rather than inside a name.
+Scraped text often lost the space ("la ville.Les jihadistes"): a word,
+number or closing quote, the punctuation, then a capital is a boundary too.
 """
 
 from __future__ import annotations
@@ -16,15 +21,39 @@ from pipeline.model import Document, Segment
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0\u202f]*\n\s*")
 BOUNDARY = re.compile(
-    r"(?P<punct>[.!?…]+)(?:[ \u00a0\u202f]?[\"»”’)\]])*(?P<space>\s+)(?=[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9])"
+    r"(?P<punct>[.!?…]+)(?:[ \u00a0\u202f]?[\"»”’)\]])*"
+    r"(?:(?P<space>\s+)(?=[«\"“„(\[¿¡]?\s*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|(?<=[\w\"»”)\]][.!?…])(?=[A-ZÀ-ÖØ-ÞА-ЯЁ]))"
 )
 WORD_BEFORE = re.compile(r"([\w.\-]+)\.$")
-# Lower-cased, without the final full stop; "p. ex." is seen as "ex" after "p.".
-ABBREVIATIONS = frozenset(
-    """m mm mme mmes mlle mlles dr pr me mgr st ste gén gal col cdt lt cne sgt adj
-    av bd bld boul apr av.-j.-c j.-c cf ex p pp vol chap ch art al no n° nos éd coll
-    fig env min max tél réf dép sq ss etc""".split()
-)
+# Per language, lower-cased, without the final full stop; "p. ex." is seen as "ex" after "p.",
+# "т.е." as "е", "EE.UU." as "uu".
+ABBREVIATIONS_BY_LANGUAGE: dict[str, frozenset[str]] = {
+    "fr": frozenset(
+        """m mm mme mmes mlle mlles dr pr me mgr st ste gén gal col cdt lt cne sgt adj
+        av bd bld boul apr av.-j.-c j.-c cf ex p pp vol chap ch art al no n° nos éd coll
+        fig env min max tél réf dép sq ss etc""".split()
+    ),
+    "en": frozenset(
+        """mr mrs ms messrs dr prof st jr sr gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev hon pres
+        no nos vs etc e.g i.e cf approx dept est fig inc ltd co corp bros mt ft ave blvd rd
+        jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+    ),
+    "es": frozenset(
+        """sr sra srta sres sras d dña dr dra lic ing arq ud uds vd vds gral gen cnel col tte cap cmdte sgto
+        av avda pza c pág p pp núm n nº no vol cap art ej etc aprox dpto ee uu ee.uu""".split()
+    ),
+    "ru": frozenset(
+        """г гг т е д п др пр см ср стр ул пер просп пл д кв им н э тыс млн млрд руб коп
+        ген полк подп лейт кап тов проф акад доц рис гл ст""".split()
+    ),
+}
+ABBREVIATIONS = ABBREVIATIONS_BY_LANGUAGE["fr"]  # the seed's language; kept for callers that name it
+ANY_LANGUAGE = frozenset().union(*ABBREVIATIONS_BY_LANGUAGE.values())
+
+
+def abbreviations(language: str) -> frozenset[str]:
+    """The abbreviation list of ``language`` (a code such as ``es``); all lists together for one without its own."""
+    return ABBREVIATIONS_BY_LANGUAGE.get(language.split("-")[0].lower(), ANY_LANGUAGE)
 
 
 def paragraphs(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
@@ -36,14 +65,16 @@ def paragraphs(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
     yield from _trimmed(text, pos, len(text))
 
 
-def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Half-open spans of the sentences of the paragraph ``text[start:end]``."""
+def sentences(text: str, start: int, end: int, language: str = "fr") -> Iterator[tuple[int, int]]:
+    """Half-open spans of the sentences of the paragraph ``text[start:end]``, with ``language``'s abbreviations."""
+    known = abbreviations(language)
     pos = start
     for m in BOUNDARY.finditer(text, start, end):
-        if m.group("punct") == "." and _is_abbreviation(text, pos, m.start("punct") + 1):
+        if m.group("punct") == "." and _is_abbreviation(text, pos, m.start("punct") + 1, known):
             continue
-        yield from _trimmed(text, pos, m.start("space"))
-        pos = m.end("space")
+        stop = m.start("space") if m.group("space") else m.end()
+        yield from _trimmed(text, pos, stop)
+        pos = m.end()
     yield from _trimmed(text, pos, end)
 
 
@@ -51,7 +82,7 @@ def segment(doc: Document) -> Document:
     """Fill ``doc.segments``: one ``Segment`` per sentence, numbered in reading order."""
     doc.segments = []
     for number, (p_start, p_end) in enumerate(paragraphs(doc.text, doc.body_start)):
-        for s_start, s_end in sentences(doc.text, p_start, p_end):
+        for s_start, s_end in sentences(doc.text, p_start, p_end, doc.language):
             doc.segments.append(
                 Segment(
                     id=len(doc.segments),
@@ -64,7 +95,7 @@ def segment(doc: Document) -> Document:
     return doc
 
 
-def _is_abbreviation(text: str, sentence_start: int, stop: int) -> bool:
+def _is_abbreviation(text: str, sentence_start: int, stop: int, known: frozenset[str] = ABBREVIATIONS) -> bool:
     """Whether the full stop ending at ``stop`` closes an abbreviation or an initial."""
     begin = stop - 1  # the full stop; walk back over the word, so a long sentence costs only that word
     while begin > sentence_start and (text[begin - 1].isalnum() or text[begin - 1] in "_.-"):
@@ -76,7 +107,7 @@ def _is_abbreviation(text: str, sentence_start: int, stop: int) -> bool:
     word = word.strip(".-")
     if len(word) == 1 and word.isupper():
         return True  # an initial: "G. W. Bush"
-    return word.lower() in ABBREVIATIONS
+    return word.lower() in known or m.group(1).strip(".-").lower() in known  # "e.g", "ee.uu", "т.е" whole
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -15,12 +15,14 @@ or to the text between placeholders translated piece by piece.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
 from pipeline.model import Document, Located, Method, Segment, TermHit, Translation
+from pipeline.stages.punct import detokenise, normalise
 
 # French elision before a hit: "l’EI" masked as "l’ZQAQ" reads as a pronoun to
 # the engine; "le ZQAQ" translates as "the ZQAQ".
@@ -33,7 +35,7 @@ LEADING_ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
 class EngineView:
     """A sentence as the engine sees it (whitespace runs as one space), with the offset map back."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, language: str | None = None) -> None:
         out: list[str] = []
         self.index: list[int] = []  # for each char of text: its position in the view
         space = True  # drops leading space
@@ -48,6 +50,9 @@ class EngineView:
                 space = False
         self.index.append(len(out))
         self.text = "".join(out).rstrip(" ")
+        if language is not None:
+            self.text, moved = normalise(self.text, language)
+            self.index = [moved[min(i, len(moved) - 1)] for i in self.index]
 
     def span(self, start: int, end: int) -> Span:
         """The view's span for ``text[start:end]``."""
@@ -89,7 +94,7 @@ class TranslateStage:
         requests: dict[tuple[str, tuple[Span, ...]], int] = {}
         keys: list[tuple[str, tuple[Span, ...]]] = []
         for seg in segments:
-            view = EngineView(seg.source)
+            view = EngineView(seg.source, self.engine.source)
             spans = tuple(view.span(h.start - seg.start, h.end - seg.start) for h in seg.hits)
             key = (view.text, spans)
             requests.setdefault(key, len(requests))
@@ -125,7 +130,7 @@ class TranslateStage:
                     continue
                 start = max((loc.span[1] for loc in tr.located[:i] if loc is not None), default=0)
                 end = min((loc.span[0] for loc in tr.located[i + 1 :] if loc is not None), default=len(tr.raw))
-                span = find_rendering(tr.raw, candidates(hit), start=start, end=end)
+                span = find_rendering(tr.raw, candidates(hit), start=start, end=end, skip=_repeats_before(seg, i))
                 if span is not None:
                     tr.located[i] = Located(span, Method.RENDERING)
 
@@ -179,7 +184,7 @@ class TranslateStage:
         done = iter(out)
         for seg, parts in plans:
             rebuilt = [next(done) if i % 2 == 0 else part for i, part in enumerate(parts) if part.strip()]
-            seg.translation.pieces = join_pieces(rebuilt)
+            seg.translation.pieces = join_pieces(rebuilt, self.engine.target)
 
 
 def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]]:
@@ -199,14 +204,19 @@ def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]
         out.extend((before, token))
         pos = hit.end
     out.append(seg.source[pos - seg.start :])
-    return flat("".join(out)), table
+    return normalise(flat("".join(out)), engine.source)[0], table
 
 
-def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, end: int | None = None) -> Span | None:
-    """The first whole-word, case-insensitive occurrence of a candidate within ``text[start:end]``.
+def find_rendering(
+    text: str, candidates: Iterable[str], *, start: int = 0, end: int | None = None, skip: int = 0
+) -> Span | None:
+    """A whole-word, case-insensitive occurrence of a candidate within ``text[start:end]``.
 
     Candidates are tried in order, each also without a leading article (the
     words alone may translate as "the terrorists", in context as "terrorists").
+    ``skip`` is how many times the hit's words stand earlier in the same stretch
+    of source ("attaques jihadistes ... des jihadistes"): the occurrence with
+    that rank is taken, or the last one when the engine wrote fewer.
     """
     lowered = text.lower()
     for cand in candidates:
@@ -214,10 +224,20 @@ def find_rendering(text: str, candidates: Iterable[str], *, start: int = 0, end:
         for form in dict.fromkeys((cand, LEADING_ARTICLE.sub("", cand))):
             if not form:
                 continue
-            m = re.compile(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)").search(lowered, start, len(text) if end is None else end)
-            if m:
-                return m.start(), m.end()
+            pattern = re.compile(r"(?<!\w)" + re.escape(form.lower()) + r"(?!\w)")
+            found = list(itertools.islice(pattern.finditer(lowered, start, len(text) if end is None else end), skip + 1))
+            if found:
+                return found[-1].span()
     return None
+
+
+def _repeats_before(seg: Segment, i: int) -> int:
+    """How many times hit ``i``'s words stand in the source between its located predecessor and itself."""
+    hit = seg.hits[i]
+    located = seg.translation.located
+    start = max((h.end for h, loc in zip(seg.hits[:i], located[:i], strict=True) if loc is not None), default=seg.start)
+    words = re.compile(r"(?<!\w)" + re.escape(hit.text) + r"(?!\w)", re.IGNORECASE)
+    return len(words.findall(seg.source, start - seg.start, hit.start - seg.start))
 
 
 def diff_locate(raw: str, masked: str, placeholders: Mapping[str, TermHit]) -> dict[str, Span]:
@@ -242,10 +262,9 @@ def placeholders_kept(placeholders: Mapping[str, TermHit], text: str | None) -> 
     return text is not None and all(text.count(p) == 1 for p in placeholders)
 
 
-def join_pieces(pieces: Sequence[str]) -> str:
-    """Rejoin translated pieces with single spaces, without a space before closing punctuation."""
-    text = " ".join(p.strip() for p in pieces if p.strip())
-    return re.sub(r" ([,.;:!?)»”])", r"\1", text)
+def join_pieces(pieces: Sequence[str], language: str) -> str:
+    """Rejoin translated pieces as Moses detokenisation does (no space before closing punctuation, quotes paired)."""
+    return detokenise([p.strip() for p in pieces if p.strip()], language)
 
 
 def _aligned(out: EngineOutput, n: int) -> list[Located | None]:

@@ -1,0 +1,238 @@
+"""Quotations over a whole document: one pass, nested, across paragraphs, with the speaker.
+
+French news quotes with «…», “…” and straight "…"; a quotation that runs over
+several paragraphs leaves each paragraph open and reopens the next one with «
+(the English convention does the same with “ or "). So the scan keeps a stack
+of open quotations from one paragraph to the next:
+
+- an opening mark pushes a quotation (inside another one it is nested, ``depth`` + 1);
+- a closing mark closes the innermost open quotation it belongs to (and any
+  still open inside that one); a closing mark with nothing to close is ignored;
+- a straight ``"`` closes an open ``"`` quotation, else opens one;
+- at the end of a paragraph, open quotations continue when the next paragraph
+  begins with a reopening mark, and otherwise end there (``closed=False``):
+  an unclosed mark never swallows the rest of the document;
+- apostrophes (' ’) are never quotation marks: ``l'EI``, ``aujourd’hui``.
+
+The scan is linear in the text. ``Quote.speaker`` is who the paragraphs around
+a top-level quotation say spoke it ("« … », a déclaré X", "X a affirmé : « … »",
+"selon X, « … »"); a nested quotation inherits its outer quotation's speaker.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.model import Quote, Span
+
+PAIRS = {"«": "»", "“": "”", '"': '"'}
+CLOSERS = {close: open_ for open_, close in PAIRS.items()}
+MARKS = re.compile('[«»“”"]')
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+REOPEN = re.compile(r"\s*([«“\"])")
+
+SPEECH_VERBS = (
+    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|dénoncé|accusé|lancé|répondu|"
+    r"écrit|averti|rappelé|annoncé|confié|précisé|insisté|tweeté|commenté|tranché|réitéré|prévenu|résumé|poursuivi|"
+    r"conclu|relevé|noté|observé|jugé|réagi|lâché|glissé|raconté|témoigné|avancé|fait valoir|reconnu|admis|plaidé|"
+    r"regretté|déploré|détaillé|promis|menacé|répété|rétorqué|interpellé|analysé|argué|justifié|confirmé|démenti)"
+)
+PRESENT_VERBS = (
+    r"(?:déclare|affirme|dit|ajoute|indique|explique|souligne|estime|assure|martèle|dénonce|accuse|lance|répond|"
+    r"écrit|avertit|rappelle|annonce|confie|précise|insiste|tweete|commente|tranche|réitère|prévient|résume|"
+    r"poursuit|conclut|relève|note|observe|juge|réagit|lâche|glisse|raconte|témoigne|avance|fait valoir|reconnaît|"
+    r"admet|plaide|regrette|déplore|détaille|promet|menace|répète|rétorque|interpelle|analyse|argue|justifie|"
+    r"confirme|dément|interroge|s['’](?:indigne|inquiète|alarme|exclame|emporte|interroge|insurge))"
+)
+WORD = r"[A-ZÀ-Ý][\w'’\-]+"
+PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
+TITLE = (
+    r"(?:(?:le|la|l['’])\s*(?:général|générale|président|présidente|ministre|porte-parole|chef|directeur|directrice|"
+    r"colonel|commandant|secrétaire|émir|cheikh|imam|député|sénateur)\s+)"
+)
+NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
+# After the quotation, a subject may also be a role: ", a tranché le ministre", ", précise l'exécutif".
+ROLE_END = (
+    r"(?=\s*(?:[,.;:!?«»\"“”()\n]|$)|\s+(?:sur|dans|lors|devant|à|au|aux|en|après|avant|depuis|pendant|hier|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|avec|pour|selon|qui|interrogé|interrogée)\b)"
+)
+ROLE = rf"(?P<role>(?:le|la|l['’]|les)\s*[a-zà-ÿ][^,.;:!?«»\"“”()\n]{{1,60}}?){ROLE_END}"
+INVERTED = r"[a-zà-ÿ']+(?:-t)?-(?P<pronoun>il|elle|ils|elles)\b"  # ", prévient-il", ", a-t-elle tweeté"
+SPEAKER_BEFORE = re.compile(NAME + r"(?:,[^,«“\"]{1,80},)?\s+(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + r"\s*(?:que\s*)?:?\s*$")
+REFLEXIVE = r"s['’](?:est|sont)\s+(?:indign|inquiét|alarm|exclam|emport|interrog|insurg)ée?s?"
+SPEAKER_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + "|" + REFLEXIVE + "|" + PRESENT_VERBS + r")\s+(?:" + NAME + "|" + ROLE + ")"
+)
+SPEAKER_INVERTED = re.compile(r"^\s*,?\s*" + INVERTED)
+SPEAKER_SELON = re.compile(r"(?:\b[Ss]elon|\b[Dd]'après|(?:^|[.!?]\s+)Pour)\s+" + NAME)
+SELON_PRONOUN = re.compile(r"\b(?:[Ss]elon|[Dd]'après|Pour)\s+(?:lui|elle|eux|elles)\s*,?\s*$")
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# Two capitalised words in a row that may name a person ("Jean-Charles Brisard", not "Les Kurdes").
+PERSON = re.compile(r"\b(?!(?:Le|La|Les|L|Un|Une|Des|Ce|Cette|Ces|En|Au|Aux|Dans|Selon|Pour|Mais|Et|Il|Elle|Ils|Elles)\b)"
+                    r"[A-ZÀ-Ý][\w’\-]+\s+[A-ZÀ-Ý][\w’\-]+")
+PRONOUNS = frozenset({"il", "elle", "ils", "elles", "on", "nous", "je", "vous", "celui-ci", "celle-ci"})
+SAME_SPEAKER = "\x00"  # find_speaker's answer for "a-t-il ajouté": the speaker last named
+SAME_SPEAKER_REACH = 2000  # characters back to the last named speaker, at most
+
+
+@dataclass
+class _Open:
+    start: int
+    mark: str
+    depth: int
+    paragraph: int
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs of ``text``: runs separated by blank lines, without the surrounding white space."""
+    spans: list[Span] = []
+    pos = 0
+    for m in [*PARAGRAPH_BREAK.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        a, b = pos, end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+        if m is not None:
+            pos = m.end()
+    return spans
+
+
+def find_quotes(text: str, paragraphs: Sequence[Span] | None = None) -> list[Quote]:
+    """Every quotation in ``text`` (nested ones included), sorted by start, with speakers.
+
+    ``paragraphs`` are the paragraph spans (in order); by default, blank-line separated runs.
+    """
+    paras = list(paragraphs) if paragraphs is not None else paragraph_spans(text)
+    scan = _Scan()
+    for k, (p0, p1) in enumerate(paras):
+        pos = p0
+        if scan.stack:
+            m = REOPEN.match(text, p0, p1)
+            if m is not None and m.group(1) in (scan.stack[0].mark, "«"):
+                pos = m.end()  # the quotation goes on: this mark reopens it, it opens nothing new
+            else:
+                scan.close(0, paras[k - 1][1], k - 1, closed=False)
+        for m in MARKS.finditer(text, pos, p1):
+            scan.mark(m.group(), m.start(), k)
+    if scan.stack:
+        scan.close(0, paras[-1][1], len(paras) - 1, closed=False)
+    scan.found.sort(key=lambda item: (item[0].start, item[0].depth))
+    return _with_speakers(text, paras, scan.found)
+
+
+class _Scan:
+    """The open quotations, with where each kind of mark was last opened (so a closing mark is found at once)."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Open] = []
+        self.where: dict[str, list[int]] = {mark: [] for mark in PAIRS}  # opening mark -> its stack positions
+        self.found: list[tuple[Quote, int, int]] = []  # quote, first and last paragraph index
+
+    def mark(self, mark: str, at: int, paragraph: int) -> None:
+        opener = CLOSERS.get(mark)
+        if opener is not None and self.where[opener]:
+            self.close(self.where[opener][-1], at + 1, paragraph, closed=True)
+        elif mark in PAIRS:
+            self.where[mark].append(len(self.stack))
+            self.stack.append(_Open(at, mark, len(self.stack), paragraph))
+        # else: a closing mark with nothing open to close
+
+    def close(self, at: int, end: int, paragraph: int, closed: bool) -> None:
+        """Close ``stack[at:]``: the one at ``at`` ends at ``end``; inner ones end where it does, unclosed."""
+        while len(self.stack) > at:
+            q = self.stack.pop()
+            self.where[q.mark].pop()
+            ok = closed and len(self.stack) == at
+            self.found.append((Quote(q.start, end, q.mark, q.depth, ok), q.paragraph, paragraph))
+
+
+def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, int]]) -> list[Quote]:
+    out: list[Quote] = []
+    speaker: str | None = None
+    last: tuple[str, int] | None = None  # the last speaker named, and where their quotation ended
+    for quote, first, last_para in found:
+        if quote.depth == 0:
+            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last_para][1])
+            if speaker == SAME_SPEAKER:
+                speaker = _same_speaker(text, last, quote.start)
+            if speaker is not None:
+                last = (speaker, quote.end)
+        out.append(Quote(quote.start, quote.end, quote.mark, quote.depth, quote.closed, speaker))
+    return out
+
+
+def _same_speaker(text: str, last: tuple[str, int] | None, start: int) -> str | None:
+    """The last speaker named, when a pronoun refers back to them: close by, and nobody else named in between."""
+    if last is None or start - last[1] > SAME_SPEAKER_REACH:
+        return None
+    others = [m.group() for m in PERSON.finditer(text, last[1], start) if m.group() not in last[0]]
+    return None if others else last[0]
+
+
+def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end: int) -> str | None:
+    """Who said the quotation at ``text[q_start:q_end]``, when the paragraphs around it name them.
+
+    ``SAME_SPEAKER`` when they refer back with a pronoun ("», a-t-il ajouté", "selon lui, «").
+    """
+    before = text[max(para_start, q_start - 200) : q_start]
+    after = text[q_end : min(para_end, q_end + 200)]
+    m = SPEAKER_AFTER.search(after)
+    if m is not None and m.group("role") is not None:
+        return _clean(m.group("role"))
+    candidates = [SPEAKER_BEFORE.search(before), m]
+    # the nearest "selon X" before the quotation, in the same sentence
+    candidates += [c for c in reversed(list(SPEAKER_SELON.finditer(before))) if not SENTENCE_END.search(before, c.end())]
+    for c in candidates:
+        if c is not None and c.group("who") is not None and c.group("who").casefold() not in PRONOUNS:
+            return _clean(c.group("who"))
+    if SPEAKER_INVERTED.search(after) or SELON_PRONOUN.search(before):
+        return SAME_SPEAKER
+    return None
+
+
+def _clean(who: str) -> str:
+    return re.sub(r"^(?:le|la|l['’])\s*", "", who).strip()  # "le général X" -> "général X"
+
+
+def quote_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+    """Spans of the top-level quotations in ``text[start:end]``, taken as one paragraph."""
+    stop = len(text) if end is None else end
+    for q in find_quotes(text, [(start, stop)] if start < stop else []):
+        if q.depth == 0:
+            yield q.start, q.end
+
+
+@dataclass
+class QuoteIndex:
+    """The quotation around a span, found by bisection over top-level quotations (nested ones searched inside)."""
+
+    quotes: Sequence[Quote]
+    _tops: list[Quote] = field(init=False, default_factory=list)
+    _starts: list[int] = field(init=False, default_factory=list)
+    _inner: dict[int, list[Quote]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for q in self.quotes:
+            if q.depth == 0:
+                self._tops.append(q)
+                self._starts.append(q.start)
+            elif self._tops:
+                self._inner.setdefault(len(self._tops) - 1, []).append(q)
+
+    def around(self, start: int, end: int) -> Quote | None:
+        """The innermost quotation holding ``[start, end)``, or None."""
+        k = bisect.bisect_right(self._starts, start) - 1
+        if k < 0 or end > self._tops[k].end:
+            return None
+        best = self._tops[k]
+        for q in self._inner.get(k, ()):
+            if q.start <= start and end <= q.end and q.depth > best.depth:
+                best = q
+        return best
