@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -18,9 +18,10 @@ from pipeline.cli_eval import eval_command
 from pipeline.cli_glossary import glossary_app
 from pipeline.cli_models import models_app
 from pipeline.cli_review import review_command
-from pipeline.engines.cache import CacheWarning
 from pipeline.errors import ConfigError, NormalizeError, printable
-from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
+
+if TYPE_CHECKING:  # imported where used: `normalize --help` loads neither SQLite nor the glossary loader
+    from pipeline.glossary.load import Glossary
 
 
 def _without_type_tags() -> None:
@@ -74,6 +75,8 @@ def glossary_folder(folder: Path | None) -> Path:
 
 
 def resolve_glossary(files: list[Path] | None, folder: Path | None, source: str, target: str) -> Glossary:
+    from pipeline.glossary.load import default_glossary_paths, load_glossaries
+
     paths = list(files or []) or default_glossary_paths(glossary_folder(folder), source, target)
     if not paths:
         raise ConfigError(
@@ -137,6 +140,7 @@ def run(
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings
+    from pipeline.engines.cache import CacheWarning
     from pipeline.run import Interrupted, RunOptions
     from pipeline.run import run as run_pipeline
     from pipeline.stages.read import parse_size

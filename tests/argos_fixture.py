@@ -40,10 +40,22 @@ class ModelShape:
     # tokens, like a real model's. ``eos_weight``/``eos_bias`` set where.
     eos_weight: float
     eos_bias: float
+    # Added to the score of every piece that starts a word ("▁..."): random weights otherwise
+    # glue pieces into 60-letter "words", where a real model writes words of a few pieces.
+    word_bias: float = 0.0
 
 
 TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200, eos_weight=2.0, eos_bias=-8.0)
 BENCH = ModelShape(layers=2, heads=4, d_model=256, ffn=1024, vocab_size=600, eos_weight=1.0, eos_bias=-8.5)
+# The size of a real Argos model (6+6 layers, d_model 512, FFN 2048, 50k vocabulary), for bench/pipeline.py.
+# The vocabulary is padded to 50k entries the decoder scores but never picks, so the output
+# projection costs what a real one does; ``eos_bias`` is set so that outputs on news sentences are
+# about as long as their inputs on average (see bench/README.md).
+REAL = ModelShape(
+    layers=6, heads=8, d_model=512, ffn=2048, vocab_size=50_000, eos_weight=1.0, eos_bias=-8.0, word_bias=2.0
+)
+# SentencePiece pieces trained for ``REAL`` (a larger table than the training text supports is capped).
+REAL_PIECES = 16_000
 # Rows of the decoder position table: covers the longest decoding (256) with room.
 MAX_POSITIONS = 1024
 
@@ -73,9 +85,15 @@ def train_sentencepiece(directory: Path, vocab_size: int, sentences: list[str] |
 
 
 def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: ModelShape, seed: int) -> Path:
-    """Save a Transformer with seeded random weights and a shared vocabulary to ``directory``."""
+    """Save a Transformer with seeded random weights and a shared vocabulary to ``directory``.
+
+    A vocabulary shorter than ``shape.vocab_size`` is padded with entries the decoder never picks.
+    """
     spec = transformer_spec.TransformerSpec.from_config(num_layers=shape.layers, num_heads=shape.heads)
     rng = np.random.default_rng(seed)
+    real = len(vocabulary)
+    if shape.vocab_size > real:
+        vocabulary = vocabulary + [f"<pad{i}>" for i in range(shape.vocab_size - real)]
     d, v = shape.d_model, len(vocabulary)
     eos = vocabulary.index("</s>")
 
@@ -103,6 +121,9 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
     spec.decoder.projection.weight[eos, 0] = shape.eos_weight
     bias = np.zeros(v, dtype=np.float32)
     bias[eos] = shape.eos_bias
+    bias[real:] = -1e4  # padding: scored at every step, never chosen
+    if shape.word_bias:
+        bias[[i for i, piece in enumerate(vocabulary[:real]) if piece.startswith("\u2581") and len(piece) > 1]] += shape.word_bias
     spec.decoder.projection.bias = bias
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
@@ -131,15 +152,19 @@ def build_package(
     package_version: str = "1.0",
     shape: ModelShape = TINY,
     seed: int = 0,
+    sentences: list[str] | None = None,
+    pieces: int | None = None,
 ) -> Path:
     """Build ``translate-FROM_TO-VERSION.argosmodel`` in ``out_dir`` and return its path.
 
     The archive holds one top-level directory with ``metadata.json``,
     ``model/`` (CTranslate2) and ``sentencepiece.model``, as Argos expects.
+    SentencePiece is trained on ``sentences`` (default: the fixture text)
+    with ``pieces`` pieces (default: the shape's vocabulary size).
     """
     name = f"translate-{from_code}_{to_code}-{package_version.replace('.', '_')}"
     root = out_dir / name
-    sp_model = train_sentencepiece(root, shape.vocab_size)
+    sp_model = train_sentencepiece(root, pieces or shape.vocab_size, sentences)
     processor = spm.SentencePieceProcessor(model_file=str(sp_model))
     vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     build_ctranslate2_model(root / "model", vocabulary, shape, seed)

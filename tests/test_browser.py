@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.engines import create_engine
+from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.model import Document
 from pipeline.review.decisions import segment_keys
 from pipeline.review.glossary_edit import entry_blocks
@@ -76,7 +78,20 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     files = write_inputs(tmp_path_factory.mktemp("in"))
     out = tmp_path_factory.mktemp("site")
-    return Site(out, run_fixtures([SEED, files["quoted"], files["xss"]], out))
+    return Site(out, run_fixtures([SEED, files["quoted"], files["xss"]], out, engine=known_words_only()))
+
+
+def known_words_only() -> Engine:
+    """Apertium without its unknown-word spans: these tests walk the seed's changes as notes n0, n1, ...
+    (unknown words are highlighted too; tests/test_engine_unknown_words.py covers them)."""
+    engine = create_engine("apertium", "fr", "en")
+    aligned = engine.translate_aligned
+
+    def without_unknown(sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
+        return [replace(out, unknown=()) for out in aligned(sentences, spans)]
+
+    engine.translate_aligned = without_unknown  # type: ignore[method-assign]
+    return engine
 
 
 def chromium(profile: Path, *, javascript: bool = True) -> webdriver.Chrome:

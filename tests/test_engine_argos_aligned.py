@@ -157,3 +157,14 @@ ONE_HIT_EACH = [
     "Le Front Al-Nosra contrôle encore la région.",
     "Selon la police, des jihadistes se cachaient dans le quartier.",
 ]
+
+
+def test_a_span_landing_on_an_earlier_ones_words_tries_its_reverse_link() -> None:
+    text = "the militants of Islamic State"
+    alignment = Alignment(
+        text,
+        links=(((4, 13), (0, 11), 0.5), ((4, 13), (12, 23), 0.4), ((17, 24), (27, 32), 0.9)),
+        reverse=(((12, 23), (25, 30), 0.3),),
+    )
+    assert alignment.locate((12, 23)) == (4, 13)  # alone, it would take the first hit's word
+    assert alignment.locate_all([(0, 11), (12, 23), None]) == [(4, 13), (25, 30), None]

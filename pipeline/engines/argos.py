@@ -113,7 +113,7 @@ class ArgosEngine(Engine):
         for model in self._loaded():
             results = model.translate_aligned(texts)
             texts = [r.text for r in results]
-            located = [[r.locate(s) if s is not None else None for s in ss] for r, ss in zip(results, located, strict=True)]
+            located = [r.locate_all(ss) for r, ss in zip(results, located, strict=True)]
         return [EngineOutput(text, tuple(ss)) for text, ss in zip(texts, located, strict=True)]
 
     @property
@@ -388,12 +388,22 @@ class Alignment:
             tuple(((c + by, d + by), t, w) for (c, d), t, w in self.reverse),
         )
 
-    def locate(self, span: Span) -> Span | None:
+    def locate_all(self, spans: Sequence[Span | None]) -> list[Span | None]:
+        """``locate`` for each span; one that lands on an earlier one's words tries its reverse link instead."""
+        out: list[Span | None] = []
+        for span in spans:
+            found = self.locate(span) if span is not None else None
+            if found is not None and _overlaps_any(found, out) and span is not None:
+                found = self.locate(span, reverse_only=True)
+            out.append(found)
+        return out
+
+    def locate(self, span: Span, *, reverse_only: bool = False) -> Span | None:
         """Where the source ``span`` went in ``text``: the heaviest run of consecutive target tokens
         linked into it, widened to whole words; ``None`` when no target token attends to it."""
         a, b = span
         runs: list[list[tuple[int, float]]] = []
-        for i, (_, (c, d), weight) in enumerate(self.links):
+        for i, (_, (c, d), weight) in enumerate(() if reverse_only else self.links):
             if c < b and a < d:
                 if runs and runs[-1][-1][0] == i - 1:
                     runs[-1].append((i, weight))
@@ -407,6 +417,10 @@ class Alignment:
 
 
 EMPTY = Alignment("")
+
+
+def _overlaps_any(span: Span, others: Sequence[Span | None]) -> bool:
+    return any(o is not None and o[0] < span[1] and span[0] < o[1] for o in others)
 
 
 def whole_words(text: str, start: int, end: int) -> Span | None:
