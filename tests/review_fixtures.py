@@ -17,10 +17,12 @@ from urllib.parse import quote
 
 import uvicorn
 
+from pipeline.engines.base import Engine
 from pipeline.glossary.load import load_glossaries
 from pipeline.review.server import Session, make_app, new_session, open_socket
 from pipeline.review.workspace import Workspace
 from pipeline.run import RunOptions, RunResult, run
+from tests.browser_engine import known_words_only
 from tests.conftest import FR_EN, SEED
 
 # "Tanzim Hurras" is no variant of hurras-al-din yet (the review adds it); "Le Hamas": the engine already
@@ -41,6 +43,7 @@ class Served:
     session: Session
     server: uvicorn.Server
     thread: threading.Thread
+    known_words: bool = False  # Apertium's unknown-word spans dropped (see tests/browser_engine.py)
 
     @property
     def workspace(self) -> Workspace:
@@ -54,7 +57,7 @@ class Served:
 
     def rerun(self) -> RunResult:
         """The run again from the command line's code, into the same folder (as a user re-running `normalize run`)."""
-        return run_into(self.inputs, self.out, self.glossary)
+        return run_into(self.inputs, self.out, self.glossary, known_words_only() if self.known_words else None)
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -62,7 +65,7 @@ class Served:
         self.workspace.close()
 
 
-def run_into(inputs: list[Path], out: Path, glossary: Path) -> RunResult:
+def run_into(inputs: list[Path], out: Path, glossary: Path, engine: Engine | None = None) -> RunResult:
     options = RunOptions(
         inputs=inputs,
         out=out,
@@ -71,10 +74,10 @@ def run_into(inputs: list[Path], out: Path, glossary: Path) -> RunResult:
         formats=("html", "json", "xliff"),
         quiet=True,
     )
-    return run(options)
+    return run(options, engine=engine)
 
 
-def serve_review(folder: Path, extra: tuple[Path, ...] = ()) -> Served:
+def serve_review(folder: Path, extra: tuple[Path, ...] = (), *, known_words: bool = False) -> Served:
     """Run the seed, the review text and ``extra`` into ``folder/out``, then start the server on a free port."""
     (folder / "in").mkdir(parents=True, exist_ok=True)
     review = folder / "in" / "tanzim.txt"
@@ -83,8 +86,8 @@ def serve_review(folder: Path, extra: tuple[Path, ...] = ()) -> Served:
     shutil.copy(FR_EN, glossary)
     inputs = [SEED, review, *extra]
     out = folder / "out"
-    run_into(inputs, out, glossary)
-    workspace = Workspace(out)
+    run_into(inputs, out, glossary, known_words_only() if known_words else None)
+    workspace = Workspace(out, engine=known_words_only() if known_words else None)
     sock = open_socket("127.0.0.1", 0)
     session = new_session(workspace, sock, "127.0.0.1")
     server = uvicorn.Server(uvicorn.Config(make_app(session), log_level="warning", access_log=False, lifespan="off"))
@@ -95,7 +98,7 @@ def serve_review(folder: Path, extra: tuple[Path, ...] = ()) -> Served:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the review server did not start")
         time.sleep(0.02)
-    return Served(out, inputs, glossary, session, server, thread)
+    return Served(out, inputs, glossary, session, server, thread, known_words)
 
 
 def http(url: str, *, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
