@@ -1,7 +1,6 @@
 """The ``normalize`` command line. Reads options and environment, calls the library, maps errors to exit codes.
 
-Exit codes: 0 every document done; 1 some documents failed (the rest are
-written); 2 usage or configuration error; 130 interrupted.
+Exit codes and the one-line error shape live in ``pipeline.cli_errors``, shared by every command.
 """
 
 from __future__ import annotations
@@ -14,11 +13,12 @@ import typer
 import typer.core
 
 from pipeline import __version__
+from pipeline.cli_errors import EXIT_FAILED, EXIT_INTERRUPTED, fail, say
 from pipeline.cli_eval import eval_command
 from pipeline.cli_glossary import glossary_app
 from pipeline.cli_models import models_app
 from pipeline.cli_review import review_command
-from pipeline.errors import ConfigError, NormalizeError, printable
+from pipeline.errors import ConfigError, NormalizeError
 
 if TYPE_CHECKING:  # imported where used: `normalize --help` loads neither SQLite nor the glossary loader
     from pipeline.glossary.load import Glossary
@@ -56,14 +56,7 @@ app = typer.Typer(
 app.add_typer(glossary_app, name="glossary")
 app.add_typer(models_app, name="models")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 REPO_GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print one line on stderr and return the exit to raise."""
-    typer.echo(f"normalize: error: {printable(message)}", err=True)
-    return typer.Exit(code)
 
 
 def glossary_folder(folder: Path | None) -> Path:
@@ -175,7 +168,7 @@ def run(
             warnings.simplefilter("always", CacheWarning)
             result = run_pipeline(options)
         for warning in caught:
-            typer.echo(f"normalize: warning: {printable(warning.message)}", err=True)
+            say(f"normalize: warning: {warning.message}")
     except ConfigError as exc:
         raise fail(str(exc)) from None
     except NormalizeError as exc:
@@ -189,7 +182,7 @@ def run(
         raise fail("interrupted before any document was written", EXIT_INTERRUPTED) from None
     if not quiet:  # failures were printed as they happened
         for line in result.report.summary(out):
-            typer.echo(printable(line), err=True)
+            say(line)
     raise typer.Exit(result.exit_code)
 
 

@@ -16,8 +16,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from pipeline.cli_errors import say
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError, NormalizeError, printable
+from pipeline.errors import ConfigError, NormalizeError
 
 
 def read_lines(path: Path, what: str) -> list[str]:
@@ -34,7 +35,7 @@ def read_lines(path: Path, what: str) -> list[str]:
 @contextmanager
 def user_errors(nothing_done: str) -> Iterator[None]:
     """Both eval modes' errors as one-line exits: 2 for configuration, 1 for a failed run, 130 on Ctrl-C."""
-    from pipeline.cli import EXIT_FAILED, EXIT_INTERRUPTED, fail
+    from pipeline.cli_errors import EXIT_FAILED, EXIT_INTERRUPTED, fail
 
     try:
         yield
@@ -80,7 +81,8 @@ def eval_command(
     total, changes, loaded renderings left, quoted labels rewritten, mangled names, collateral
     edits and unknown words.
     """
-    from pipeline.cli import EXIT_FAILED, fail, resolve_glossary  # the app's helpers; cli imports this module
+    from pipeline.cli import resolve_glossary  # cli imports this module
+    from pipeline.cli_errors import EXIT_FAILED, fail
     from pipeline.evaluate import evaluate
     from pipeline.render.json_format import dumps
     from pipeline.render.write import write_atomic
@@ -110,7 +112,7 @@ def eval_command(
             raise fail(f"cannot write to {save}: {exc.strerror or exc}; check that it is writable", EXIT_FAILED) from None
     typer.echo(dumps(result.to_json()) if as_json else result.format(show=show), nl=False)
     for line, error in sorted(result.failed.items()):
-        typer.echo(f"normalize: failed: line {line}: {error}", err=True)
+        say(f"normalize: failed: line {line}: {error}")
     raise typer.Exit(EXIT_FAILED if result.failed else 0)
 
 
@@ -127,7 +129,8 @@ def audit_articles(
 ) -> NoReturn:
     """``eval --articles``: process the folder as ``normalize run`` would (nothing written), then audit it."""
     from pipeline.audit import audit, process_articles
-    from pipeline.cli import EXIT_FAILED, resolve_glossary
+    from pipeline.cli import resolve_glossary
+    from pipeline.cli_errors import EXIT_FAILED
     from pipeline.render.json_format import dumps
     from pipeline.render.run_info import RunInfo
 
@@ -140,7 +143,7 @@ def audit_articles(
             mt.close()
     typer.echo(dumps(report.to_json()) if as_json else report.format(show=show), nl=False)
     for doc in report.failed:
-        typer.echo(printable(f"normalize: failed: {doc.path}: {doc.error}"), err=True)
+        say(f"normalize: failed: {doc.path}: {doc.error}")
     raise typer.Exit(EXIT_FAILED if report.failed else 0)
 
 

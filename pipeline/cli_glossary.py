@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline.cli_errors import fail, say
 from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.interop import InteropWarning, from_csv, from_tbx, to_csv, to_tbx, to_yaml
 from pipeline.glossary.lint import lint
@@ -28,16 +29,6 @@ def _files(files: list[Path] | None, folder: Path) -> list[Path]:
     return found
 
 
-def _echo_error(message: str) -> None:
-    typer.echo(printable(message), err=True)
-
-
-def _fail(exc: Exception | str, code: int = 2) -> typer.Exit:
-    """One line on stderr, like the main CLI's errors, and the exit to raise."""
-    _echo_error(f"normalize: error: {exc}")
-    return typer.Exit(code)
-
-
 @glossary_app.command("check")
 def check(
     files: Files = None,
@@ -50,18 +41,18 @@ def check(
             glossary = load_glossary_file(path)
             Matcher(glossary)
         except ConfigError as exc:
-            _echo_error(str(exc))
+            say(str(exc))
             errors += 1
             continue
         too_short = short_variants(glossary)
         for problem in too_short:
-            _echo_error(problem)
+            say(problem)
         if too_short:
             errors += 1
             continue
         notes = lint(glossary)
         for warning in notes:
-            _echo_error(warning)
+            say(warning)
         typer.echo(printable(f"{path}: {len(glossary.entries)} entries OK" + (f", {len(notes)} warnings" if notes else "")))
     if errors:
         raise typer.Exit(2)
@@ -88,14 +79,14 @@ def test(
                 total += 1
                 if result.problems:
                     failures += 1
-                    _echo_error(f"FAIL {result.entry.file}:{result.entry.line} {result.entry.id}: {result.example.source!r}")
-                    _echo_error(f"     got: {result.target!r}")
+                    say(f"FAIL {result.entry.file}:{result.entry.line} {result.entry.id}: {result.example.source!r}")
+                    say(f"     got: {result.target!r}")
                     for problem in result.problems:
-                        _echo_error(f"     {problem}")
+                        say(f"     {problem}")
     except ConfigError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except NormalizeError as exc:
-        raise _fail(exc, 1) from None
+        raise fail(exc, 1) from None
     typer.echo(f"{total - failures} of {total} examples pass")
     if failures:
         raise typer.Exit(1)
@@ -117,10 +108,10 @@ def export(
     try:
         glossaries = [load_glossary_file(p) for p in paths]
     except ConfigError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     pairs = {(g.source, g.target) for g in glossaries}
     if len(pairs) > 1:
-        _echo_error("normalize: error: these files are for different language pairs; export one pair at a time")
+        say("normalize: error: these files are for different language pairs; export one pair at a time")
         raise typer.Exit(2)
     merged = Glossary(source=glossaries[0].source, target=glossaries[0].target)
     for g in glossaries:
@@ -147,9 +138,9 @@ def import_(
             warnings.simplefilter("always", InteropWarning)
             data = reader(file, source=source, target=target)
     except ConfigError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     for warning in caught:
-        _echo_error(f"normalize: warning: {warning.message}")
+        say(f"normalize: warning: {warning.message}")
     _write(to_yaml(data), output)
 
 
@@ -158,9 +149,9 @@ def _check_output(output: Path | None) -> None:
     if output is None:
         return
     if output.is_dir():
-        raise _fail(f"--output {output} is a folder; give a file name, e.g. {output / 'glossary.yaml'}")
+        raise fail(f"--output {output} is a folder; give a file name, e.g. {output / 'glossary.yaml'}")
     if not output.parent.is_dir():
-        raise _fail(f"--output {output}: the folder {output.parent} does not exist; create it first")
+        raise fail(f"--output {output}: the folder {output.parent} does not exist; create it first")
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -172,4 +163,4 @@ def _write(text: str, output: Path | None) -> None:
     try:
         write_atomic(output, text)
     except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc.strerror or exc}; check the folder exists and is writable") from None
+        raise fail(f"cannot write {output}: {exc.strerror or exc}; check the folder exists and is writable") from None

@@ -16,13 +16,13 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
+from pipeline.cli_errors import fail
 from pipeline.engines import argos_index, argos_packages
 from pipeline.errors import NormalizeError, printable
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
 
-EXIT_USAGE = 2
 
 models_app = typer.Typer(
     name="models",
@@ -33,12 +33,6 @@ models_app = typer.Typer(
 )
 
 
-def _fail(message: str) -> typer.Exit:
-    """Print one line on stderr and return the exit to raise (the same shape as the main CLI's errors)."""
-    typer.echo(f"normalize: error: {printable(message)}", err=True)
-    return typer.Exit(EXIT_USAGE)
-
-
 @models_app.command("list")
 def list_packages() -> None:
     """Show installed Argos packages: language pair, version, size on disk and folder."""
@@ -46,7 +40,7 @@ def list_packages() -> None:
     try:
         packages = argos_packages.installed_packages(directory)
     except NormalizeError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     if not packages:
         typer.echo(f"no Argos packages in {directory}; install one with `normalize models install fr en`")
         return
@@ -77,9 +71,9 @@ def install(
         elif file is None and from_code is not None and to_code is not None:
             package = _download_and_install(from_code, to_code, directory)
         else:
-            raise _fail("give either two language codes (`normalize models install fr en`) or --file PATH.argosmodel")
+            raise fail("give either two language codes (`normalize models install fr en`) or --file PATH.argosmodel")
     except NormalizeError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     typer.echo(printable(f"installed {package.from_code}->{package.to_code} {package.package_version} in {package.package_path}"))
 
 

@@ -17,7 +17,7 @@ def review_command(
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the index in the default browser.")] = False,
 ) -> None:
     """Serve OUT's review pages on a local address: accept or reject changes, resolve findings, edit the glossary."""
-    from pipeline.cli import fail
+    from pipeline.cli_errors import fail
     from pipeline.config import load_settings
     from pipeline.errors import ConfigError, NormalizeError
     from pipeline.review.server import new_session, open_socket, output_folder, serve
