@@ -13,7 +13,7 @@ from pipeline.cli_errors import fail, say
 from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.interop import InteropWarning, from_csv, from_tbx, to_csv, to_tbx, to_yaml
 from pipeline.glossary.lint import lint
-from pipeline.glossary.load import Glossary, load_glossary_file, short_variants
+from pipeline.glossary.load import load_glossaries, load_glossary_file, short_variants
 from pipeline.glossary.matcher import Matcher
 
 Files = Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)]
@@ -106,17 +106,11 @@ def export(
     paths = _files(files, folder)
     _check_output(output)
     try:
-        glossaries = [load_glossary_file(p) for p in paths]
+        first = load_glossary_file(paths[0])
+        # The run's own merge: the same pair for every file, ids and variants unique across them.
+        merged = load_glossaries(paths, source=first.source, target=first.target)
     except ConfigError as exc:
         raise fail(exc) from None
-    pairs = {(g.source, g.target) for g in glossaries}
-    if len(pairs) > 1:
-        say("normalize: error: these files are for different language pairs; export one pair at a time")
-        raise typer.Exit(2)
-    merged = Glossary(source=glossaries[0].source, target=glossaries[0].target)
-    for g in glossaries:
-        merged.entries.extend(g.entries)
-        merged.files.update(g.files)
     _write(writers[fmt](merged), output)
 
 

@@ -297,3 +297,17 @@ def test_tbx_terms_are_literals_unless_marked_as_patterns(tmp_path: Path) -> Non
     (tmp_path / "own.tbx").write_text(exported, encoding="utf-8")
     variants = [v for e in from_tbx(tmp_path / "own.tbx", source="fr", target="en")["entries"] for v in e["variants"]]
     assert any("(s)" in v for v in variants)
+
+
+def test_export_merges_like_a_run_and_refuses_a_variant_claimed_twice(tmp_path: Path) -> None:
+    a, b = tmp_path / "fr-en.yaml", tmp_path / "fr-en.extra.yaml"
+    a.write_text("source: fr\ntarget: en\nentries:\n  - {id: one, standard: Islamic State, variants: [Daech]}\n", encoding="utf-8")
+    b.write_text("source: fr\ntarget: en\nentries:\n  - {id: two, standard: ISIS, variants: [Daech]}\n", encoding="utf-8")
+    result = runner.invoke(app, ["glossary", "export", str(a), str(b), "--format", "csv", "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+    assert "Daech" in result.stderr and result.stderr.startswith("normalize: error:")
+    assert not (tmp_path / "x.csv").exists()
+    other = tmp_path / "es-en.yaml"
+    other.write_text("source: es\ntarget: en\nentries:\n  - {id: three, standard: Hamas, variants: [Hamás]}\n", encoding="utf-8")
+    mixed = runner.invoke(app, ["glossary", "export", str(a), str(other), "--format", "csv", "-o", str(tmp_path / "y.csv")])
+    assert mixed.exit_code == 2 and "es->en" in mixed.stderr
