@@ -47,6 +47,7 @@ INDEX_NAME = "index.html"
 INDEX_PAGE_SIZE = 1000  # documents per index page; beyond it the index is split into numbered pages
 RESERVED_STEMS = ("index", "report", "review")  # the run's own files: index.html, index.N.html, report.json, review.json
 HASH_LENGTHS = (8, 16, 64)
+MAX_STEM_BYTES = 160  # + "-" and a 64-hex hash + ".part001" + ".xliff"-style suffix < 255, the usual file-name limit
 
 
 class ForeignFiles(ConfigError):
@@ -75,9 +76,11 @@ def output_names(paths: Sequence[Path]) -> list[str]:
     path; while two names still coincide (a file may literally be named
     ``same-<hash>``), the names involved get longer hashes.
     """
-    stems = [_printable(p.stem) for p in paths]
+    printable = [_printable(p.stem) for p in paths]
+    stems = [_fit(s) for s in printable]
     seen = Counter(stems)
-    level = [0 if seen[s] == 1 and not _reserved(s) else 1 for s in stems]
+    # A stem cut to fit, seen twice, or taken by the run's own files gets a hash of its path.
+    level = [0 if seen[s] == 1 and not _reserved(s) and s == full else 1 for s, full in zip(stems, printable, strict=True)]
     while True:
         names = [_named(stem, path, lv) for stem, path, lv in zip(stems, paths, level, strict=True)]
         counts = Counter(n.casefold() for n in names)  # case-insensitive file systems too
@@ -93,6 +96,14 @@ def output_names(paths: Sequence[Path]) -> list[str]:
 def part_name(name: str, part: int) -> str:
     """The output stem of one part of a document too large to handle whole."""
     return f"{name}.part{part:03d}"
+
+
+def _fit(stem: str) -> str:
+    """``stem`` cut to ``MAX_STEM_BYTES`` of UTF-8, so stem, hash, part number and suffix stay under 255 bytes."""
+    data = stem.encode("utf-8", "surrogateescape")
+    if len(data) <= MAX_STEM_BYTES:
+        return stem
+    return data[:MAX_STEM_BYTES].decode("utf-8", "ignore")
 
 
 def _named(stem: str, path: Path, level: int) -> str:

@@ -196,3 +196,17 @@ def test_pages_of_a_run_from_before_the_manifest_are_recognised(tmp_path: Path, 
     (out / MANIFEST_NAME).unlink()  # as an older normalize left the folder
     again = run(options([source], out, fr_en), engine=EchoEngine())
     assert again.exit_code == 0 and (out / MANIFEST_NAME).is_file()
+
+
+def test_the_longest_input_name_fits_every_format(tmp_path: Path, fr_en: Glossary) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long = folder / ("é" * 60 + "a" * 131 + ".txt")  # 255 bytes, the limit: "NAME.html" would be 256
+    long.write_text("Les terroristes ont fui la ville.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(options([folder], out, fr_en, formats=("html", "json", "tmx", "xliff")), engine=EchoEngine())
+    assert result.report.failed == []
+    (name,) = {p.name.split(".")[0] for p in out.iterdir() if p.name.startswith("é")}
+    assert len(name.encode()) <= 160 + 9  # 251 bytes cut to 160, plus "-" and a hash of the path
+    assert {p.suffix for p in out.iterdir() if p.name.startswith(name)} == {".html", ".json", ".tmx", ".xlf"}
+    assert all(len(p.name.encode()) < 255 for p in out.iterdir())
