@@ -49,7 +49,7 @@ app = typer.Typer(
     name="normalize",
     help="Translate conflict news offline and replace loaded group labels with neutral standard names.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,11 @@ def test_duplicate_names_in_different_folders_do_not_overwrite(tmp_path: Path) -
     code, _, err = normalize("run", str(tmp_path / "in"), "--out", str(out), "--engine", "apertium", "-q")
     assert code == 0, err
     assert len(list(out.glob("article-*.json"))) == 2
+
+
+def test_shell_completion_is_offered_and_completes_commands() -> None:
+    helped = CliRunner().invoke(app, ["--help"])
+    assert "--install-completion" in helped.output and "--show-completion" in helped.output
+    env = {**os.environ, "_NORMALIZE_COMPLETE": "complete_bash", "COMP_WORDS": "normalize gl", "COMP_CWORD": "1"}
+    done = subprocess.run([sys.executable, "-m", "pipeline"], env=env, capture_output=True, text=True, timeout=60)
+    assert "glossary" in done.stdout.split()
