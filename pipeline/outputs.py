@@ -258,24 +258,23 @@ class RunReport:
 
     @property
     def changes_per_entry(self) -> dict[str, int]:
-        total: Counter[str] = Counter()
-        for d in self.docs:
-            total.update(dict(d.changes))
-        return dict(sorted(total.items()))
+        return self._sum("changes")
 
     @property
     def findings_per_check(self) -> dict[str, int]:
-        total: Counter[str] = Counter()
-        for d in self.docs:
-            total.update(dict(d.findings))
-        return dict(sorted(total.items()))
+        return self._sum("findings")
 
     @property
     def rewrites_per_entry(self) -> dict[str, int]:
-        noops: Counter[str] = Counter()
+        noops = self._sum("noops")
+        return {entry: n - noops.get(entry, 0) for entry, n in self.changes_per_entry.items()}
+
+    def _sum(self, counts: str) -> dict[str, int]:
+        """One of the summaries' per-key counts (``changes``, ``findings``, ``noops``), over every document."""
+        total: Counter[str] = Counter()
         for d in self.docs:
-            noops.update(dict(d.noops))
-        return {entry: n - noops[entry] for entry, n in self.changes_per_entry.items()}
+            total.update(dict(getattr(d, counts)))
+        return dict(sorted(total.items()))
 
     def names_per_entry(self) -> dict[str, list[str]]:
         names: dict[str, set[str]] = {}
