@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from pipeline.engines import create_engine, engine_class
@@ -45,8 +47,13 @@ def test_placeholders_survive(apertium: ApertiumEngine) -> None:
         assert t in line and u in line
 
 
-def test_empty_batch_starts_no_process(apertium: ApertiumEngine) -> None:
+def test_empty_batch_starts_no_process(apertium: ApertiumEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an empty batch started apertium")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
     assert apertium.translate([]) == []
+    assert apertium.translate_aligned([], []) == []
 
 
 def test_unknown_engine_and_pair_are_configuration_errors() -> None:

@@ -59,7 +59,9 @@ def test_context_refusals_are_reported_for_loaded_entries(matcher: Matcher) -> N
 
 def test_offsets_index_the_original_text(matcher: Matcher) -> None:
     text = "Ÿ̈ﬁ İstanbul: les terroristes de l’État islamique et DAECH."
-    for m in matcher.find(text):
+    found = matcher.find(text)
+    assert len(found) >= 2  # the loop below checks something
+    for m in found:
         assert m.end > m.start
         assert text[m.start : m.end].strip() == text[m.start : m.end]
     assert len(fold(text)) == len(text)
