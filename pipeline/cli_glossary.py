@@ -11,14 +11,12 @@ import typer
 
 from pipeline.cli_errors import fail, say
 from pipeline.errors import ConfigError, NormalizeError, printable
-from pipeline.glossary.interop import InteropWarning, from_csv, from_tbx, to_csv, to_tbx, to_yaml
-from pipeline.glossary.lint import lint
-from pipeline.glossary.load import load_glossaries, load_glossary_file, short_variants
-from pipeline.glossary.matcher import Matcher
 
 Files = Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)]
 Folder = Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")]
 
+# The glossary modules (YAML, XML, the matcher) are imported by the command that needs them, so that
+# `normalize --help` and the other commands do not pay for them.
 glossary_app = typer.Typer(help="Check, test, export and import glossaries.", no_args_is_help=True)
 
 
@@ -35,6 +33,10 @@ def check(
     folder: Folder = Path("glossaries"),
 ) -> None:
     """Validate glossaries: schema, duplicate ids, variants claimed twice, fields that have no effect."""
+    from pipeline.glossary.lint import lint
+    from pipeline.glossary.load import load_glossary_file, short_variants
+    from pipeline.glossary.matcher import Matcher
+
     errors = 0
     for path in _files(files, folder):
         try:
@@ -67,6 +69,7 @@ def test(
     """Run every entry's examples through the pipeline and check what the English must (not) contain."""
     from pipeline.engines import create_engine
     from pipeline.glossary.examples import run_examples
+    from pipeline.glossary.load import load_glossary_file
 
     failures = total = 0
     try:
@@ -100,6 +103,9 @@ def export(
     folder: Folder = Path("glossaries"),
 ) -> None:
     """Write glossaries as TBX or CSV for CAT tools and translation services."""
+    from pipeline.glossary.interop import to_csv, to_tbx
+    from pipeline.glossary.load import load_glossaries, load_glossary_file
+
     writers = {"tbx": to_tbx, "csv": to_csv}
     if fmt not in writers:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose tbx or csv", param_hint="--format")
@@ -122,6 +128,8 @@ def import_(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="YAML file to write; default standard output.")] = None,
 ) -> None:
     """Convert a TBX or Amazon-style CSV terminology file into glossary YAML (then edit and `check` it)."""
+    from pipeline.glossary.interop import InteropWarning, from_csv, from_tbx, to_yaml
+
     readers = {".tbx": from_tbx, ".xml": from_tbx, ".csv": from_csv}
     reader = readers.get(file.suffix.lower())
     if reader is None:

@@ -12,12 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-from rich.table import Table
 
 from pipeline.cli_errors import fail
-from pipeline.engines import argos_index, argos_packages
+from pipeline.engines import argos_packages
 from pipeline.errors import NormalizeError, printable
 
 if TYPE_CHECKING:
@@ -36,6 +33,9 @@ models_app = typer.Typer(
 @models_app.command("list")
 def list_packages() -> None:
     """Show installed Argos packages: language pair, version, size on disk and folder."""
+    from rich.console import Console
+    from rich.table import Table
+
     directory = argos_packages.packages_dir()
     try:
         packages = argos_packages.installed_packages(directory)
@@ -78,6 +78,11 @@ def install(
 
 
 def _download_and_install(from_code: str, to_code: str, directory: Path) -> Package:
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from pipeline.engines import argos_index  # the network code, only when a download is asked for
+
     """Fetch the index, download the newest matching package with a progress bar, install it."""
     url = argos_index.index_url()
     chosen = argos_index.choose(argos_index.fetch_index(url), from_code, to_code)
