@@ -31,3 +31,19 @@ def test_unknown_words_become_findings_highlighted_on_the_english_side(tmp_path:
     data = json.loads((out / "kurdes.json").read_text(encoding="utf-8"))
     listed = [f for seg in data["segments"] for f in seg["findings"] if f["check"] == "unknown-word"]
     assert len(listed) == len(unknown)
+
+
+def test_in_a_retranslated_sentence_unknown_words_are_found_in_the_english() -> None:
+    from pipeline.glossary.load import load_glossary_file
+    from pipeline.model import Check, Document, Segment, Translation
+    from pipeline.stages.check import CheckStage
+    from tests.conftest import FR_EN
+
+    raw = "The noreste Iraqi and the mudanzas recent."
+    seg = Segment(id=0, paragraph=0, start=0, end=10, source="x" * 10, target="The mudanzas recent of the Iraqi noreste.")
+    seg.translation = Translation(raw=raw, unknown=((4, 11), (26, 34)), edits=None)  # the English is a fallback translation
+    doc = Document(path=Path("<t>"), name="t", text="x" * 10, language="fr", sha256="", segments=[seg])
+    CheckStage(load_glossary_file(FR_EN))(doc)
+    spans = [f.target_span for f in seg.findings if f.check == Check.UNKNOWN_WORD]
+    assert [seg.target[a:b] for a, b in (s for s in spans if s is not None)] == ["noreste", "mudanzas"]
+    assert None not in spans  # marked on the English words, not flagged after the sentence

@@ -104,11 +104,18 @@ class CheckStage:
 
     def _unknown_words(self, seg: Segment) -> None:
         tr = seg.translation
+        used: set[Span] = set()  # in a retranslated sentence, each unknown word is looked for in the English
         for span in tr.unknown:
+            word = tr.raw[span[0] : span[1]]
             target = tr.to_target(span)
             if target is None and tr.edits is not None:
                 continue  # the word was replaced by a standard name
-            word = tr.raw[span[0] : span[1]]
+            if tr.edits is None:
+                pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+                target = next((m.span() for m in pattern.finditer(seg.target) if m.span() not in used), None)
+                if target is None:
+                    continue  # the fallback translation does not hold it
+                used.add(target)
             seg.findings.append(
                 Finding(
                     check=Check.UNKNOWN_WORD,
