@@ -182,48 +182,61 @@ class DocSummary:
     def of(cls, doc: Document, reviews: Decisions | None = None) -> DocSummary:
         if doc.failed:
             return cls(path=str(doc.path), name=doc.name, language=doc.language, error=doc.error)
-        changes = Counter(c.entry for s in doc.segments for c in s.changes)
-        noops = Counter(c.entry for s in doc.segments for c in s.changes if c.noop)
-        findings = Counter(str(f.check) for s in doc.segments for f in s.findings)
-        names = {(c.entry, c.target_text) for s in doc.segments for c in s.changes}
-        decided, notes = (reviews or Decisions({})).progress(doc)
-        return cls(
-            path=str(doc.path),
-            name=doc.name,
-            language=doc.language,
+        return cls._counted(
+            str(doc.path),
+            doc.name,
+            doc.language,
             sentences=len(doc.segments),
-            warnings=tuple(doc.warnings),
-            changes=tuple(sorted(changes.items())),
-            findings=tuple(sorted(findings.items())),
-            names=tuple(sorted(names)),
-            noops=tuple(sorted(noops.items())),
-            decided=decided,
-            notes=notes,
+            warnings=doc.warnings,
+            changes=[(c.entry, c.target_text, c.noop) for s in doc.segments for c in s.changes],
+            checks=[str(f.check) for s in doc.segments for f in s.findings],
+            progress=(reviews or Decisions({})).progress(doc),
         )
 
     @classmethod
     def from_json(cls, name: str, data: dict[str, Any], reviews: Decisions | None = None) -> DocSummary:
         """The summary of a document written by an earlier run, read back from its JSON (resume)."""
         segments = data["segments"]
-        changes = Counter(c["entry"] for s in segments for c in s["changes"])
-        noops = Counter(
-            c["entry"] for s in segments for c in s["changes"] if c.get("mt_span") is not None and c["mt_text"] == c["target_text"]
-        )
-        decided, notes = (reviews or Decisions({})).counted(list(json_keys(data)))
-        findings = Counter(f["check"] for s in segments for f in s["findings"])
-        names = {(c["entry"], c["target_text"]) for s in segments for c in s["changes"]}
-        return cls(
-            path=data["source"]["path"],
-            name=name,
-            language=data["source"]["language"],
+        return cls._counted(
+            data["source"]["path"],
+            name,
+            data["source"]["language"],
             sentences=len(segments),
-            warnings=tuple(data["warnings"]),
-            changes=tuple(sorted(changes.items())),
-            findings=tuple(sorted(findings.items())),
-            names=tuple(sorted(names)),
-            noops=tuple(sorted(noops.items())),
-            decided=decided,
-            notes=notes,
+            warnings=data["warnings"],
+            changes=[
+                (c["entry"], c["target_text"], c.get("mt_span") is not None and c["mt_text"] == c["target_text"])
+                for s in segments
+                for c in s["changes"]
+            ],
+            checks=[f["check"] for s in segments for f in s["findings"]],
+            progress=(reviews or Decisions({})).counted(list(json_keys(data))),
+        )
+
+    @classmethod
+    def _counted(
+        cls,
+        path: str,
+        name: str,
+        language: str,
+        *,
+        sentences: int,
+        warnings: Sequence[str],
+        changes: list[tuple[str, str, bool]],  # (entry, target text, the engine already wrote it)
+        checks: list[str],
+        progress: tuple[int, int],
+    ) -> DocSummary:
+        return cls(
+            path=path,
+            name=name,
+            language=language,
+            sentences=sentences,
+            warnings=tuple(warnings),
+            changes=tuple(sorted(Counter(entry for entry, _, _ in changes).items())),
+            findings=tuple(sorted(Counter(checks).items())),
+            names=tuple(sorted({(entry, text) for entry, text, _ in changes})),
+            noops=tuple(sorted(Counter(entry for entry, _, noop in changes if noop).items())),
+            decided=progress[0],
+            notes=progress[1],
         )
 
 
