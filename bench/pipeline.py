@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -230,12 +231,15 @@ def build_model(work: Path, texts: list[str]) -> Path:
     from pipeline.engines.argos_packages import install_file
 
     archive = work / "translate-fr_en-1_0.argosmodel"
-    if not archive.exists():
-        start = time.perf_counter()
-        build_package(work, "fr", "en", shape=REAL, sentences=texts, pieces=REAL_PIECES)
-        print(f"built the {REAL} model in {time.perf_counter() - start:.0f} s", flush=True)
+    stamp = work / "model-shape.txt"  # a model built for another shape is built again
     packages = work / "packages"
     installed = packages / archive.stem
+    if not archive.exists() or not stamp.exists() or stamp.read_text(encoding="utf-8") != repr(REAL):
+        start = time.perf_counter()
+        build_package(work, "fr", "en", shape=REAL, sentences=texts, pieces=REAL_PIECES)
+        stamp.write_text(repr(REAL), encoding="utf-8")
+        shutil.rmtree(installed, ignore_errors=True)
+        print(f"built the {REAL} model in {time.perf_counter() - start:.0f} s", flush=True)
     if not installed.exists():
         install_file(archive, packages)
     return installed

@@ -43,6 +43,9 @@ class ModelShape:
     # Added to the score of every piece that starts a word ("▁..."): random weights otherwise
     # glue pieces into 60-letter "words", where a real model writes words of a few pieces.
     word_bias: float = 0.0
+    # How the weights are stored on disk: None (float32) or a CTranslate2 quantization such as "int8",
+    # which real Argos packages use (their model.bin is int8, so loading converts nothing).
+    quantization: str | None = None
 
 
 TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200, eos_weight=2.0, eos_bias=-8.0)
@@ -52,7 +55,8 @@ BENCH = ModelShape(layers=2, heads=4, d_model=256, ffn=1024, vocab_size=600, eos
 # projection costs what a real one does; ``eos_bias`` is set so that outputs on news sentences are
 # about as long as their inputs on average (see bench/README.md).
 REAL = ModelShape(
-    layers=6, heads=8, d_model=512, ffn=2048, vocab_size=50_000, eos_weight=1.0, eos_bias=-8.0, word_bias=2.0
+    layers=6, heads=8, d_model=512, ffn=2048, vocab_size=50_000, eos_weight=1.0, eos_bias=-8.0, word_bias=2.0,
+    quantization="int8",
 )
 # SentencePiece pieces trained for ``REAL`` (a larger table than the training text supports is capped).
 REAL_PIECES = 16_000
@@ -128,6 +132,8 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()
+    if shape.quantization:
+        spec.optimize(quantization=shape.quantization)
     directory.mkdir(parents=True, exist_ok=True)
     spec.save(str(directory))
     return directory

@@ -53,6 +53,12 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in WORDS.finditer(text)]
 
 
+def each_word_alone(sentences: list[str]) -> tuple[list[str], list[list[tuple[int, int]]]]:
+    """Every word of every sentence as its own request (one span each), so no word can take another's place."""
+    pairs = [(s, [span]) for s in sentences for span in word_spans(s)]
+    return [s for s, _ in pairs], [spans for _, spans in pairs]
+
+
 def test_aligned_text_is_the_plain_translation_and_spans_are_valid(argos_fr_en: Path) -> None:
     engine = ArgosEngine("fr", "en")
     spans = [word_spans(s) for s in SENTENCES]
@@ -60,18 +66,17 @@ def test_aligned_text_is_the_plain_translation_and_spans_are_valid(argos_fr_en: 
     assert [o.text for o in out] == engine.translate(SENTENCES)
     assert out[0] == out[2]
     assert out[3].text == "" and out[3].spans == ()
-    located = 0
     for o, asked in zip(out, spans, strict=True):
         assert len(o.spans) == len(asked)
-        for span in o.spans:
-            if span is None:
-                continue
-            located += 1
-            a, b = span
+        found = sorted(span for span in o.spans if span is not None)
+        assert found or not asked, "no word of the sentence was placed"
+        assert all(a[1] <= b[0] for a, b in zip(found, found[1:], strict=False)), "two words took the same target words"
+        for a, b in found:
             assert 0 <= a < b <= len(o.text)
             assert o.text[a].isalnum() and o.text[b - 1].isalnum()
             assert (a == 0 or not o.text[a - 1].isalnum()) and (b == len(o.text) or not o.text[b].isalnum())
-    assert located == sum(len(s) for s in spans[:3] + spans[4:])  # every word of a non-blank sentence lands somewhere
+    texts, alone = each_word_alone([s for s in SENTENCES if s.strip()])
+    assert all(o.spans[0] is not None for o in engine.translate_aligned(texts, alone))  # every word lands somewhere
 
 
 def test_aligned_decodes_each_distinct_sentence_once(argos_fr_en: Path) -> None:
@@ -86,11 +91,13 @@ def test_long_sentence_split_into_pieces_keeps_offsets(argos_fr_en: Path) -> Non
     long_sentence = " ".join([SENTENCES[0], SENTENCES[1], SENTENCES[0]])
     engine = ArgosEngine("fr", "en", max_input_tokens=12)
     recorder = counting(engine)
-    (out,) = engine.translate_aligned([long_sentence], [word_spans(long_sentence)])
+    texts, alone = each_word_alone([long_sentence])
+    out = engine.translate_aligned(texts, alone)
     assert len(recorder.calls) == 1 and len(recorder.calls[0]) > 3
-    assert out.text == engine.translate([long_sentence])[0]
-    for span in out.spans:
-        assert span is not None and 0 <= span[0] < span[1] <= len(out.text)
+    assert out[0].text == engine.translate([long_sentence])[0]
+    for o in out:
+        (span,) = o.spans
+        assert span is not None and 0 <= span[0] < span[1] <= len(o.text)
 
 
 def test_pivot_follows_spans_through_english(argos_fr_en: Path, argos_archives: dict[str, Path]) -> None:
@@ -168,3 +175,21 @@ def test_a_span_landing_on_an_earlier_ones_words_tries_its_reverse_link() -> Non
     )
     assert alignment.locate((12, 23)) == (4, 13)  # alone, it would take the first hit's word
     assert alignment.locate_all([(0, 11), (12, 23), None]) == [(4, 13), (25, 30), None]
+
+
+def test_a_span_whose_words_were_taken_takes_its_next_run_or_a_free_token_of_its_own() -> None:
+    text = "the militants of Islamic State and Nusra"
+    alignment = Alignment(
+        text,
+        links=(
+            ((4, 13), (0, 11), 0.5),
+            ((4, 13), (12, 23), 0.6),  # both hits' heaviest runs land on "militants"
+            ((35, 40), (30, 35), 0.9),  # "Nusra", another hit's own word
+            ((17, 24), (12, 23), 0.2),  # the second hit's lighter run
+        ),
+        reverse=(((40, 45), (35, 40), 0.7), ((40, 45), (25, 30), 0.4), ((40, 45), (14, 16), 0.1)),
+    )
+    assert alignment.locate_all([(0, 11), (12, 23)]) == [(4, 13), (17, 24)]
+    # no run of its own left: the best free target token not linked into another hit's words
+    assert alignment.locate((40, 45), taken=[(4, 13)], others=[(30, 35)]) == (25, 30)
+    assert alignment.locate((40, 45), taken=[(4, 13), (25, 30), (14, 16)], others=[(30, 35)]) is None

@@ -37,6 +37,8 @@ DEFAULT_MAX_BATCH_TOKENS = 4096
 DEFAULT_MAX_INPUT_TOKENS = 512
 # argostranslate's decoding setting, kept so outputs match it.
 LENGTH_PENALTY = 0.2
+# Target tokens kept per source token as fallbacks for a hit whose own words another hit took.
+REVERSE_CANDIDATES = 3
 # Compute types tried for ``compute_type="auto"``, fastest first.
 PREFERRED_COMPUTE_TYPES = {"cpu": ("int8", "float32"), "cuda": ("int8_float16", "float16", "float32")}
 
@@ -324,11 +326,12 @@ class _PackageModel:
         matrix = matrix[visible]
         best = matrix.argmax(axis=1)
         links = tuple((targets[row], source[int(j)], float(matrix[k, j])) for k, (row, j) in enumerate(zip(visible, best, strict=True)))
-        back = matrix.argmax(axis=0)
+        top = np.argsort(-matrix, axis=0, kind="stable")[:REVERSE_CANDIDATES]
         reverse = tuple(
             (span, targets[visible[int(k)]], float(matrix[k, j]))
-            for j, (span, k) in enumerate(zip(source[: matrix.shape[1]], back, strict=True))
+            for j, span in enumerate(source[: matrix.shape[1]])
             if span[0] < span[1]
+            for k in top[:, j]
         )
         return Alignment(text, links, reverse)
 
@@ -357,9 +360,9 @@ class Alignment:
     """One translation and, per target token, the source token it attended to most.
 
     ``links`` are (target token span in ``text``, source token span, attention
-    weight), in target order; ``reverse`` the same per source token (its span,
-    the target token attending to it most, the weight), the fallback for a
-    source word no target token chose. Both empty when attention was not asked for.
+    weight), in target order; ``reverse`` per source token its span, each of
+    the ``REVERSE_CANDIDATES`` target tokens attending to it most and the
+    weight: the fallback for a source word no free target token chose. Both empty when attention was not asked for.
     """
 
     text: str
@@ -389,31 +392,43 @@ class Alignment:
         )
 
     def locate_all(self, spans: Sequence[Span | None]) -> list[Span | None]:
-        """``locate`` for each span; one that lands on an earlier one's words tries its reverse link instead."""
+        """``locate`` for each span in turn, never on words an earlier span already took."""
         out: list[Span | None] = []
-        for span in spans:
-            found = self.locate(span) if span is not None else None
-            if found is not None and _overlaps_any(found, out) and span is not None:
-                found = self.locate(span, reverse_only=True)
-            out.append(found)
+        for i, span in enumerate(spans):
+            others = [s for j, s in enumerate(spans) if j != i and s is not None]
+            out.append(self.locate(span, taken=[s for s in out if s is not None], others=others) if span else None)
         return out
 
-    def locate(self, span: Span, *, reverse_only: bool = False) -> Span | None:
-        """Where the source ``span`` went in ``text``: the heaviest run of consecutive target tokens
-        linked into it, widened to whole words; ``None`` when no target token attends to it."""
+    def locate(self, span: Span, *, taken: Sequence[Span] = (), others: Sequence[Span] = ()) -> Span | None:
+        """Where the source ``span`` went in ``text``, widened to whole words, outside the ``taken`` target spans.
+
+        First the runs of consecutive target tokens linked into ``span``,
+        heaviest first; then the target tokens attending most to its source
+        tokens (``reverse``, best first), unless such a token is linked into
+        one of the ``others`` source spans (another hit's words). ``None``
+        when no target token is left for it.
+        """
         a, b = span
         runs: list[list[tuple[int, float]]] = []
-        for i, (_, (c, d), weight) in enumerate(() if reverse_only else self.links):
+        for i, (_, (c, d), weight) in enumerate(self.links):
             if c < b and a < d:
                 if runs and runs[-1][-1][0] == i - 1:
                     runs[-1].append((i, weight))
                 else:
                     runs.append([(i, weight)])
-        if not runs:
-            chosen = [(w, t) for (c, d), t, w in self.reverse if c < b and a < d]
-            return whole_words(self.text, *max(chosen)[1]) if chosen else None
-        best = max(runs, key=lambda run: sum(w for _, w in run))
-        return whole_words(self.text, self.links[best[0][0]][0][0], self.links[best[-1][0]][0][1])
+        for run in sorted(runs, key=lambda r: -sum(w for _, w in r)):
+            found = whole_words(self.text, self.links[run[0][0]][0][0], self.links[run[-1][0]][0][1])
+            if found is not None and not _overlaps_any(found, taken):
+                return found
+        owner = {target: source for target, source, _ in self.links}
+        chosen = sorted(((w, t) for (c, d), t, w in self.reverse if c < b and a < d), key=lambda wt: -wt[0])
+        for _, target in chosen:
+            if owner.get(target) is not None and _overlaps_any(owner[target], others):
+                continue
+            found = whole_words(self.text, *target)
+            if found is not None and not _overlaps_any(found, taken):
+                return found
+        return None
 
 
 EMPTY = Alignment("")
