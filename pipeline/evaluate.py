@@ -26,6 +26,7 @@ from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Finding, text_document
+from pipeline.outputs import DocSummary, RunReport
 from pipeline.render.run_info import RunInfo
 from pipeline.stages.check import CheckStage
 
@@ -201,7 +202,7 @@ def evaluate(
     check = CheckStage(glossary)
     outputs: dict[str, list[str]] = {name: [] for name in SYSTEMS}
     leftovers: dict[str, list[Leftover]] = {name: [] for name in SYSTEMS}
-    changes_per_entry: Counter[str] = Counter()
+    report = RunReport(info, docs=[DocSummary.of(doc) for doc in docs])  # the counts a run reports, counted alike
     findings: list[tuple[int, Finding]] = []
     changed: list[ChangedLine] = []
     for n, doc in enumerate(docs, 1):
@@ -216,7 +217,6 @@ def evaluate(
             leftovers["normalised"] += [Leftover(n, m.group(), check.entry_of(m)) for m in check.leftovers(seg.target, spans)]
             changes += seg.changes
             findings += [(n, f) for f in seg.findings]
-        changes_per_entry.update(c.entry for c in changes)
         if raw != norm:
             changed.append(ChangedLine(n, source[n - 1], raw, norm, reference[n - 1], tuple(changes)))
     bleu, chrf = BLEU(), CHRF()
@@ -239,11 +239,11 @@ def evaluate(
         scores=scores,
         bleu_signature=str(bleu.get_signature()),
         chrf_signature=str(chrf.get_signature()),
-        changes_per_entry=dict(sorted(changes_per_entry.items())),
-        findings_per_check=dict(sorted(Counter(f.check for _, f in findings).items())),
+        changes_per_entry=report.changes_per_entry,
+        findings_per_check=report.findings_per_check,
         changed=changed,
         findings=findings,
-        failed={n: doc.error or "" for n, doc in enumerate(docs, 1) if doc.failed},
+        failed={n: summary.error or "" for n, summary in enumerate(report.docs, 1) if summary.failed},
     )
 
 
