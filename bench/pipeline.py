@@ -99,7 +99,7 @@ def raw_path(package: Path, sentences: list[str], options: dict[str, Any]) -> No
     import ctranslate2
     import sentencepiece
 
-    from pipeline.engines.argos import DEFAULT_MAX_BATCH_TOKENS, LENGTH_PENALTY
+    from pipeline.engines.argos import LENGTH_PENALTY
 
     translator = ctranslate2.Translator(
         str(package / "model"), compute_type=options["compute_type"], inter_threads=1, intra_threads=options["threads"]
@@ -107,7 +107,7 @@ def raw_path(package: Path, sentences: list[str], options: dict[str, Any]) -> No
     processor = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
     results = translator.translate_batch(
         [processor.encode(s, out_type=str) for s in sentences],
-        max_batch_size=DEFAULT_MAX_BATCH_TOKENS,
+        max_batch_size=options["batch_tokens"],
         batch_type="tokens",
         beam_size=options["beam"],
         length_penalty=LENGTH_PENALTY,
@@ -125,7 +125,12 @@ def pipeline_path(files: list[Path], options: dict[str, Any]) -> dict[str, Any]:
 
     glossary = load_glossaries(default_glossary_paths(REPO / "glossaries", "fr", "en"), source="fr", target="en")
     engine = ArgosEngine(
-        "fr", "en", beam_size=options["beam"], compute_type=options["compute_type"], intra_threads=options["threads"]
+        "fr",
+        "en",
+        beam_size=options["beam"],
+        compute_type=options["compute_type"],
+        intra_threads=options["threads"],
+        max_batch_tokens=options["batch_tokens"],
     )
     docs = [read_document(path, language="fr") for path in files]
     Chain(glossary, engine)(docs)
@@ -279,11 +284,15 @@ def report(name: str, results: dict[str, dict[str, Any]], sentences: int) -> Non
 
 
 def main() -> None:
+    from pipeline.engines.argos import DEFAULT_MAX_BATCH_TOKENS
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=150, help="sentences per corpus, whole documents (0: all)")
     parser.add_argument("--beam", type=int, default=4, help="beam size for every path (default 4, Argos's own)")
     parser.add_argument("--threads", type=int, default=2, help="CTranslate2 intra_threads for every path (default 2)")
     parser.add_argument("--compute-type", default="int8")
+    parser.add_argument("--batch-tokens", type=int, default=DEFAULT_MAX_BATCH_TOKENS,
+                        help=f"tokens per CTranslate2 batch, raw and pipeline (default {DEFAULT_MAX_BATCH_TOKENS}, the engine's)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the model is built once and kept")
     parser.add_argument("--skip-argostranslate", action="store_true", help="the slowest path; skip it")
     parser.add_argument("--corpus", choices=("articles", "parallel", "both"), default="both")
@@ -298,9 +307,9 @@ def main() -> None:
     selections = {name: select(args.work, name, corpora[name], args.sentences) for name in chosen}
     every_text = [s for name in corpora for doc in select(args.work, f"all-{name}", corpora[name], 0)[1] for s in doc]
     package = build_model(args.work, every_text)
-    options = {"beam": args.beam, "threads": args.threads, "compute_type": args.compute_type}
+    options = {"beam": args.beam, "threads": args.threads, "compute_type": args.compute_type, "batch_tokens": args.batch_tokens}
     print(f"cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; beam {args.beam}, {args.compute_type}, "
-          f"intra_threads {args.threads}")
+          f"intra_threads {args.threads}, {args.batch_tokens}-token batches")
     for name, (files, documents) in selections.items():
         spec = {"package": str(package), "files": [str(f) for f in files], "documents": documents, "options": options}
         kinds = ["raw", "pipeline"] + ([] if args.skip_argostranslate else ["argostranslate"])

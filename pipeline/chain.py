@@ -84,7 +84,13 @@ class Chain:
         """The remaining stages, from the first batch stage on, over a batch of prepared documents.
 
         A chain without a batch stage does all its work in ``prepare``; call the chain itself to run it whole.
+        Per-document stages that hold a model they can load again (``release``) free it first, so it is not
+        resident while the engine translates the batch.
         """
+        for _, _, stage in self.stages[: self._split]:
+            release = getattr(stage, "release", None)
+            if release is not None:
+                release()
         for name, batch, stage in self.stages[self._split :]:
             live = [d for d in docs if not d.failed]
             if not live:

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.chain import Chain
+from pipeline.engines.base import Engine
 from pipeline.errors import DocumentError
+from pipeline.glossary.load import Glossary
 from pipeline.model import Document
 from pipeline.stages.language import LanguageStage
 from pipeline.stages.read import read_document
@@ -223,3 +226,18 @@ def test_bad_max_size_is_a_usage_error(tmp_path: Path) -> None:
     proc = run_cli(str(tmp_path / "good.txt"), "--out", str(tmp_path / "out"), "--max-size", "lots")
     assert proc.returncode == 2
     assert proc.stderr == "normalize: error: --max-size 'lots': expected a size such as 20MB, 500kB or 1G\n"
+
+
+def test_the_language_model_is_freed_before_each_batch_is_translated_and_loaded_again_for_the_next(
+    fr_en: Glossary, echo_engine: Engine
+) -> None:
+    chain = Chain(fr_en, echo_engine, order=("language", "segment", "translate"))
+    (language,) = [stage for name, _, stage in chain.stages if name == "language"]
+    assert isinstance(language, LanguageStage)
+    for text in (FRENCH, ENGLISH):
+        doc = chain.prepare(doc_of(text))
+        assert language._identifier is not None  # judged with the model...
+        chain.finish([doc])
+        assert language._identifier is None  # ...which is not resident while the batch is translated
+    assert not chain([doc_of(FRENCH)])[0].failed
+    assert chain([doc_of(ENGLISH)])[0].error == "looks like English, not fr (confidence 1.00); pass --source en or remove it"

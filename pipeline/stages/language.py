@@ -69,6 +69,10 @@ class LanguageStage:
         language, confidence = identifier.classify(text)
         return str(language), float(confidence)
 
+    def release(self) -> None:
+        """Free the model (~70 MB resident) while a batch is translated; the next batch loads it again (~0.5 s)."""
+        self._identifier = None
+
     def _load(self) -> LanguageIdentifier:
         """Load the model on first use: it takes about a second, so runs of only very short texts skip it."""
         if self._identifier is None:
