@@ -7,7 +7,8 @@
   English outside quotations and outside the changes the enforce stage made;
   the English of a word the match stage flagged as a loaded adjective is not
   one: that ``loaded-adjective`` finding gets its English span instead.
-- ``unknown-word``: a word the engine could not translate and passed through.
+- ``unknown-word``: a word the engine could not translate and passed through
+  (not a capitalised name it copied as the source writes it: see ``carried_name``).
 - ``change-span``: a change whose target span does not hold its text (a bug).
 
 Findings about English words carry ``target_span``, so the page marks them on
@@ -107,6 +108,8 @@ class CheckStage:
         used: set[Span] = set()  # in a retranslated sentence, each unknown word is looked for in the English
         for span in tr.unknown:
             word = tr.raw[span[0] : span[1]]
+            if carried_name(word, seg.source):
+                continue
             target = tr.to_target(span)
             if target is None and tr.edits is not None:
                 continue  # the word was replaced by a standard name
@@ -134,6 +137,21 @@ class CheckStage:
     def entry_of(self, match: re.Match[str]) -> str:
         """The glossary entry a rendering found by ``leftovers`` belongs to."""
         return self._renderings[match.group().lower()]
+
+
+def carried_name(word: str, source: str) -> bool:
+    """Whether an unknown ``word`` is a name the engine rightly copied: capitalised, and written so in the source
+    sentence other than as its first word.
+
+    Engines do not know most names ("Trump", "Soleimani") and pass them through, which is right; flagging each
+    buries the words that are wrong, such as French or, through the Spanish pivot, Spanish words left in the
+    English ("jihadistes", "Kurdos"). A capitalised first word may be an ordinary word, so it stays flagged.
+    """
+    if not word[:1].isupper():
+        return False
+    first = re.search(r"\w", source)
+    pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+    return any(first is None or m.start() != first.start() for m in pattern.finditer(source))
 
 
 def leftover_renderings(glossary: Glossary) -> dict[str, str]:

@@ -1,0 +1,42 @@
+"""Unknown words: a name the engine rightly copied is not flagged; a word left untranslated is."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.stages.check import carried_name
+
+
+@pytest.mark.parametrize(
+    ("word", "source", "carried"),
+    [
+        pytest.param("Trump", "Selon Donald Trump, la ville est tombée.", True, id="a name copied from the source"),
+        pytest.param("Moretti", "Éric Dupond-Moretti a plaidé.", True, id="part of a hyphenated name"),
+        pytest.param("Kurdos", "Les Kurdes ont repoussé l'assaut.", False, id="a Spanish word left by the pivot"),
+        pytest.param("jihadistes", "Les jihadistes ont fui.", False, id="a French word left untranslated"),
+        pytest.param("Ressortissants", "Ressortissants français détenus en Syrie.", False, id="a capitalised first word"),
+        pytest.param("Tyler", "« Tyler Vilus a été condamné », dit-il.", False, id="first word after a quote mark"),
+        pytest.param("Tyler", "Le procès de Tyler Vilus. Tyler a nié.", True, id="also written later in the sentence"),
+    ],
+)
+def test_carried_name(word: str, source: str, carried: bool) -> None:
+    assert carried_name(word, source) is carried
+
+
+def test_names_the_engine_copies_are_not_flagged_and_words_it_left_are() -> None:
+    from pipeline.chain import Chain
+    from pipeline.engines import create_engine
+    from pipeline.glossary.load import load_glossary_file
+    from pipeline.model import Check, text_document
+    from tests.conftest import FR_EN
+
+    doc = text_document(
+        "Selon Donald Trump, les combattants kurdes ont repoussé les takfiristes près de Raqqa.", language="fr", name="t"
+    )
+    Chain(load_glossary_file(FR_EN), create_engine("apertium", "fr", "en"))([doc])
+    (seg,) = doc.segments
+    flagged = {seg.target[slice(*f.target_span)] for f in seg.findings if f.check == Check.UNKNOWN_WORD and f.target_span}
+    unknown = {seg.translation.raw[a:b] for a, b in seg.translation.unknown}
+    assert {"Trump", "Raqqa"} <= unknown  # the engine did not know them and copied them...
+    assert not {"Trump", "Raqqa"} & flagged  # ...which is right, so they are not flagged
+    assert {"combatientes", "kurdos"} & flagged
