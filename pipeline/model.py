@@ -78,6 +78,9 @@ class TermHit:
     speaker: str | None = None
     quoted_form: str | None = None
     mention: bool = False  # the word the text explains ("Daech, acronyme arabe de l'EI"): kept like a quoted word
+    # A name found by its shape alone ("Marie Dosé"), restored only where the engine translated part of it
+    # ("Marry Dosé"); the translate stage drops it where the engine kept it or rendered it otherwise.
+    tentative: bool = False
 
     @property
     def kept(self) -> bool:

@@ -52,7 +52,7 @@ def matched(glossary: Glossary, text: str) -> Document:
 
 def names(glossary: Glossary, text: str) -> list[tuple[str, str, str]]:
     doc = matched(glossary, text)
-    return [(h.text, h.entry, h.standard) for seg in doc.segments for h in seg.hits if h.kind == Kind.NAME]
+    return [(h.text, h.entry, h.standard) for seg in doc.segments for h in seg.hits if h.kind == Kind.NAME and not h.tentative]
 
 
 @pytest.mark.parametrize(

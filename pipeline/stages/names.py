@@ -14,7 +14,13 @@ run after it, finds the names nobody listed, by their shape only:
 - a French place name whose parts are joined by hyphens around a lower-case
   word ("Thonon-les-Bains", which the engine writes "Thonon-the-Baths");
 - an all-capital acronym of 2 to 6 letters that is not part of a headline in
-  capitals, not a French word in capitals (LE, DES) and not a Roman numeral.
+  capitals, not a French word in capitals (LE, DES) and not a Roman numeral;
+- two or more capitalised words in a row, not the sentence's first word nor a
+  title or preposition before them ("Marie Dosé", "Jean-Yves Le Drian"). Such
+  a sequence may as well be a place or body the English must translate
+  ("Maison Blanche"), so its hit is ``tentative``: it is kept only where the
+  engine kept some of its words in place and translated others ("Marry
+  Dosé", "Jean-Yves The Drian"), and then without a finding.
 
 Ordinary capitalised French words are never taken on their own. Each name
 found becomes a ``Kind.NAME`` hit whose replacement is the name as written, so
@@ -51,6 +57,9 @@ NAME = re.compile(
 # A French place name joined by hyphens around a lower-case word: Thonon-les-Bains, Boulogne-sur-Mer.
 _PLACE_LINK = r"(?:les|lès|le|la|sur|sous|en|de|du|des|aux|au)"
 PLACE = re.compile(rf"(?<![\w-]){_CAP}(?:-{_CAP})*(?:(?:-{_PLACE_LINK})+-{_CAP}(?:-{_CAP})*)+(?![\w-])")
+# Capitalised words in a row (hyphenated ones count as one): a person's name, or a body or place.
+SEQUENCE = re.compile(rf"(?<![\w'’-]){_CAP}(?:-{_CAP})*(?:\s+{_CAP}(?:-{_CAP})*)+(?![\w'’-])")
+WORD = re.compile(r"\S+")
 ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,6}(?![\w-])")
 CAPITAL_WORD = re.compile(rf"[{_UP}]{{2,}}")
 ROMAN = re.compile(r"^[IVX]+$")
@@ -61,7 +70,8 @@ NOT_A_NAME = frozenset(
     il elle ils elles on nous vous je tu qui que quoi dont ou tout tous toute toutes aussi ainsi alors puis enfin
     president presidente premier premiere ministre general generale cheikh emir imam roi reine prince calife chef
     commandant colonel marechal monsieur madame docteur ayatollah mollah sayyed camp ville province region quartier
-    village localite place rue prison mosquee tribu clan famille groupe brigade bataillon front armee""".split()
+    village localite place rue prison mosquee tribu clan famille groupe brigade bataillon front armee
+    me mme mlle m dr pr mgr maitre""".split()
 )
 # French words that are written in capitals in headlines; never taken for an acronym.
 FRENCH_CAPS = frozenset(
@@ -94,11 +104,28 @@ class NamesStage:
     def __call__(self, doc: Document) -> Document:
         for seg in doc.segments:
             found = [hit for hit in self.find(seg) if not _overlaps(hit, seg.hits)]
+            found += [hit for hit in self.sequences(seg) if not _overlaps(hit, [*seg.hits, *found])]
             if not found:
                 continue
             seg.hits = sorted([*seg.hits, *found], key=lambda h: h.start)
-            seg.findings += [_unknown(hit) for hit in found if hit.entry == UNKNOWN]
+            seg.findings += [_unknown(hit) for hit in found if hit.entry == UNKNOWN and not hit.tentative]
         return doc
+
+    def sequences(self, seg: Segment) -> Iterator[TermHit]:
+        """Tentative hits for runs of capitalised words, less the sentence's first word and leading titles."""
+        first = re.search(r"\w", seg.source)
+        for m in SEQUENCE.finditer(seg.source):
+            words = list(WORD.finditer(m.group()))
+            drop = 1 if first is not None and m.start() == first.start() else 0
+            while drop < len(words) and fold(words[drop].group()) in NOT_A_NAME:
+                drop += 1
+            if len(words) - drop < 2:
+                continue
+            a, b = m.start() + words[drop].start(), m.end()
+            text = seg.source[a:b]
+            written = " ".join(text.split())
+            yield TermHit(entry=UNKNOWN, start=seg.start + a, end=seg.start + b, text=text, standard=written,
+                          loaded=False, kind=Kind.NAME, tentative=True)
 
     def find(self, seg: Segment) -> Iterator[TermHit]:
         """The names in ``seg`` by their shape, in text order, not overlapping one another."""

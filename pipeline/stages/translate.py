@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
+from pipeline.glossary.matcher import fold
 from pipeline.model import Document, Located, Method, Segment, TermHit, Translation
 from pipeline.stages.punct import detokenise, normalise
 
@@ -30,6 +31,9 @@ ELISION = re.compile(r"(?i)\b(l|d|qu|j|s)['’]\s*$")
 UNELIDED = {"l": "le ", "d": "de ", "qu": "que ", "j": "je ", "s": "se "}
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 LEADING_ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
+# How alike (difflib ratio, accents folded) a word and its rendering are when the rendering is a spelling of the
+# same word: Poutine/Putin 0.83, Mustapha/Mustafa 0.8, Européens/European 0.82; Marie/Marry 0.6, Le/The 0.4.
+RELATED_SPELLING = 0.75
 
 
 class EngineView:
@@ -84,6 +88,8 @@ class TranslateStage:
             self._terms(missing)
             for seg in missing:
                 self._find_renderings(seg)
+        for seg in segments:
+            _settle_tentative(seg)
         missing = [seg for seg in missing if _unlocated(seg)]
         if missing:
             self._by_diff(missing)
@@ -265,6 +271,44 @@ def placeholders_kept(placeholders: Mapping[str, TermHit], text: str | None) -> 
 def join_pieces(pieces: Sequence[str], language: str) -> str:
     """Rejoin translated pieces as Moses detokenisation does (no space before closing punctuation, quotes paired)."""
     return detokenise([p.strip() for p in pieces if p.strip()], language)
+
+
+def _settle_tentative(seg: Segment) -> None:
+    """Keep a tentative name only where the engine translated part of it and kept the rest in place.
+
+    "Marie Dosé" rendered "Marry Dosé" (as many words, one kept where it was,
+    one changed) is a name the engine took for words: it is restored. Kept
+    whole, it needs nothing; rendered otherwise ("Maison Blanche" as "White
+    House"), or not found, it may be a body or place the English translates,
+    and is left to the engine: such hits never send a sentence to the
+    placeholder fallback.
+    """
+    tr = seg.translation
+    keep = [
+        i
+        for i, (hit, loc) in enumerate(_pairs(seg))
+        if not hit.tentative or (loc is not None and _part_translated(hit.text, tr.raw[loc.span[0] : loc.span[1]]))
+    ]
+    if len(keep) < len(seg.hits):
+        seg.hits = [seg.hits[i] for i in keep]
+        tr.located = [tr.located[i] for i in keep]
+
+
+def _part_translated(name: str, rendering: str) -> bool:
+    """As many words, one kept in place, and one turned into an unrelated word ("Marie" -> "Marry", "Le" -> "The").
+
+    A word changed into a near spelling is the English form of the name or word ("Poutine" -> "Putin",
+    "Européens" -> "European"): that alone is no reason to restore the French.
+    """
+    words, rendered = name.split(), rendering.split()
+    if len(words) != len(rendered):
+        return False
+    pairs = list(zip(words, rendered, strict=True))
+    return any(a == b for a, b in pairs) and any(_unrelated(a, b) for a, b in pairs)
+
+
+def _unrelated(word: str, rendered: str) -> bool:
+    return difflib.SequenceMatcher(None, fold(word), fold(rendered), autojunk=False).ratio() < RELATED_SPELLING
 
 
 def _aligned(out: EngineOutput, n: int) -> list[Located | None]:

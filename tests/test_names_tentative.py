@@ -1,0 +1,88 @@
+"""Runs of capitalised words: restored only where the engine translated part of a name and kept the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.chain import Chain
+from pipeline.engines.base import Engine
+from pipeline.glossary.load import Glossary
+from pipeline.glossary.matcher import Matcher
+from pipeline.model import Document, text_document
+from pipeline.stages.match import MatchStage
+from pipeline.stages.names import NamesStage
+from pipeline.stages.segment import segment
+
+
+class Literal(Engine):
+    """Translates with a fixed table of phrases, word order kept; everything else is copied."""
+
+    name = "literal"
+    TABLE = {"Marie": "Marry", "Le": "The", "Poutine": "Putin", "Maison Blanche": "White House", "a dit": "said", "selon": "according to"}
+
+    def translate(self, sentences: list[str]) -> list[str]:  # type: ignore[override]
+        out = []
+        for s in sentences:
+            for fr, en in self.TABLE.items():
+                s = s.replace(fr, en)
+            out.append(s)
+        return out
+
+    @property
+    def version(self) -> str:
+        return "literal 1"
+
+
+def tentative(glossary: Glossary, text: str) -> list[str]:
+    doc = segment(text_document(text, language="fr"))
+    NamesStage(glossary)(MatchStage(Matcher(glossary))(doc))
+    return [h.text for seg in doc.segments for h in seg.hits if h.tentative]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Selon Me Marie Dosé, la Maison Blanche a menti.", ["Marie Dosé", "Maison Blanche"]),
+        ("Marie Dosé a parlé.", []),  # the sentence's first word may be an ordinary word: not taken
+        ("Le ministre Jean-Yves Le Drian est arrivé.", ["Jean-Yves Le Drian"]),
+        ("Il a vu le Président Macron.", []),  # a title, then one word
+    ],
+)
+def test_runs_of_capitalised_words_are_tentative_names(fr_en: Glossary, text: str, expected: list[str]) -> None:
+    assert tentative(fr_en, text) == expected
+
+
+def run(glossary: Glossary, text: str) -> Document:
+    doc = text_document(text, language="fr", name="t")
+    Chain(glossary, Literal("fr", "en"))([doc])
+    assert not doc.error
+    return doc
+
+
+def test_a_name_the_engine_translated_in_part_is_restored_and_nothing_else(fr_en: Glossary) -> None:
+    doc = run(fr_en, "Il a dit que Marie Dosé et Jean-Yves Le Drian sont venus à la Maison Blanche.")
+    (seg,) = doc.segments
+    assert seg.mt == "Il said que Marry Dosé et Jean-Yves The Drian sont venus à la White House."
+    assert seg.target == "Il said que Marie Dosé et Jean-Yves Le Drian sont venus à la White House."
+    assert [(c.mt_text, c.target_text) for c in seg.changes] == [("Marry Dosé", "Marie Dosé"), ("Jean-Yves The Drian", "Jean-Yves Le Drian")]
+    assert not seg.findings  # a restored spelling is a change on the page, not a finding
+    assert all(not h.tentative or h.text != "Maison Blanche" for h in seg.hits)  # translated whole: left alone
+
+
+def test_tentative_names_never_send_a_sentence_to_the_placeholder_fallback(fr_en: Glossary) -> None:
+    engine = Literal("fr", "en")
+    calls: list[list[str]] = []
+    translate = engine.translate
+    engine.translate = lambda sentences: calls.append(list(sentences)) or translate(sentences)  # type: ignore[method-assign]
+    doc = text_document("Il a dit que la Maison Blanche et Donald Trump sont là.", language="fr", name="t")
+    Chain(fr_en, engine)([doc])
+    (seg,) = doc.segments
+    assert seg.changes == [] and seg.translation.masked is None
+    assert all(not any("ZQ" in s for s in call) for call in calls)
+
+
+def test_a_name_the_engine_respelled_in_english_keeps_the_engines_spelling(fr_en: Glossary) -> None:
+    doc = run(fr_en, "Il a dit que Vladimir Poutine est venu.")
+    (seg,) = doc.segments
+    assert seg.mt == seg.target == "Il said que Vladimir Putin est venu."  # "Putin" is the name's English form
+    assert seg.changes == []
