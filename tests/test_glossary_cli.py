@@ -22,10 +22,9 @@ from pipeline.glossary.interop import (
 )
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.glossary.matcher import Matcher
-from tests.conftest import FR_EN, ROOT
+from tests.conftest import FR_EN, GLOSSARIES
 
 runner = CliRunner()
-GLOSSARIES = ROOT / "glossaries"
 
 
 def test_check_passes_on_the_shipped_glossaries() -> None:

@@ -7,7 +7,6 @@ Targets (glossary issue): >= 98% of labels normalised, 0 false replacements,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,7 @@ from pipeline.engines import create_engine
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document, Kind, text_document
-
-LABELLED = Path(__file__).parent / "data" / "labelled_fr.yaml"
+from tests.conftest import LABELLED
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pipeline.model import Document
 from pipeline.render.exchange import xml_text
 from pipeline.run import RunResult
 from pipeline.stages.names import UNKNOWN as UNKNOWN_NAME
-from tests.conftest import EchoEngine
+from tests.conftest import ScriptedEngine
 from tests.render_fixtures import SEED, XSS_NAME, run_fixtures, write_inputs
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -100,7 +100,7 @@ def test_exports_source_spans_trace_back_to_the_input(run: Run) -> None:
 def test_control_characters_are_replaced_and_line_breaks_kept(tmp_path: Path) -> None:
     source = tmp_path / "controls.txt"
     source.write_text("Les terroristes de Daech\x01 ont fui\x0b vers\nle nord.\n", encoding="utf-8")
-    result = run_fixtures([source], tmp_path / "out", formats=("tmx", "xliff"), engine=EchoEngine("fr", "en"))
+    result = run_fixtures([source], tmp_path / "out", formats=("tmx", "xliff"), engine=ScriptedEngine())
     assert not result.failed
     tmx = tmxfile.parsefile(str(tmp_path / "out" / "controls.tmx")).units[0]
     xliff = Xliff2File.parsefile(str(tmp_path / "out" / "controls.xlf")).units[0]

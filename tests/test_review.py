@@ -20,11 +20,11 @@ from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.review.decisions import Decisions, segment_keys
 from pipeline.review.glossary_edit import add_words, create_entry, entry_blocks
-from tests.conftest import ROOT
+from tests.conftest import FR_EN, GLOSSARIES
 from tests.review_fixtures import Served, http, serve_review
 
 runner = CliRunner()
-GLOSSARIES = sorted((ROOT / "glossaries").glob("*.yaml"))
+GLOSSARY_FILES = sorted(GLOSSARIES.glob("*.yaml"))
 
 
 def without(text: str, block: tuple[int, int]) -> list[str]:
@@ -37,7 +37,7 @@ def check(path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("source", GLOSSARIES, ids=lambda p: p.name)
+@pytest.mark.parametrize("source", GLOSSARY_FILES, ids=lambda p: p.name)
 def test_adding_a_variant_changes_only_that_entry(tmp_path: Path, source: Path) -> None:
     path = tmp_path / source.name
     shutil.copy(source, path)
@@ -57,7 +57,7 @@ def test_adding_a_variant_changes_only_that_entry(tmp_path: Path, source: Path) 
 
 def test_a_rendering_and_a_new_entry_pass_glossary_check(tmp_path: Path) -> None:
     path = tmp_path / "fr-en.yaml"
-    shutil.copy(ROOT / "glossaries" / "fr-en.yaml", path)
+    shutil.copy(FR_EN, path)
     original = path.read_text(encoding="utf-8")
     add_words(path, "hurras-al-din", "Guardians of Religion", field="renderings")
     create_entry(path, entry_id="guardians", standard="Hurras al-Din fighters", words="Gardiens de la religion", kind="members", loaded=True)
@@ -82,7 +82,7 @@ def test_a_rendering_and_a_new_entry_pass_glossary_check(tmp_path: Path) -> None
 )
 def test_an_invalid_edit_is_refused_and_the_file_untouched(tmp_path: Path, edit: object, message: str) -> None:
     path = tmp_path / "fr-en.yaml"
-    shutil.copy(ROOT / "glossaries" / "fr-en.yaml", path)
+    shutil.copy(FR_EN, path)
     before = path.read_bytes()
     with pytest.raises(ConfigError, match=re.escape(message)):
         edit(path)  # type: ignore[operator]

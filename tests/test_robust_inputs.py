@@ -16,9 +16,8 @@ from pipeline.model import Document
 from pipeline.stages.language import LanguageStage
 from pipeline.stages.read import read_document
 from pipeline.stages.segment import segment
+from tests.conftest import ROOT, SEED
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = next((ROOT / "seeds").glob("*.txt"))
 FRENCH = (
     "Les combattants de Daech ont quitté la ville après trois semaines de combats. Selon l’Observatoire syrien "
     "des droits de l’homme, les jihadistes du Front Al-Nosra contrôlent désormais le nord de la province."
