@@ -147,10 +147,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for mark in item.iter_markers("needs"):
         for tool in mark.args:
             if _missing(tool):
-                hint = TOOLS[tool][1]
+                message = f"needs {tool}, which is not installed; {TOOLS[tool][1]}"
                 if os.environ.get(ALLOW_SKIPS) == "1":
-                    pytest.skip(f"needs {tool}, which is not installed; {hint}")
-                pytest.fail(f"{tool} is not installed; {hint} (or set {ALLOW_SKIPS}=1 to skip these tests)", pytrace=False)
+                    pytest.skip(message)
+                pytest.fail(f"{message} ({ALLOW_SKIPS}=1 skips these tests instead)", pytrace=False)
 
 
 # ---- fixtures ---------------------------------------------------------------------------------------------------

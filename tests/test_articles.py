@@ -12,7 +12,9 @@ import pytest
 from pipeline.audit import AuditReport, audit, process_articles
 from pipeline.engines import create_engine
 from pipeline.glossary.load import default_glossary_paths, load_glossaries
-from tests.conftest import DATA, GLOSSARIES, PAIR, check_golden
+from tests.conftest import DATA, GLOSSARIES, PAIR, check_golden, needs
+
+pytestmark = needs("apertium")
 
 ARTICLES = DATA / "articles"
 

@@ -12,7 +12,7 @@ import pytest
 from pipeline.engines.argos import ArgosEngine
 from pipeline.engines.base import EngineOutput, Span
 from pipeline.engines.cache import CachedEngine, CacheWarning, TranslationCache, default_cache_path
-from tests.conftest import ScriptedEngine
+from tests.conftest import ScriptedEngine, needs
 
 
 def cached(path: Path, inner: ScriptedEngine | None = None) -> tuple[CachedEngine, ScriptedEngine]:
@@ -165,6 +165,7 @@ def test_a_version_1_cache_keeps_its_translations(tmp_path: Path) -> None:
     assert engine.translate_aligned(["a"], [[]]) == [EngineOutput("A")]
 
 
+@needs("apertium")
 def test_warm_aligned_run_starts_no_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.engines.apertium import ApertiumEngine
 

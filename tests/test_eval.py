@@ -20,7 +20,7 @@ from pipeline.evaluate import evaluate, word_diff
 from pipeline.glossary.load import Glossary, load_glossaries
 from pipeline.glossary.matcher import Matcher
 from pipeline.stages.match import quote_spans
-from tests.conftest import DATA, FR_EN, ScriptedEngine, check_golden
+from tests.conftest import DATA, FR_EN, ScriptedEngine, check_golden, needs
 
 CORPUS = DATA / "parallel"
 SOURCE, REFERENCE = CORPUS / "fr.txt", CORPUS / "en.txt"
@@ -59,6 +59,7 @@ def glossary() -> Glossary:
     return load_glossaries([FR_EN], source="fr", target="en")
 
 
+@needs("apertium")
 def test_eval_scores_raw_and_normalised_with_signatures(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
     report, _ = corpus_run
     assert report["corpus"]["lines"] == 144
@@ -72,6 +73,7 @@ def test_eval_scores_raw_and_normalised_with_signatures(corpus_run: tuple[dict[s
     assert report["failed"] == []
 
 
+@needs("apertium")
 def test_figures_are_pinned(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
     report, _ = corpus_run
     scores = {name: {k: report["scores"][name][k] for k in ("bleu", "chrf", "bleu_score", "chrf_score")} for name in ("raw", "normalised")}
@@ -81,11 +83,13 @@ def test_figures_are_pinned(corpus_run: tuple[dict[str, Any], dict[str, list[str
     )
 
 
+@needs("apertium")
 def test_normalised_chrf_within_one_point_of_raw(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
     scores = corpus_run[0]["scores"]
     assert abs(scores["normalised"]["chrf"] - scores["raw"]["chrf"]) <= 1.0
 
 
+@needs("apertium")
 def test_saved_hypotheses_rescore_to_the_reported_figures(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
     report, outputs = corpus_run
     refs = [REFERENCE.read_text(encoding="utf-8").splitlines()]
@@ -95,6 +99,7 @@ def test_saved_hypotheses_rescore_to_the_reported_figures(corpus_run: tuple[dict
         assert sacrebleu.corpus_bleu(lines, refs).score == pytest.approx(report["scores"][name]["bleu"], abs=0.01)
 
 
+@needs("apertium")
 def test_no_group_label_left_outside_quotations(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
     report, outputs = corpus_run
     left = []
@@ -109,6 +114,7 @@ def test_no_group_label_left_outside_quotations(corpus_run: tuple[dict[str, Any]
     assert report["scores"]["raw"]["leftovers"], "the raw translation of this corpus does contain loaded renderings"
 
 
+@needs("apertium")
 def test_adjective_uses_are_flagged_not_rewritten(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
     report, _ = corpus_run
     source = SOURCE.read_text(encoding="utf-8").splitlines()
@@ -127,6 +133,7 @@ def test_adjective_uses_are_flagged_not_rewritten(corpus_run: tuple[dict[str, An
     assert report["loaded_adjectives"] == len(flagged) > 0
 
 
+@needs("apertium")
 def test_text_report_shows_both_score_sets_and_a_word_diff() -> None:
     result = invoke("--source", str(SOURCE), "--reference", str(REFERENCE), "--engine", "apertium", "--show", "3")
     assert result.exit_code == 0, result.output
@@ -143,7 +150,7 @@ def test_text_report_shows_both_score_sets_and_a_word_diff() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--reference", str(CORPUS / "meta.tsv")], "line-aligned"),
+        pytest.param(["--reference", str(CORPUS / "meta.tsv")], "line-aligned", marks=needs("apertium")),  # found while translating
         (["--reference", "/nonexistent/en.txt"], "cannot read --reference"),
         (["--from", "xx"], "no glossary for xx->en"),
     ],

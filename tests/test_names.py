@@ -18,7 +18,7 @@ from pipeline.model import Check, Document, Kind, Segment, text_document
 from pipeline.stages.match import MatchStage
 from pipeline.stages.names import UNKNOWN, NamesStage
 from pipeline.stages.segment import segment
-from tests.conftest import FR_EN, GLOSSARIES, LABELLED, PAIR, SEED, ScriptedEngine, arabic_article
+from tests.conftest import FR_EN, GLOSSARIES, LABELLED, PAIR, SEED, ScriptedEngine, arabic_article, needs
 
 NAMES_FILE = GLOSSARIES / "fr-en.names.yaml"
 
@@ -165,6 +165,7 @@ def apertium_names(full: Glossary) -> list[tuple[dict[str, Any], Segment]]:
     return [(c, d.segments[0]) for c, d in zip(cases, docs, strict=True)]
 
 
+@needs("apertium")
 def test_labelled_names_come_out_in_standard_spelling_with_apertium(apertium_names: list[tuple[dict[str, Any], Segment]]) -> None:
     assert len(apertium_names) >= 15
     misses = []
@@ -176,12 +177,14 @@ def test_labelled_names_come_out_in_standard_spelling_with_apertium(apertium_nam
     assert misses == []
 
 
+@needs("apertium")
 def test_no_name_is_mangled_with_apertium(apertium_names: list[tuple[dict[str, Any], Segment]]) -> None:
     mangled = [m.group() for _, seg in apertium_names for m in MANGLED.finditer(seg.target)]
     assert mangled == []
     assert [m.group() for _, seg in apertium_names for m in MANGLED.finditer(seg.mt)], "the raw translation does mangle them"
 
 
+@needs("apertium")
 def test_the_seed_gets_only_name_changes_besides_its_labels(full: Glossary, tmp_path: Path) -> None:
     text = SEED.read_text(encoding="utf-8")
     with_names = text_document(text, language="fr", name="seed")

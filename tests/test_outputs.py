@@ -18,7 +18,7 @@ from pipeline.lock import LOCK_NAME, OutputLock
 from pipeline.outputs import MANIFEST_NAME, ForeignFiles, OutputError, output_names
 from pipeline.render import write as write_module
 from pipeline.run import RunOptions, run
-from tests.conftest import ROOT, ScriptedEngine
+from tests.conftest import ROOT, ScriptedEngine, needs
 
 TEXT = "Les terroristes de Daech ont attaqué les positions du Front Al-Nosra près d’Idleb.\n"
 
@@ -34,6 +34,7 @@ def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]
     )
 
 
+@needs("apertium")
 def test_user_files_in_out_are_refused_with_their_names_and_kept(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -51,6 +52,7 @@ def test_user_files_in_out_are_refused_with_their_names_and_kept(tmp_path: Path)
     assert not (folder / "article.html").exists()
 
 
+@needs("apertium")
 def test_the_current_folder_as_out_is_refused_too(tmp_path: Path) -> None:
     (tmp_path / "article.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "index.html").write_text("mine", encoding="utf-8")
@@ -141,6 +143,7 @@ def test_a_full_disk_is_one_line_and_report_and_index_agree(tmp_path: Path, fr_e
         assert after[f"{name}.json"] == before[f"{name}.json"] and after[f"{name}.html"] == before[f"{name}.html"]
 
 
+@needs("apertium")
 def test_a_full_disk_through_the_cli_exits_1_with_one_line(tmp_path: Path) -> None:
     source = tmp_path / "article.txt"
     source.write_text(TEXT, encoding="utf-8")

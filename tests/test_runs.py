@@ -17,7 +17,7 @@ from pipeline.glossary.load import load_glossary_file
 from pipeline.lock import LOCK_NAME, OutputLock
 from pipeline.outputs import MANIFEST_NAME
 from pipeline.run import RunOptions, run
-from tests.conftest import FR_EN, ROOT, SEED, ScriptedEngine
+from tests.conftest import FR_EN, ROOT, SEED, ScriptedEngine, needs
 
 SENTENCES = [
     "Les terroristes de Daech ont attaqué les positions du Front Al-Nosra près d’Idleb.",
@@ -112,6 +112,7 @@ def test_one_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_a_busy_output_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with OutputLock(out):
@@ -128,6 +129,7 @@ def test_a_busy_output_folder_is_refused(tmp_path: Path) -> None:
     assert not (out / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_two_real_runs_never_interleave(tmp_path: Path) -> None:
     many_documents(tmp_path / "in", 200)
     out = tmp_path / "out"
@@ -156,6 +158,7 @@ def test_a_stale_lock_is_taken_over_and_its_leftovers_removed(tmp_path: Path) ->
     assert not (out / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_ctrl_c_exits_130_with_a_summary(tmp_path: Path) -> None:
     paths = many_documents(tmp_path / "in", 150)
     out = tmp_path / "out"
@@ -174,6 +177,7 @@ def test_ctrl_c_exits_130_with_a_summary(tmp_path: Path) -> None:
     assert not (out / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_sigkill_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
     paths = many_documents(tmp_path / "in", 150)
     out = tmp_path / "out"
