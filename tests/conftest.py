@@ -1,23 +1,30 @@
-"""Shared fixtures: the repository's seed and glossary, and a fast test engine."""
+"""Shared fixtures: the repository's seed and glossary, the one scripted test engine, and the system tools tests need."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from pipeline.engines.base import Engine
+from pipeline.engines.apertium import ApertiumEngine
+from pipeline.engines.base import Engine, EngineOutput, Span
+from pipeline.errors import EngineError
 from pipeline.glossary.load import Glossary, load_glossary_file
 from tests.argos_fixture import build_package
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_f8df967454c24556.txt"
-FR_EN = ROOT / "glossaries" / "fr-en.yaml"
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
+GLOSSARIES = ROOT / "glossaries"
+FR_EN = GLOSSARIES / "fr-en.yaml"
+DATA = ROOT / "tests" / "data"
+GOLDEN = DATA / "golden"
+LABELLED = DATA / "labelled_fr.yaml"
+PAIR = ("fr", "en")  # the language pair of the seed, the glossary and every test engine
 
 
 def check_golden(name: str, data: object) -> None:
@@ -36,22 +43,117 @@ def check_golden(name: str, data: object) -> None:
     )
 
 
-class EchoEngine(Engine):
-    """A test double: "translates" by upper-casing, so placeholders and order are easy to check."""
+# ---- the test engine --------------------------------------------------------------------------------------------
 
-    name = "echo"
 
-    def __init__(self, source: str = "fr", target: str = "en") -> None:
-        super().__init__(source, target)
+def arabic_article(text: str) -> str:
+    """Render the Arabic article as Apertium's pivot does ("al-" -> "to the-") and copy the rest: a name mangler."""
+    return text.replace("al-", "to the-").replace("Al-", "To the-")
+
+
+class ScriptedEngine(Engine):
+    """The one test engine: each sentence goes through ``rule`` (upper-casing by default), every batch is recorded.
+
+    Upper-casing keeps placeholders and order easy to check. ``aligned`` (a sentence and its requested spans ->
+    the output) makes it an engine that aligns, as Argos does; ``fail_on`` makes any batch holding that word raise
+    ``EngineError``, as a crashing engine would. ``calls`` holds every batch that reached the engine by either
+    method, ``aligned_calls`` those that came through ``translate_aligned``.
+    """
+
+    def __init__(
+        self,
+        rule: Callable[[str], str] = str.upper,
+        *,
+        aligned: Callable[[str, Sequence[Span]], EngineOutput] | None = None,
+        fail_on: str | None = None,
+        name: str = "echo",
+        version: str = "echo 1",
+    ) -> None:
+        super().__init__(*PAIR)
+        self.name = name
+        self.aligns = aligned is not None
+        self.rule = rule
+        self.aligned = aligned
+        self.fail_on = fail_on
+        self._version = version
         self.calls: list[list[str]] = []
+        self.aligned_calls: list[list[str]] = []
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        self.calls.append(list(sentences))
-        return [s.upper() for s in sentences]
+        self._receive(sentences)
+        return [self.rule(s) for s in sentences]
+
+    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
+        if self.aligned is None:
+            return super().translate_aligned(sentences, spans)  # through translate, as an engine that cannot align
+        self.aligned_calls.append(list(sentences))
+        self._receive(sentences)
+        return [self.aligned(s, wanted) for s, wanted in zip(sentences, spans, strict=True)]
 
     @property
     def version(self) -> str:
-        return "echo 1"
+        return self._version
+
+    def _receive(self, sentences: Sequence[str]) -> None:
+        self.calls.append(list(sentences))
+        if self.fail_on is not None and any(self.fail_on in s for s in sentences):
+            raise EngineError(f"the engine crashed on {self.fail_on}")
+
+
+# test_resume.py's name for the default engine.
+EchoEngine = ScriptedEngine
+
+
+# ---- system tools -------------------------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# Each system tool a test may need: whether it is here, and how to install it (one line).
+TOOLS: dict[str, tuple[Callable[[], bool], str]] = {
+    "apertium": (lambda: ApertiumEngine.available(*PAIR), ApertiumEngine.install_hint(*PAIR)),
+    "chromium": (
+        lambda: CHROMIUM.exists() and CHROMEDRIVER.exists(),
+        "for Chromium and its driver run: apt-get install -y --no-install-recommends chromium chromium-driver",
+    ),
+}
+ALLOW_SKIPS = "NORMALIZE_ALLOW_SKIPS"
+
+
+def needs(*tools: str) -> pytest.MarkDecorator:
+    """Mark tests that need these system tools.
+
+    A missing tool fails each such test with one line naming it and its install command: a skip would be counted
+    as a pass. A developer without the tool sets NORMALIZE_ALLOW_SKIPS=1 to get skips that name it instead.
+    """
+    unknown = [t for t in tools if t not in TOOLS]
+    if unknown:
+        raise ValueError(f"no system tool {unknown[0]!r} in tests/conftest.py TOOLS; add it there with its install command")
+    return pytest.mark.needs(*tools)
+
+
+@functools.cache
+def _missing(tool: str) -> bool:
+    """Whether ``tool`` is absent, asked once per session."""
+    present, _ = TOOLS[tool]
+    return not present()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs(*tools): system tools the test needs (see tests/conftest.py needs)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before fixtures are set up: a missing tool is reported as such, not as their error
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs"):
+        for tool in mark.args:
+            if _missing(tool):
+                message = f"needs {tool}, which is not installed; {TOOLS[tool][1]}"
+                if os.environ.get(ALLOW_SKIPS) == "1":
+                    pytest.skip(message)
+                pytest.fail(f"{message} ({ALLOW_SKIPS}=1 skips these tests instead)", pytrace=False)
+
+
+# ---- fixtures ---------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -75,11 +177,6 @@ def seeds(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(SEED, folder)
     return folder
-
-
-@pytest.fixture
-def echo_engine() -> EchoEngine:
-    return EchoEngine()
 
 
 @pytest.fixture(scope="session")

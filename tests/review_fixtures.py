@@ -7,8 +7,8 @@ server's edits never touch ``glossaries/``.
 from __future__ import annotations
 
 import shutil
+import socket
 import threading
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -41,7 +41,7 @@ class Served:
     inputs: list[Path]
     glossary: Path
     session: Session
-    server: uvicorn.Server
+    server: SignallingServer
     thread: threading.Thread
     known_words: bool = False  # Apertium's unknown-word spans dropped (see tests/browser_engine.py)
 
@@ -63,6 +63,20 @@ class Served:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.workspace.close()
+
+
+class SignallingServer(uvicorn.Server):
+    """uvicorn's server with an event set once its startup is over, so a test waits on it instead of polling."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets=sockets)
+        finally:  # set on failure too: ``started`` then tells the waiter it failed
+            self.ready.set()
 
 
 def run_into(inputs: list[Path], out: Path, glossary: Path, engine: Engine | None = None) -> RunResult:
@@ -90,14 +104,11 @@ def serve_review(folder: Path, extra: tuple[Path, ...] = (), *, known_words: boo
     workspace = Workspace(out, engine=known_words_only() if known_words else None)
     sock = open_socket("127.0.0.1", 0)
     session = new_session(workspace, sock, "127.0.0.1")
-    server = uvicorn.Server(uvicorn.Config(make_app(session), log_level="warning", access_log=False, lifespan="off"))
+    server = SignallingServer(uvicorn.Config(make_app(session), log_level="warning", access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the review server did not start")
-        time.sleep(0.02)
+    if not server.ready.wait(timeout=10) or not server.started:
+        raise RuntimeError("the review server did not start")
     return Served(out, inputs, glossary, session, server, thread, known_words)
 
 

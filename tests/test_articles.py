@@ -7,21 +7,21 @@ grammar they force), and no document fails.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.audit import AuditReport, audit, process_articles
 from pipeline.engines import create_engine
 from pipeline.glossary.load import default_glossary_paths, load_glossaries
-from tests.conftest import ROOT, check_golden
+from tests.conftest import DATA, GLOSSARIES, PAIR, check_golden, needs
 
-ARTICLES = Path(__file__).parent / "data" / "articles"
+pytestmark = needs("apertium")
+
+ARTICLES = DATA / "articles"
 
 
 @pytest.fixture(scope="module")
 def report() -> AuditReport:
-    glossary = load_glossaries(default_glossary_paths(ROOT / "glossaries", "fr", "en"), source="fr", target="en")
+    glossary = load_glossaries(default_glossary_paths(GLOSSARIES, *PAIR), source="fr", target="en")
     engine = create_engine("apertium", "fr", "en")
     try:
         return audit(process_articles(ARTICLES, glossary, engine), corpus=str(ARTICLES))

@@ -13,9 +13,8 @@ from typer.testing import CliRunner
 from pipeline import chain, cli_eval
 from pipeline.audit import COUNTERS, audit, audit_document
 from pipeline.cli import app
-from pipeline.engines.base import Engine
 from pipeline.model import Change, Check, Document, Finding, Kind, Method, Segment, TermHit, Translation, text_document
-from tests.conftest import FR_EN
+from tests.conftest import FR_EN, ScriptedEngine, arabic_article
 
 Span = tuple[int, int]
 
@@ -212,13 +211,9 @@ def test_totals_sum_the_documents_and_leave_failed_ones_out() -> None:
 # ----- the command line, with a fake engine -----
 
 
-class ArabicArticleEngine(Engine):
-    """Copies French through, except that it renders the Arabic article as the pivot does ("al-" -> "to the-")."""
-
-    name = "fake"
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        return [s.replace("al-", "to the-") for s in sentences]
+def mangling_engine(name: str, source: str, target: str) -> ScriptedEngine:
+    """Stands in for ``run_engine``: copies French through, except that it mangles the Arabic article."""
+    return ScriptedEngine(arabic_article, name="fake")
 
 
 def write_articles(folder: Path) -> Path:
@@ -240,7 +235,7 @@ def without_names_layer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_eval_articles_json_has_per_document_and_total_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_eval, "run_engine", lambda name, source, target: ArabicArticleEngine(source, target))
+    monkeypatch.setattr(cli_eval, "run_engine", mangling_engine)
     result = invoke("--articles", str(write_articles(tmp_path / "in")), "--json", *without_names_layer(monkeypatch))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -255,7 +250,7 @@ def test_eval_articles_json_has_per_document_and_total_figures(tmp_path: Path, m
 
 
 def test_eval_articles_text_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_eval, "run_engine", lambda name, source, target: ArabicArticleEngine(source, target))
+    monkeypatch.setattr(cli_eval, "run_engine", mangling_engine)
     result = invoke("--articles", str(write_articles(tmp_path / "in")), *without_names_layer(monkeypatch))
     assert result.exit_code == 0, result.output
     assert "audit of 2 documents" in result.stdout and "to the-Assad" in result.stdout
@@ -275,7 +270,7 @@ def test_eval_articles_text_report(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_eval_modes_are_exclusive_with_one_line_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
 ) -> None:
-    monkeypatch.setattr(cli_eval, "run_engine", lambda name, source, target: ArabicArticleEngine(source, target))
+    monkeypatch.setattr(cli_eval, "run_engine", mangling_engine)
     folder = write_articles(tmp_path / "in")
     (tmp_path / "empty").mkdir()
     result = invoke(*[a.format(dir=folder, empty=tmp_path / "empty") for a in args])

@@ -33,6 +33,7 @@ from pipeline.review.glossary_edit import entry_blocks
 from pipeline.run import RunResult
 from pipeline.stages.names import UNKNOWN as UNKNOWN_NAME
 from tests.browser_engine import known_words_only
+from tests.conftest import CHROMEDRIVER, CHROMIUM, needs
 from tests.render_fixtures import (
     IMG,
     ROOT,
@@ -45,8 +46,8 @@ from tests.render_fixtures import (
 )
 from tests.review_fixtures import Served, http, serve_review
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+pytestmark = needs("apertium", "chromium")
+
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -83,14 +84,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def chromium(profile: Path, *, javascript: bool = True) -> webdriver.Chrome:
     """Headless Chromium through the system chromedriver (given by path, so no driver is downloaded)."""
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = str(CHROMIUM)
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
 
 
 @pytest.fixture(scope="module")

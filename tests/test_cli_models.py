@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.engines.argos import ArgosEngine
+from tests.conftest import needs
 
 
 @pytest.fixture
@@ -205,6 +206,7 @@ def test_install_refuses_when_the_disk_is_too_full(argos_dir: Path, tmp_path: Pa
         argos_packages.install_file(archive, argos_dir)
 
 
+@needs("apertium")
 def test_auto_skips_a_package_that_cannot_load_and_uses_apertium(
     argos_fr_en: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

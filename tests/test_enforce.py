@@ -8,23 +8,10 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from pipeline.chain import Chain
-from pipeline.engines.base import Engine, EngineOutput
+from pipeline.engines.base import EngineOutput, Span
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document, text_document
-
-
-class ScriptedEngine(Engine):
-    """"Translates" with a function, so each test decides what the engine does to placeholders."""
-
-    name = "scripted"
-
-    def __init__(self, rule: Callable[[str], str]) -> None:
-        super().__init__("fr", "en")
-        self.rule = rule
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        return [self.rule(s) for s in sentences]
-
+from tests.conftest import ScriptedEngine
 
 FRENCH_TO_ENGLISH = [
     (r"\bLes\b", "The"), (r"\bles\b", "the"), (r"\bLe\b", "The"), (r"\ble\b", "the"), (r"\bUn\b", "A"), (r"\bun\b", "a"),
@@ -41,7 +28,7 @@ def word_for_word(text: str) -> str:
 
 def run_one(glossary: Glossary, text: str, rule: Callable[[str], str] = word_for_word) -> Document:
     doc = text_document(text, language="fr")
-    Chain(glossary, ScriptedEngine(rule))([doc])
+    Chain(glossary, ScriptedEngine(rule))([doc])  # each test decides what the engine does to placeholders
     assert doc.error is None
     return doc
 
@@ -82,37 +69,21 @@ def test_equivalent_names_in_brackets_are_said_once(fr_en: Glossary) -> None:
     assert [c.method for c in seg.changes] == ["rendering", "merged", "merged"]
 
 
-class AligningEngine(Engine):
+def aligned_word_for_word(text: str, wanted: Sequence[Span]) -> EngineOutput:
     """Word for word, and says where each requested span went: the ``aligned`` path, one decoding."""
-
-    name = "aligning"
-
-    def __init__(self) -> None:
-        super().__init__("fr", "en")
-        self.calls: list[list[str]] = []
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        self.calls.append(list(sentences))
-        return [word_for_word(s) for s in sentences]
-
-    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> list[EngineOutput]:
-        self.calls.append(list(sentences))
-        out = []
-        for text, wanted in zip(sentences, spans, strict=True):
-            pieces, placed, pos = [], [], 0
-            for a, b in wanted:
-                pieces.append(word_for_word(text[pos:a]))
-                start = len("".join(pieces))
-                pieces.append("X" * (b - a))  # the engine's own rendering of the hit
-                placed.append((start, start + b - a))
-                pos = b
-            pieces.append(word_for_word(text[pos:]))
-            out.append(EngineOutput("".join(pieces), tuple(placed)))
-        return out
+    pieces, placed, pos = [], [], 0
+    for a, b in wanted:
+        pieces.append(word_for_word(text[pos:a]))
+        start = len("".join(pieces))
+        pieces.append("X" * (b - a))  # the engine's own rendering of the hit
+        placed.append((start, start + b - a))
+        pos = b
+    pieces.append(word_for_word(text[pos:]))
+    return EngineOutput("".join(pieces), tuple(placed))
 
 
 def test_aligned_engines_translate_each_sentence_once(fr_en: Glossary) -> None:
-    engine = AligningEngine()
+    engine = ScriptedEngine(word_for_word, aligned=aligned_word_for_word)
     doc = text_document("Les terroristes de Daech ont attaqué le groupe.", language="fr")
     Chain(fr_en, engine)([doc])
     seg = doc.segments[0]

@@ -9,6 +9,7 @@ import pytest
 from pipeline.engines import create_engine, engine_class
 from pipeline.engines.apertium import ApertiumEngine
 from pipeline.errors import ConfigError, EngineUnavailable
+from tests.conftest import needs
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +19,7 @@ def apertium() -> ApertiumEngine:
     return engine
 
 
+@needs("apertium")
 def test_translates_french_to_english_through_spanish(apertium: ApertiumEngine) -> None:
     out = apertium.translate(["La Russie a livré des missiles à la Syrie.", "Les analystes croient à un retour."])
     assert len(out) == 2
@@ -27,6 +29,7 @@ def test_translates_french_to_english_through_spanish(apertium: ApertiumEngine) 
     assert "apertium-fr-es=" in apertium.version
 
 
+@needs("apertium")
 def test_one_output_per_sentence_in_order_even_when_hostile(apertium: ApertiumEngine) -> None:
     sentences = [f"Phrase numéro {i} sans point" for i in range(300)]
     sentences[5] = ""
@@ -40,6 +43,7 @@ def test_one_output_per_sentence_in_order_even_when_hostile(apertium: ApertiumEn
     assert "299" in out[299] and "42" in out[42]
 
 
+@needs("apertium")
 def test_placeholders_survive(apertium: ApertiumEngine) -> None:
     tokens = [apertium.placeholder(i) for i in range(30)]
     out = apertium.translate([f"Les combattants de {t} ont attaqué {u}." for t, u in zip(tokens, reversed(tokens), strict=True)])
@@ -47,6 +51,7 @@ def test_placeholders_survive(apertium: ApertiumEngine) -> None:
         assert t in line and u in line
 
 
+@needs("apertium")
 def test_empty_batch_starts_no_process(apertium: ApertiumEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_process(*args: object, **kwargs: object) -> None:
         raise AssertionError("an empty batch started apertium")
@@ -64,6 +69,7 @@ def test_unknown_engine_and_pair_are_configuration_errors() -> None:
     assert "apt-get install" in engine_class("apertium").install_hint("fr", "en")
 
 
+@needs("apertium")
 def test_unknown_words_are_reported_as_spans_of_the_unmarked_text(apertium: ApertiumEngine) -> None:
     sentences = [
         "Les takfiristes de Daech ont attaqué les combattants kurdes.",

@@ -10,31 +10,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.engines.argos import ArgosEngine
-from pipeline.engines.base import Engine, EngineOutput, Span
+from pipeline.engines.base import EngineOutput, Span
 from pipeline.engines.cache import CachedEngine, CacheWarning, TranslationCache, default_cache_path
+from tests.conftest import ScriptedEngine, needs
 
 
-class CountingEngine(Engine):
-    """Upper-cases sentences and records every call, so tests can see what reached the engine."""
-
-    name = "counting"
-
-    def __init__(self, version: str = "v1") -> None:
-        super().__init__("fr", "en")
-        self.calls: list[list[str]] = []
-        self._version = version
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        self.calls.append(list(sentences))
-        return [s.upper() for s in sentences]
-
-    @property
-    def version(self) -> str:
-        return self._version
-
-
-def cached(path: Path, inner: Engine | None = None) -> tuple[CachedEngine, CountingEngine]:
-    engine = inner if isinstance(inner, CountingEngine) else CountingEngine()
+def cached(path: Path, inner: ScriptedEngine | None = None) -> tuple[CachedEngine, ScriptedEngine]:
+    """A cache at ``path`` over an upper-casing engine that records what reaches it."""
+    engine = inner if inner is not None else ScriptedEngine()
     return CachedEngine(engine, TranslationCache(path)), engine
 
 
@@ -59,7 +42,7 @@ def test_only_misses_reach_the_engine_in_one_call(tmp_path: Path) -> None:
 def test_a_different_model_identity_does_not_share_entries(tmp_path: Path) -> None:
     db = tmp_path / "t.sqlite3"
     cached(db)[0].translate(["a"])
-    other, inner = cached(db, CountingEngine(version="v2"))
+    other, inner = cached(db, ScriptedEngine(version="v2"))
     other.translate(["a"])
     assert inner.calls == [["a"]]
 
@@ -91,7 +74,7 @@ def test_locked_cache_is_bypassed_with_a_warning(tmp_path: Path) -> None:
     holder = sqlite3.connect(db)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        engine = CachedEngine(CountingEngine(), TranslationCache(db, lock_timeout=0.05))
+        engine = CachedEngine(ScriptedEngine(), TranslationCache(db, lock_timeout=0.05))
         with pytest.warns(CacheWarning, match="locked"):
             assert engine.translate(["a", "b"]) == ["A", "B"]
         assert engine.translate(["b"]) == ["B"]  # stays bypassed, no second warning
@@ -127,32 +110,20 @@ def test_cached_argos_engine_skips_the_model_on_a_warm_run(argos_fr_en: Path, tm
     assert warm.version == warm_inner.version and warm.pivot == ["fr", "en"]
 
 
-class AligningEngine(CountingEngine):
+def upper_in_place(text: str, spans: Sequence[Span]) -> EngineOutput:
     """Upper-cases, says each requested span went to the same offsets, and calls every "x" unknown."""
-
-    aligns = True
-
-    def __init__(self, version: str = "v1") -> None:
-        super().__init__(version)
-        self.aligned_calls: list[list[str]] = []
-
-    def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
-        self.aligned_calls.append(list(sentences))
-        return [
-            EngineOutput(s.upper(), tuple(ss), tuple((i, i + 1) for i, ch in enumerate(s) if ch == "x"))
-            for s, ss in zip(sentences, spans, strict=True)
-        ]
+    return EngineOutput(text.upper(), tuple(spans), tuple((i, i + 1) for i, ch in enumerate(text) if ch == "x"))
 
 
 def test_aligned_outputs_are_cached_with_spans_and_unknown_words(tmp_path: Path) -> None:
     db = tmp_path / "t.sqlite3"
-    inner = AligningEngine()
+    inner = ScriptedEngine(aligned=upper_in_place)
     first = CachedEngine(inner, TranslationCache(db))
     out = first.translate_aligned(["ax b", "c", "ax b"], [[(0, 2)], [], [(0, 2)]])
     assert out[0] == EngineOutput("AX B", ((0, 2),), ((1, 2),)) == out[2]
     assert inner.aligned_calls == [["ax b", "c"]]
     first.close()
-    inner = AligningEngine()
+    inner = ScriptedEngine(aligned=upper_in_place)
     second = CachedEngine(inner, TranslationCache(db))
     assert second.translate_aligned(["c", "ax b"], [[], [(0, 2)]]) == [out[1], out[0]]
     assert inner.aligned_calls == [] and inner.calls == []
@@ -187,13 +158,14 @@ def test_a_version_1_cache_keeps_its_translations(tmp_path: Path) -> None:
             "CREATE TABLE translations (engine TEXT NOT NULL, model TEXT NOT NULL, source TEXT NOT NULL,"
             " target TEXT NOT NULL, PRIMARY KEY (engine, model, source)) WITHOUT ROWID"
         )
-        raw.execute("INSERT INTO translations VALUES ('counting', 'v1', 'a', 'old A')")
+        raw.execute("INSERT INTO translations VALUES ('echo', 'echo 1', 'a', 'old A')")  # ScriptedEngine's identity
         raw.execute("PRAGMA user_version = 1")
     engine, inner = cached(db)
     assert engine.translate(["a"]) == ["old A"]
     assert engine.translate_aligned(["a"], [[]]) == [EngineOutput("A")]
 
 
+@needs("apertium")
 def test_warm_aligned_run_starts_no_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.engines.apertium import ApertiumEngine
 

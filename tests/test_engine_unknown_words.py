@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 from pipeline.engines import create_engine
+from tests.conftest import needs
 from tests.render_fixtures import run_fixtures
 
 TEXT = "Les combattants kurdes ont repoussé les takfiristes près de Raqqa.\n\nLa Russie a livré des missiles à la Syrie.\n"
 
 
+@needs("apertium")
 def test_unknown_words_become_findings_highlighted_on_the_english_side(tmp_path: Path) -> None:
     source = tmp_path / "in" / "kurdes.txt"
     source.parent.mkdir()

@@ -22,10 +22,9 @@ from pipeline.glossary.interop import (
 )
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.glossary.matcher import Matcher
-from tests.conftest import FR_EN, ROOT
+from tests.conftest import FR_EN, GLOSSARIES, needs
 
 runner = CliRunner()
-GLOSSARIES = ROOT / "glossaries"
 
 
 def test_check_passes_on_the_shipped_glossaries() -> None:
@@ -44,6 +43,7 @@ def test_check_reports_file_and_line_and_exits_2(tmp_path: Path) -> None:
     assert "fr-en.yaml: " in result.stdout  # the good file is still checked
 
 
+@needs("apertium")
 def test_test_runs_every_example_with_apertium() -> None:
     result = runner.invoke(app, ["glossary", "test", str(FR_EN), str(GLOSSARIES / "es-en.yaml"), "--engine", "apertium"])
     assert result.exit_code == 0, result.stderr
@@ -51,6 +51,7 @@ def test_test_runs_every_example_with_apertium() -> None:
     assert f"{total} of {total} examples pass" in result.stdout
 
 
+@needs("apertium")
 def test_test_fails_on_a_broken_example(tmp_path: Path) -> None:
     path = tmp_path / "fr-en.yaml"
     path.write_text(
@@ -134,6 +135,7 @@ def test_import_refuses_hostile_xml(tmp_path: Path) -> None:
     assert "not a readable TBX file" in result.stderr
 
 
+@needs("apertium")
 def test_spanish_runs_end_to_end_with_apertium(tmp_path: Path) -> None:
     article = tmp_path / "in" / "noticia.txt"
     article.parent.mkdir()

@@ -7,7 +7,6 @@ Targets (glossary issue): >= 98% of labels normalised, 0 false replacements,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,7 @@ from pipeline.engines import create_engine
 from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document, Kind, text_document
-
-LABELLED = Path(__file__).parent / "data" / "labelled_fr.yaml"
+from tests.conftest import LABELLED, needs
 
 
 @dataclass
@@ -99,6 +97,7 @@ def test_labelled_set_is_big_enough() -> None:
     assert sum(1 for c in cases if not c.get("expect") and not c.get("quoted")) >= 15
 
 
+@needs("apertium")
 def test_apertium_meets_the_targets(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
     s = score(*apertium_result)
     print(f"\napertium: {s}")
@@ -108,12 +107,14 @@ def test_apertium_meets_the_targets(apertium_result: tuple[list[dict[str, Any]],
     assert s.speakers_found == s.speakers
 
 
+@needs("apertium")
 def test_no_loaded_rendering_survives_outside_quotations(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
     _, docs = apertium_result
     leftovers = [f.message for d in docs for seg in d.segments for f in seg.findings if f.check == "loaded-rendering"]
     assert leftovers == []
 
 
+@needs("apertium")
 def test_abstract_terrorism_is_flagged_not_rewritten(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
     cases, docs = apertium_result
     doc = next(d for c, d in zip(cases, docs, strict=True) if "lutte contre le terrorisme" in c["source"])
@@ -121,6 +122,7 @@ def test_abstract_terrorism_is_flagged_not_rewritten(apertium_result: tuple[list
     assert "terrorism" in doc.segments[0].target and doc.segments[0].changes == []
 
 
+@needs("apertium")
 def test_adjectives_are_flagged_not_rewritten(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
     cases, docs = apertium_result
     for case, doc in zip(cases, docs, strict=True):

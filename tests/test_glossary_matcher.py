@@ -9,6 +9,7 @@ import pytest
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.glossary.matcher import Matcher, expand_variant, fold
+from tests.conftest import GLOSSARIES
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ def test_a_group_cannot_contain_its_own_slot(tmp_path: Path) -> None:
 
 
 def test_russian_forms_and_plural_variants() -> None:
-    glossary = load_glossary_file(Path(__file__).parent.parent / "glossaries" / "ru-en.yaml")
+    glossary = load_glossary_file(GLOSSARIES / "ru-en.yaml")
     text = "Террористы ИГИЛ отступили, а игиловцы и террорист ушли."
     got = [(m.entry.id, m.standard) for m in Matcher(glossary).find(text) if not m.rejected]
     assert got == [

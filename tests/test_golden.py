@@ -8,7 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from tests.conftest import SEED, check_golden
+from tests.conftest import SEED, check_golden, needs
+
+pytestmark = needs("apertium")
 
 
 def test_seed_output_is_pinned(seeds: Path, tmp_path: Path) -> None:

@@ -18,18 +18,17 @@ from pipeline.glossary.matcher import Match, Matcher
 from pipeline.model import Document
 from pipeline.stages.match import MatchStage
 from pipeline.stages.segment import segment
-
-GLOSSARY = Path(__file__).resolve().parent.parent / "glossaries" / "fr-en.yaml"
+from tests.conftest import FR_EN
 
 
 @cache
 def matcher(copy: int = 0) -> Matcher:
     """A compiled matcher; ``copy`` builds an independent one to compare with."""
-    return Matcher(load_glossary_file(GLOSSARY))
+    return Matcher(load_glossary_file(FR_EN))
 
 
 def variants() -> list[str]:
-    glossary = load_glossary_file(GLOSSARY)
+    glossary = load_glossary_file(FR_EN)
     return sorted({v.replace("(s)", "") for e in glossary.entries for v in e.variants if "{" not in v})
 
 

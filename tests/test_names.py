@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import yaml
 from pipeline.audit import MANGLED, audit_document
 from pipeline.chain import DEFAULT_ORDER, STAGES, Chain
 from pipeline.engines import create_engine
-from pipeline.engines.base import Engine
 from pipeline.glossary.lint import lint
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 from pipeline.glossary.matcher import Matcher
@@ -20,29 +18,15 @@ from pipeline.model import Check, Document, Kind, Segment, text_document
 from pipeline.stages.match import MatchStage
 from pipeline.stages.names import UNKNOWN, NamesStage
 from pipeline.stages.segment import segment
-from tests.conftest import ROOT
+from tests.conftest import FR_EN, GLOSSARIES, LABELLED, PAIR, SEED, ScriptedEngine, arabic_article, needs
 
-LABELLED = ROOT / "tests" / "data" / "labelled_fr.yaml"
-NAMES_FILE = ROOT / "glossaries" / "fr-en.names.yaml"
+NAMES_FILE = GLOSSARIES / "fr-en.names.yaml"
 
 
 @pytest.fixture(scope="module")
 def full() -> Glossary:
     """fr-en.yaml with its names glossary, as ``normalize run`` loads them."""
-    return load_glossaries(default_glossary_paths(ROOT / "glossaries", "fr", "en"), source="fr", target="en")
-
-
-class ArabicArticleEngine(Engine):
-    """Copies French through, but renders the Arabic article as the pivot does ("al-" -> "to the-")."""
-
-    name = "fake"
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        return [s.replace("al-", "to the-").replace("Al-", "To the-") for s in sentences]
-
-    @property
-    def version(self) -> str:
-        return "fake 1"
+    return load_glossaries(default_glossary_paths(GLOSSARIES, *PAIR), source="fr", target="en")
 
 
 def matched(glossary: Glossary, text: str) -> Document:
@@ -145,7 +129,7 @@ def test_the_names_glossary_is_loaded_with_fr_en_and_is_clean(full: Glossary) ->
 def test_names_are_spliced_into_the_raw_translation(full: Glossary) -> None:
     """With an engine that mangles every "al-", the English gets each name, and only the names change."""
     doc = text_document("Bachar al-Assad a reçu Omrane al-Faranssi à al-Bab.", language="fr")
-    Chain(full, ArabicArticleEngine("fr", "en"))([doc])
+    Chain(full, ScriptedEngine(arabic_article))([doc])
     seg = doc.segments[0]
     assert seg.mt == "Bachar to the-Assad a reçu Omrane to the-Faranssi à to the-Bab."
     assert seg.target == "Bashar al-Assad a reçu Omrane al-Faranssi à al-Bab."
@@ -161,7 +145,7 @@ def test_names_are_spliced_into_the_raw_translation(full: Glossary) -> None:
 
 def test_a_name_inside_a_quotation_is_spelling_and_is_standardised(full: Glossary) -> None:
     doc = text_document("« Le camp d'Al-Hol est une bombe », a déclaré le ministre.", language="fr")
-    Chain(full, ArabicArticleEngine("fr", "en"))([doc])
+    Chain(full, ScriptedEngine(arabic_article))([doc])
     seg = doc.segments[0]
     assert seg.target == '" Le camp d\'al-Hol est une bombe ", a déclaré le ministre.'  # the engine sees Moses-normalised quotes
     assert [(c.mt_text, c.target_text) for c in seg.changes] == [("To the-Hol", "al-Hol")]
@@ -181,6 +165,7 @@ def apertium_names(full: Glossary) -> list[tuple[dict[str, Any], Segment]]:
     return [(c, d.segments[0]) for c, d in zip(cases, docs, strict=True)]
 
 
+@needs("apertium")
 def test_labelled_names_come_out_in_standard_spelling_with_apertium(apertium_names: list[tuple[dict[str, Any], Segment]]) -> None:
     assert len(apertium_names) >= 15
     misses = []
@@ -192,18 +177,20 @@ def test_labelled_names_come_out_in_standard_spelling_with_apertium(apertium_nam
     assert misses == []
 
 
+@needs("apertium")
 def test_no_name_is_mangled_with_apertium(apertium_names: list[tuple[dict[str, Any], Segment]]) -> None:
     mangled = [m.group() for _, seg in apertium_names for m in MANGLED.finditer(seg.target)]
     assert mangled == []
     assert [m.group() for _, seg in apertium_names for m in MANGLED.finditer(seg.mt)], "the raw translation does mangle them"
 
 
+@needs("apertium")
 def test_the_seed_gets_only_name_changes_besides_its_labels(full: Glossary, tmp_path: Path) -> None:
-    text = (ROOT / "seeds" / "000_f8df967454c24556.txt").read_text(encoding="utf-8")
+    text = SEED.read_text(encoding="utf-8")
     with_names = text_document(text, language="fr", name="seed")
     order = [s for s in DEFAULT_ORDER if s != "names"]
     without = text_document(text, language="fr", name="seed")
-    fr_en_only = load_glossaries([ROOT / "glossaries" / "fr-en.yaml"], source="fr", target="en")
+    fr_en_only = load_glossaries([FR_EN], source="fr", target="en")
     engine = create_engine("apertium", "fr", "en")
     Chain(full, engine)([with_names])
     Chain(fr_en_only, engine, order)([without])
@@ -218,12 +205,8 @@ def test_the_seed_gets_only_name_changes_besides_its_labels(full: Glossary, tmp_
 def test_a_repeated_word_is_placed_at_its_own_occurrence(fr_en: Glossary) -> None:
     """An adjective use is no hit: the noun's rendering is the second "jihadistes" of the raw translation, not the first."""
 
-    class CopyEngine(ArabicArticleEngine):
-        def translate(self, sentences: Sequence[str]) -> list[str]:
-            return list(sentences)
-
     doc = text_document("Les attaques jihadistes ont visé la ville, puis des jihadistes sont venus.", language="fr")
-    Chain(fr_en, CopyEngine("fr", "en"))([doc])
+    Chain(fr_en, ScriptedEngine(lambda text: text))([doc])  # copies the French through
     seg = doc.segments[0]
     assert seg.target == "Les attaques jihadistes ont visé la ville, puis des militants sont venus."
     adjective = [f for f in seg.findings if f.check == Check.LOADED_ADJECTIVE]

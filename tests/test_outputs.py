@@ -18,7 +18,7 @@ from pipeline.lock import LOCK_NAME, OutputLock
 from pipeline.outputs import MANIFEST_NAME, ForeignFiles, OutputError, output_names
 from pipeline.render import write as write_module
 from pipeline.run import RunOptions, run
-from tests.conftest import ROOT, EchoEngine
+from tests.conftest import ROOT, ScriptedEngine, needs
 
 TEXT = "Les terroristes de Daech ont attaqué les positions du Front Al-Nosra près d’Idleb.\n"
 
@@ -34,6 +34,7 @@ def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]
     )
 
 
+@needs("apertium")
 def test_user_files_in_out_are_refused_with_their_names_and_kept(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -51,6 +52,7 @@ def test_user_files_in_out_are_refused_with_their_names_and_kept(tmp_path: Path)
     assert not (folder / "article.html").exists()
 
 
+@needs("apertium")
 def test_the_current_folder_as_out_is_refused_too(tmp_path: Path) -> None:
     (tmp_path / "article.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "index.html").write_text("mine", encoding="utf-8")
@@ -66,13 +68,13 @@ def test_force_overwrites_and_a_second_run_needs_no_force(tmp_path: Path, fr_en:
     out.mkdir()
     (out / "article.json").write_text("mine", encoding="utf-8")
     with pytest.raises(ForeignFiles) as refused:
-        run(options([source], out, fr_en), engine=EchoEngine())
+        run(options([source], out, fr_en), engine=ScriptedEngine())
     assert refused.value.names == ["article.json"]
-    run(options([source], out, fr_en, force=True), engine=EchoEngine())
+    run(options([source], out, fr_en, force=True), engine=ScriptedEngine())
     assert json.loads((out / "article.json").read_text(encoding="utf-8"))["source"]["path"] == str(source)
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
     assert {"article.json", "article.html", "index.html", "report.json"} <= set(manifest)
-    result = run(options([source], out, fr_en), engine=EchoEngine())  # its own files: no refusal
+    result = run(options([source], out, fr_en), engine=ScriptedEngine())  # its own files: no refusal
     assert result.exit_code == 0
 
 
@@ -86,7 +88,7 @@ def test_names_are_unique_even_against_a_file_named_like_a_hash(tmp_path: Path, 
     paths = sorted(inputs.rglob("*.txt"))
     names = output_names(paths)
     assert len(set(names)) == 3 and all(n.startswith("same-") for n in names)
-    result = run(options([inputs], tmp_path / "out", fr_en), engine=EchoEngine())
+    result = run(options([inputs], tmp_path / "out", fr_en), engine=ScriptedEngine())
     assert len(result.report.done) == 3
     sources = {json.loads((tmp_path / "out" / f"{n}.json").read_text(encoding="utf-8"))["source"]["path"] for n in names}
     assert sources == {str(p) for p in paths}
@@ -119,7 +121,7 @@ def test_a_full_disk_is_one_line_and_report_and_index_agree(tmp_path: Path, fr_e
     for i in range(4):
         (inputs / f"doc{i}.txt").write_text(TEXT.replace("Idleb", f"Idleb {i}"), encoding="utf-8")
     out = tmp_path / "out"
-    run(options([inputs], out, fr_en), engine=EchoEngine())  # a complete earlier run
+    run(options([inputs], out, fr_en), engine=ScriptedEngine())  # a complete earlier run
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     real = write_module.write_temporary
@@ -133,7 +135,7 @@ def test_a_full_disk_is_one_line_and_report_and_index_agree(tmp_path: Path, fr_e
 
     monkeypatch.setattr("pipeline.outputs.write_temporary", fill_up)
     with pytest.raises(OutputError, match=r"^no space left on .*the documents already written are complete: free some space"):
-        run(options([inputs], out, fr_en, force=True), engine=EchoEngine())
+        run(options([inputs], out, fr_en, force=True), engine=ScriptedEngine())
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert sorted(after) == sorted(before)  # no temporaries left, nothing half-written
     assert after["report.json"] == before["report.json"] and after["index.html"] == before["index.html"]
@@ -141,6 +143,7 @@ def test_a_full_disk_is_one_line_and_report_and_index_agree(tmp_path: Path, fr_e
         assert after[f"{name}.json"] == before[f"{name}.json"] and after[f"{name}.html"] == before[f"{name}.html"]
 
 
+@needs("apertium")
 def test_a_full_disk_through_the_cli_exits_1_with_one_line(tmp_path: Path) -> None:
     source = tmp_path / "article.txt"
     source.write_text(TEXT, encoding="utf-8")
@@ -164,7 +167,7 @@ def test_one_report_feeds_report_json_index_and_summary(tmp_path: Path, fr_en: G
     (inputs / "a.txt").write_text(TEXT, encoding="utf-8")
     (inputs / "empty.txt").write_text("  \n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run(options([inputs], out, fr_en), engine=EchoEngine())
+    result = run(options([inputs], out, fr_en), engine=ScriptedEngine())
     report = result.report
     assert json.loads((out / "report.json").read_text(encoding="utf-8")) == report.to_json()
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -184,7 +187,7 @@ def test_foreign_check_happens_before_any_page_is_written(tmp_path: Path, fr_en:
     out.mkdir()
     (out / "b.html").write_text("mine", encoding="utf-8")
     with pytest.raises(ConfigError, match="b.html"):
-        run(options([inputs], out, fr_en), engine=EchoEngine())
+        run(options([inputs], out, fr_en), engine=ScriptedEngine())
     assert not (out / "a.html").exists() and (out / "b.html").read_text(encoding="utf-8") == "mine"
 
 
@@ -192,9 +195,9 @@ def test_pages_of_a_run_from_before_the_manifest_are_recognised(tmp_path: Path, 
     source = tmp_path / "article.txt"
     source.write_text(TEXT, encoding="utf-8")
     out = tmp_path / "out"
-    run(options([source], out, fr_en), engine=EchoEngine())
+    run(options([source], out, fr_en), engine=ScriptedEngine())
     (out / MANIFEST_NAME).unlink()  # as an older normalize left the folder
-    again = run(options([source], out, fr_en), engine=EchoEngine())
+    again = run(options([source], out, fr_en), engine=ScriptedEngine())
     assert again.exit_code == 0 and (out / MANIFEST_NAME).is_file()
 
 
@@ -204,7 +207,7 @@ def test_the_longest_input_name_fits_every_format(tmp_path: Path, fr_en: Glossar
     long = folder / ("é" * 60 + "a" * 131 + ".txt")  # 255 bytes, the limit: "NAME.html" would be 256
     long.write_text("Les terroristes ont fui la ville.\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run(options([folder], out, fr_en, formats=("html", "json", "tmx", "xliff")), engine=EchoEngine())
+    result = run(options([folder], out, fr_en, formats=("html", "json", "tmx", "xliff")), engine=ScriptedEngine())
     assert result.report.failed == []
     (name,) = {p.name.split(".")[0] for p in out.iterdir() if p.name.startswith("é")}
     assert len(name.encode()) <= 160 + 9  # 251 bytes cut to 160, plus "-" and a hash of the path

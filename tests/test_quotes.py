@@ -12,7 +12,7 @@ from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.model import Check, Document, Quote, TermHit, text_document
 from pipeline.stages.match import protected_spans
 from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, paragraph_spans, quote_spans
-from tests.conftest import EchoEngine
+from tests.conftest import ScriptedEngine
 
 
 def quoted(text: str, quote: Quote) -> str:
@@ -209,7 +209,7 @@ def test_quote_index_finds_the_innermost_quotation() -> None:
 
 def matched(glossary: Glossary, text: str) -> Document:
     doc = text_document(text, language="fr")
-    Chain(glossary, EchoEngine(), order=("segment", "match"))([doc])
+    Chain(glossary, ScriptedEngine(), order=("segment", "match"))([doc])
     assert doc.error is None
     return doc
 
@@ -320,7 +320,7 @@ def test_glued_sentences_are_not_a_domain() -> None:
 
 def run(glossary: Glossary, text: str) -> Document:
     doc = text_document(text, language="fr")
-    Chain(glossary, EchoEngine())([doc])
+    Chain(glossary, ScriptedEngine())([doc])
     assert doc.error is None
     return doc
 

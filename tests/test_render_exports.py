@@ -16,7 +16,7 @@ from pipeline.model import Document
 from pipeline.render.exchange import xml_text
 from pipeline.run import RunResult
 from pipeline.stages.names import UNKNOWN as UNKNOWN_NAME
-from tests.conftest import EchoEngine
+from tests.conftest import ScriptedEngine, needs
 from tests.render_fixtures import SEED, XSS_NAME, run_fixtures, write_inputs
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -39,6 +39,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return Run(out, result)
 
 
+@needs("apertium")
 def test_every_document_gets_both_exports(run: Run) -> None:
     names = {d.name for d in run.docs()}
     assert names == {SEED.stem, "quoted", XSS_NAME}
@@ -51,6 +52,7 @@ def cited(entry: str) -> str:
     return ":" if entry == UNKNOWN_NAME else " ("
 
 
+@needs("apertium")
 def test_tmx_loads_in_translate_toolkit_and_round_trips(run: Run) -> None:
     for doc in run.docs():
         store = tmxfile.parsefile(str(run.out / f"{doc.name}.tmx"))
@@ -69,6 +71,7 @@ def test_tmx_loads_in_translate_toolkit_and_round_trips(run: Run) -> None:
                 assert f"finding {finding.check}:" in notes
 
 
+@needs("apertium")
 def test_xliff_loads_in_translate_toolkit_and_round_trips(run: Run) -> None:
     for doc in run.docs():
         store = Xliff2File.parsefile(str(run.out / f"{doc.name}.xlf"))
@@ -89,6 +92,7 @@ def test_xliff_loads_in_translate_toolkit_and_round_trips(run: Run) -> None:
             assert len([n for n in notes if n.get("category") == "finding"]) == len(seg.findings)
 
 
+@needs("apertium")
 def test_exports_source_spans_trace_back_to_the_input(run: Run) -> None:
     doc = next(d for d in run.docs() if d.name == SEED.stem)
     root = ET.parse(run.out / f"{doc.name}.tmx").getroot()
@@ -100,7 +104,7 @@ def test_exports_source_spans_trace_back_to_the_input(run: Run) -> None:
 def test_control_characters_are_replaced_and_line_breaks_kept(tmp_path: Path) -> None:
     source = tmp_path / "controls.txt"
     source.write_text("Les terroristes de Daech\x01 ont fui\x0b vers\nle nord.\n", encoding="utf-8")
-    result = run_fixtures([source], tmp_path / "out", formats=("tmx", "xliff"), engine=EchoEngine("fr", "en"))
+    result = run_fixtures([source], tmp_path / "out", formats=("tmx", "xliff"), engine=ScriptedEngine())
     assert not result.failed
     tmx = tmxfile.parsefile(str(tmp_path / "out" / "controls.tmx")).units[0]
     xliff = Xliff2File.parsefile(str(tmp_path / "out" / "controls.xlf")).units[0]
@@ -117,6 +121,7 @@ def test_xml_text(text: str, expected: str) -> None:
     assert xml_text(text) == expected
 
 
+@needs("apertium")
 def test_cli_formats_option_chooses_the_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", str(SEED), "--engine", "apertium", "-o", str(out), "--formats", "tmx,xliff", "-q"])

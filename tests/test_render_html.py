@@ -20,7 +20,7 @@ from pipeline.model import Document
 from pipeline.render.html import Piece, cut
 from pipeline.run import RunResult
 from pipeline.stages.names import UNKNOWN as UNKNOWN_NAME
-from tests.conftest import EchoEngine
+from tests.conftest import ScriptedEngine
 from tests.render_fixtures import (
     IMG,
     QUOTED_TEXT,
@@ -99,7 +99,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     leftover.write_text("Le State Islamic a fui.\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("out")
     inputs = [SEED, files["xss"], files["quoted"], empty, leftover]
-    return Run(out, run_fixtures(inputs, out, engine=EchoEngine("fr", "en")))
+    return Run(out, run_fixtures(inputs, out, engine=ScriptedEngine()))
 
 
 PAGES = [SEED.stem, XSS_NAME, "quoted", "leftover", "index"]

@@ -20,11 +20,11 @@ from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.review.decisions import Decisions, segment_keys
 from pipeline.review.glossary_edit import add_words, create_entry, entry_blocks
-from tests.conftest import ROOT
+from tests.conftest import FR_EN, GLOSSARIES, needs
 from tests.review_fixtures import Served, http, serve_review
 
 runner = CliRunner()
-GLOSSARIES = sorted((ROOT / "glossaries").glob("*.yaml"))
+GLOSSARY_FILES = sorted(GLOSSARIES.glob("*.yaml"))
 
 
 def without(text: str, block: tuple[int, int]) -> list[str]:
@@ -37,7 +37,7 @@ def check(path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("source", GLOSSARIES, ids=lambda p: p.name)
+@pytest.mark.parametrize("source", GLOSSARY_FILES, ids=lambda p: p.name)
 def test_adding_a_variant_changes_only_that_entry(tmp_path: Path, source: Path) -> None:
     path = tmp_path / source.name
     shutil.copy(source, path)
@@ -57,7 +57,7 @@ def test_adding_a_variant_changes_only_that_entry(tmp_path: Path, source: Path) 
 
 def test_a_rendering_and_a_new_entry_pass_glossary_check(tmp_path: Path) -> None:
     path = tmp_path / "fr-en.yaml"
-    shutil.copy(ROOT / "glossaries" / "fr-en.yaml", path)
+    shutil.copy(FR_EN, path)
     original = path.read_text(encoding="utf-8")
     add_words(path, "hurras-al-din", "Guardians of Religion", field="renderings")
     create_entry(path, entry_id="guardians", standard="Hurras al-Din fighters", words="Gardiens de la religion", kind="members", loaded=True)
@@ -82,7 +82,7 @@ def test_a_rendering_and_a_new_entry_pass_glossary_check(tmp_path: Path) -> None
 )
 def test_an_invalid_edit_is_refused_and_the_file_untouched(tmp_path: Path, edit: object, message: str) -> None:
     path = tmp_path / "fr-en.yaml"
-    shutil.copy(ROOT / "glossaries" / "fr-en.yaml", path)
+    shutil.copy(FR_EN, path)
     before = path.read_bytes()
     with pytest.raises(ConfigError, match=re.escape(message)):
         edit(path)  # type: ignore[operator]
@@ -102,6 +102,7 @@ def post(served: Served, path: str, data: object, **headers: str) -> tuple[int, 
     return http(served.url(path), method="POST", data=json.dumps(data).encode(), headers={k: v for k, v in sent.items() if v})
 
 
+@needs("apertium")
 def test_requests_without_the_token_or_from_another_origin_are_refused(served: Served) -> None:
     doc = served.workspace.doc("tanzim")
     assert doc is not None
@@ -128,6 +129,7 @@ def test_requests_without_the_token_or_from_another_origin_are_refused(served: S
     assert Decisions.load(served.out).status(key) == "accepted"
 
 
+@needs("apertium")
 def test_decisions_are_checked_against_the_page(served: Served) -> None:
     doc = served.workspace.doc("tanzim")
     assert doc is not None
@@ -138,6 +140,7 @@ def test_decisions_are_checked_against_the_page(served: Served) -> None:
     assert post(served, "api/glossary", {"action": "drop-table"})[0] == 400
 
 
+@needs("apertium")
 def test_a_sentence_fully_accepted_is_final_in_xliff_and_shown_in_the_index(served: Served) -> None:
     doc = served.workspace.doc(served.workspace.docs[0].name)
     assert doc is not None
@@ -162,6 +165,7 @@ def test_a_sentence_fully_accepted_is_final_in_xliff_and_shown_in_the_index(serv
     assert all(v["comment"] == "vérifié" for k, v in saved["decisions"].items() if k.startswith(doc.sha256 + f":{seg.start}-"))
 
 
+@needs("apertium")
 def test_a_glossary_edit_reruns_the_document_from_the_cache_in_under_a_second(served: Served) -> None:
     page = http(served.page("tanzim"))[1]
     assert "Tanzim Hurras" in page and "hurras-al-din" not in re.sub(r"<select.*?</select>", "", page, flags=re.S)
@@ -182,6 +186,7 @@ def test_a_glossary_edit_reruns_the_document_from_the_cache_in_under_a_second(se
     assert status == 200 and json.loads(body)["ok"] is False and "must match pattern" in json.loads(body)["error"]
 
 
+@needs("apertium")
 def test_review_pages_carry_the_actions_and_a_connect_policy_for_the_server_only(served: Served) -> None:
     page = http(served.page("tanzim"))[1]
     csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))  # type: ignore[union-attr]

@@ -19,9 +19,8 @@ from pipeline.model import Document
 from pipeline.stages.language import LanguageStage
 from pipeline.stages.read import read_document
 from pipeline.stages.segment import segment
+from tests.conftest import ROOT, SEED, needs
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = next((ROOT / "seeds").glob("*.txt"))
 FRENCH = (
     "Les combattants de Daech ont quitté la ville après trois semaines de combats. Selon l’Observatoire syrien "
     "des droits de l’homme, les jihadistes du Front Al-Nosra contrôlent désormais le nord de la province."
@@ -129,6 +128,7 @@ def bad_folder(root: Path) -> dict[str, str]:
     }
 
 
+@needs("apertium")
 def test_a_folder_of_bad_inputs_and_the_seed(tmp_path: Path) -> None:
     expected = bad_folder(tmp_path / "in")
     (tmp_path / "in" / SEED.name).write_bytes(SEED.read_bytes())
@@ -191,6 +191,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@needs("apertium")
 def test_pipes_devices_and_oversized_files_fail_on_one_line_each(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -7,48 +7,71 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Sequence
+import threading
 from pathlib import Path
 
 import pytest
 
-from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError, EngineError
+from pipeline.errors import ConfigError
 from pipeline.glossary.load import load_glossary_file
 from pipeline.lock import LOCK_NAME, OutputLock
 from pipeline.outputs import MANIFEST_NAME
 from pipeline.run import RunOptions, run
+from tests.conftest import FR_EN, ROOT, SEED, ScriptedEngine, needs
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = next((ROOT / "seeds").glob("*.txt"))
-GLOSSARY = ROOT / "glossaries" / "fr-en.yaml"
 SENTENCES = [
     "Les terroristes de Daech ont attaqué les positions du Front Al-Nosra près d’Idleb.",
     "Selon l’OSDH, les combattants de Hayat Tahrir al-Cham ont repoussé l’assaut.",
     "Les qaïdistes de Houras ad-Din ont saisi du chlore appartenant à l’armée syrienne.",
 ]
+# ``normalize`` with two observers that write a line to file descriptor argv[1]: "locked" once the run holds its
+# output lock, "written" after each document's files are in place. Tests wait on these instead of polling the folder.
+OBSERVED_CLI = """
+import importlib, os, sys
+fd = int(sys.argv.pop(1))
+lock, run = importlib.import_module("pipeline.lock"), importlib.import_module("pipeline.run")
+acquire, done = lock.OutputLock.acquire, run.Collector.done
+def tell(event): os.write(fd, event + b"\\n")
+def acquired(self): acquire(self); tell(b"locked")
+def written(self, key, summary, doc): done(self, key, summary, doc); tell(b"written")
+lock.OutputLock.acquire, run.Collector.done = acquired, written
+from pipeline.cli import entry_point
+entry_point()
+"""
+EVENTS = ("locked", "written")
 
 
-class Upper(Engine):
-    """A test double: upper-cases, and fails on any batch holding the word POISON."""
+class Normalize:
+    """``normalize run --engine apertium ARGS`` in a subprocess, with an event for each thing it reports."""
 
-    name = "upper"
+    def __init__(self, *args: str | Path) -> None:
+        read, write = os.pipe()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", OBSERVED_CLI, str(write), "run", "--engine", "apertium", *map(str, args)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            pass_fds=(write,),
+        )
+        os.close(write)
+        self.events = {name: threading.Event() for name in EVENTS}
+        self.seen: set[str] = set()
+        threading.Thread(target=self._listen, args=(read,), daemon=True).start()
 
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        if any("POISON" in s for s in sentences):
-            raise EngineError("the engine crashed")
-        return [s.upper() for s in sentences]
+    def _listen(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            for line in pipe:
+                name = line.decode().strip()
+                self.seen.add(name)
+                self.events[name].set()
+        for event in self.events.values():  # the process is gone: wake whoever still waits
+            event.set()
 
-
-def normalize(*args: str | Path, cwd: Path = ROOT) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", "--engine", "apertium", *map(str, args)],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    def wait_for(self, name: str) -> None:
+        """Block until the run reports ``name``; fail if it ends first or takes more than two minutes."""
+        assert self.events[name].wait(timeout=120), f"normalize reported no {name!r} in 120 s"
+        assert name in self.seen, f"normalize ended before {name!r}: {self.proc.communicate()}"
 
 
 def many_documents(folder: Path, count: int) -> list[Path]:
@@ -72,24 +95,16 @@ def assert_outputs_complete(out: Path) -> list[Path]:
     return [p for p in pages if p.name != "report.json"]
 
 
-def wait_for_first_output(proc: subprocess.Popen[str], out: Path) -> None:
-    deadline = time.monotonic() + 120
-    while not any(out.glob("doc*.json")):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "no output appeared"
-        time.sleep(0.005)
-
-
 def test_one_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     good = tmp_path / "in" / "good.txt"
     good.write_text(SENTENCES[0], encoding="utf-8")
     bad = tmp_path / "in" / "bad.txt"
     bad.write_text("Le mot POISON arrête le moteur.", encoding="utf-8")
-    options = RunOptions(inputs=[tmp_path / "in"], out=tmp_path / "out", glossary=load_glossary_file(GLOSSARY), quiet=True)
-    result = run(options, engine=Upper("fr", "en"))
+    options = RunOptions(inputs=[tmp_path / "in"], out=tmp_path / "out", glossary=load_glossary_file(FR_EN), quiet=True)
+    result = run(options, engine=ScriptedEngine(fail_on="POISON"))
     assert result.exit_code == 1
-    assert result.report["documents"]["failed"] == [{"path": str(bad), "error": "translation failed: the engine crashed"}]
+    assert result.report["documents"]["failed"] == [{"path": str(bad), "error": "translation failed: the engine crashed on POISON"}]
     assert [d["name"] for d in result.report["documents"]["done"]] == ["good"]
     written = json.loads((tmp_path / "out" / "good.json").read_text(encoding="utf-8"))
     assert "ISLAMIC STATE" not in written["segments"][0]["mt"] and written["segments"][0]["target"]
@@ -97,10 +112,11 @@ def test_one_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_a_busy_output_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with OutputLock(out):
-        proc = normalize(SEED, "--out", out)
+        proc = Normalize(SEED, "--out", out).proc
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 2
         assert err.strip() == (
@@ -113,15 +129,14 @@ def test_a_busy_output_folder_is_refused(tmp_path: Path) -> None:
     assert not (out / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_two_real_runs_never_interleave(tmp_path: Path) -> None:
     many_documents(tmp_path / "in", 200)
     out = tmp_path / "out"
-    first = normalize(tmp_path / "in", "--out", out, "--quiet")
-    deadline = time.monotonic() + 60
-    while not (out / LOCK_NAME).exists():
-        assert time.monotonic() < deadline and first.poll() is None
-        time.sleep(0.005)
-    second = normalize(tmp_path / "in", "--out", out, "--quiet")
+    observed = Normalize(tmp_path / "in", "--out", out, "--quiet")
+    observed.wait_for("locked")
+    first = observed.proc
+    second = Normalize(tmp_path / "in", "--out", out, "--quiet").proc
     _, err = second.communicate(timeout=60)
     assert second.returncode == 2 and f"(pid {first.pid})" in err
     _, err = first.communicate(timeout=120)
@@ -143,11 +158,13 @@ def test_a_stale_lock_is_taken_over_and_its_leftovers_removed(tmp_path: Path) ->
     assert not (out / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_ctrl_c_exits_130_with_a_summary(tmp_path: Path) -> None:
     paths = many_documents(tmp_path / "in", 150)
     out = tmp_path / "out"
-    proc = normalize(tmp_path / "in", "--out", out, "--quiet")
-    wait_for_first_output(proc, out)
+    observed = Normalize(tmp_path / "in", "--out", out, "--quiet")
+    observed.wait_for("written")
+    proc = observed.proc
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -160,18 +177,20 @@ def test_ctrl_c_exits_130_with_a_summary(tmp_path: Path) -> None:
     assert not (out / LOCK_NAME).exists()
 
 
+@needs("apertium")
 def test_sigkill_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
     paths = many_documents(tmp_path / "in", 150)
     out = tmp_path / "out"
-    proc = normalize(tmp_path / "in", "--out", out, "--quiet")
-    wait_for_first_output(proc, out)
+    observed = Normalize(tmp_path / "in", "--out", out, "--quiet")
+    observed.wait_for("written")
+    proc = observed.proc
     proc.kill()
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert 0 < len(assert_outputs_complete(out)) < len(paths)
     assert not (out / "report.json").exists()
 
-    again = normalize(tmp_path / "in", "--out", out, "--quiet")
+    again = Normalize(tmp_path / "in", "--out", out, "--quiet").proc
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     assert len(assert_outputs_complete(out)) == len(paths)

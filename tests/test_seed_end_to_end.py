@@ -11,7 +11,9 @@ import pytest
 
 from pipeline.glossary.load import Glossary
 from pipeline.run import RunOptions, run
-from tests.conftest import SEED
+from tests.conftest import SEED, needs
+
+pytestmark = needs("apertium")
 
 LOADED = re.compile(r"(?i)\b(terroris\w*|takfiri\w*|daech\w*|daesh|qaïdist\w*|atlantist\w*|groupuscule)\b")
 

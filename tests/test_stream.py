@@ -11,7 +11,7 @@ from pipeline import outputs
 from pipeline.engines.cache import CachedEngine, TranslationCache
 from pipeline.glossary.load import Glossary
 from pipeline.run import RunOptions, run
-from tests.conftest import EchoEngine
+from tests.conftest import ScriptedEngine
 
 SENTENCE = "Les terroristes de Daech ont attaqué les positions près d’Idleb."
 
@@ -28,7 +28,7 @@ def opts(inputs: Path, out: Path, glossary: Glossary, **kw: object) -> RunOption
 
 
 def test_translation_runs_in_bounded_batches_of_sentences(tmp_path: Path, fr_en: Glossary) -> None:
-    engine = EchoEngine()
+    engine = ScriptedEngine()
     result = run(opts(corpus(tmp_path / "in", 30, sentences=2), tmp_path / "out", fr_en, batch_sentences=10, keep_documents=False), engine=engine)
     assert len(result.report.done) == 30 and result.docs == []
     sizes = [len(call) for call in engine.calls]
@@ -41,7 +41,7 @@ def test_a_very_large_document_is_split_into_parts_with_a_warning(tmp_path: Path
     paragraphs = [f"{SENTENCE[:-1]} {i}." for i in range(400)]
     (folder / "big.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run(opts(folder, out, fr_en, part_chars=5_000), engine=EchoEngine())
+    result = run(opts(folder, out, fr_en, part_chars=5_000), engine=ScriptedEngine())
     names = [d.name for d in result.report.done]
     assert len(names) > 4 and names[0] == "big.part001"
     first = json.loads((out / "big.part001.json").read_text(encoding="utf-8"))
@@ -58,7 +58,7 @@ def test_the_index_is_paginated_with_failures_first(tmp_path: Path, fr_en: Gloss
     folder = corpus(tmp_path / "in", 25, sentences=1)
     (folder / "empty.txt").write_text("\n", encoding="utf-8")
     out = tmp_path / "out"
-    run(opts(folder, out, fr_en), engine=EchoEngine())
+    run(opts(folder, out, fr_en), engine=ScriptedEngine())
     pages = sorted(p.name for p in out.glob("index*.html"))
     assert pages == ["index.2.html", "index.3.html", "index.html"]
     first = (out / "index.html").read_text(encoding="utf-8")
@@ -71,13 +71,13 @@ def test_the_index_is_paginated_with_failures_first(tmp_path: Path, fr_en: Gloss
 def test_stale_pages_are_reported_and_removed_with_clean(tmp_path: Path, fr_en: Glossary) -> None:
     folder = corpus(tmp_path / "in", 3, sentences=1)
     out = tmp_path / "out"
-    run(opts(folder, out, fr_en), engine=EchoEngine())
+    run(opts(folder, out, fr_en), engine=ScriptedEngine())
     (folder / "doc002.txt").unlink()
     (out / "notes.html").write_text("mine", encoding="utf-8")  # the user's: never reported, never removed
-    kept = run(opts(folder, out, fr_en), engine=EchoEngine())
+    kept = run(opts(folder, out, fr_en), engine=ScriptedEngine())
     assert kept.report.stale == ["doc002.html", "doc002.json"]
     assert any("2 pages in" in line and "--clean removes them" in line for line in kept.report.summary(out))
-    cleaned = run(opts(folder, out, fr_en, clean=True), engine=EchoEngine())
+    cleaned = run(opts(folder, out, fr_en, clean=True), engine=ScriptedEngine())
     assert cleaned.report.removed == ["doc002.html", "doc002.json"]
     assert not (out / "doc002.html").exists() and (out / "notes.html").read_text(encoding="utf-8") == "mine"
     assert "removed 2 pages of earlier runs (--clean)" in cleaned.report.summary(out)
@@ -88,7 +88,7 @@ def test_the_summary_says_how_many_sentences_came_from_the_cache(tmp_path: Path,
     cache_file = tmp_path / "cache.sqlite"
 
     def cached() -> CachedEngine:
-        return CachedEngine(EchoEngine(), TranslationCache(cache_file))
+        return CachedEngine(ScriptedEngine(), TranslationCache(cache_file))
 
     first = run(opts(folder, tmp_path / "a", fr_en), engine=cached())
     assert f"0 of {first.report.sentences_translated} sentences came from the translation cache" in first.report.summary(tmp_path / "a")
@@ -100,7 +100,7 @@ def test_the_summary_says_how_many_sentences_came_from_the_cache(tmp_path: Path,
 def test_failures_are_printed_as_they_happen(tmp_path: Path, fr_en: Glossary, capfd: pytest.CaptureFixture[str]) -> None:
     folder = corpus(tmp_path / "in", 2, sentences=1)
     (folder / "empty.txt").write_text("\n", encoding="utf-8")
-    run(opts(folder, tmp_path / "out", fr_en), engine=EchoEngine())
+    run(opts(folder, tmp_path / "out", fr_en), engine=ScriptedEngine())
     err = capfd.readouterr().err
     assert err.startswith(f"normalize: failed: {folder / 'empty.txt'}: the file is")
 
@@ -109,7 +109,7 @@ def test_plurals_in_the_summary(tmp_path: Path, fr_en: Glossary) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "one.txt").write_text("Les terroristes de Daech ont fui.\n", encoding="utf-8")
-    result = run(opts(folder, tmp_path / "out", fr_en), engine=EchoEngine())
+    result = run(opts(folder, tmp_path / "out", fr_en), engine=ScriptedEngine())
     line = result.report.summary(tmp_path / "out")[0]
     assert line.startswith("1 of 1 document written") and "(1 change, 0 findings)" in line
 
