@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.stages.check import carried_name
+from tests.conftest import needs
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,7 @@ def test_carried_name(word: str, source: str, carried: bool) -> None:
     assert carried_name(word, source) is carried
 
 
+@needs("apertium")
 def test_names_the_engine_copies_are_not_flagged_and_words_it_left_are() -> None:
     from pipeline.chain import Chain
     from pipeline.engines import create_engine

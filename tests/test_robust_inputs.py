@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.chain import Chain
-from pipeline.engines.base import Engine
 from pipeline.errors import DocumentError
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document
 from pipeline.stages.language import LanguageStage
 from pipeline.stages.read import read_document
 from pipeline.stages.segment import segment
-from tests.conftest import ROOT, SEED, needs
+from tests.conftest import ROOT, SEED, ScriptedEngine, needs
 
 FRENCH = (
     "Les combattants de Daech ont quitté la ville après trois semaines de combats. Selon l’Observatoire syrien "
@@ -230,9 +229,9 @@ def test_bad_max_size_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_the_language_model_is_freed_before_each_batch_is_translated_and_loaded_again_for_the_next(
-    fr_en: Glossary, echo_engine: Engine
+    fr_en: Glossary,
 ) -> None:
-    chain = Chain(fr_en, echo_engine, order=("language", "segment", "translate"))
+    chain = Chain(fr_en, ScriptedEngine(), order=("language", "segment", "translate"))
     (language,) = [stage for name, _, stage in chain.stages if name == "language"]
     assert isinstance(language, LanguageStage)
     for text in (FRENCH, ENGLISH):
