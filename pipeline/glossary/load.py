@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 import fastjsonschema
 import yaml
@@ -32,8 +32,6 @@ OPTIONAL_PART = re.compile(r"\(([^()]*)\)")  # as the matcher reads ``(s)``
 SLOT_PATTERN = re.compile(r"\{([^{}]*)\}")
 SLOT_NAMES = frozenset({"group"})
 MIN_LETTERS = 2  # a variant form shorter than this matches inside ordinary text everywhere
-
-
 ID = "^[a-z0-9][a-z0-9-]*$"
 LANGUAGE = "^[a-z]{2,3}$"
 Word = Annotated[str, Rule(minLength=1)]  # a name or wording: never empty
@@ -326,13 +324,18 @@ def _letters_at_least(variant: str) -> int:
     return MIN_LETTERS if "{group}" in shortest else sum(ch.isalnum() for ch in shortest)
 
 
+# Lists of words in the file that Entry holds as tuples, read off its own types so a new one is not missed.
+_WORD_TUPLES = frozenset(
+    name for name, hint in get_type_hints(Entry).items() if get_origin(hint) is tuple and get_args(hint)[0] is str
+)
+
+
 def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
     examples = tuple(
         Example(source=ex["source"], must=tuple(ex.get("must", ())), must_not=tuple(ex.get("must_not", ())))
         for ex in item.get("examples", ())
     )
-    tuples = ("variants", "plural_variants", "renderings", "only_after", "not_after", "not_before", "references")
-    fields: dict[str, Any] = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
+    fields: dict[str, Any] = {k: (tuple(v) if k in _WORD_TUPLES else v) for k, v in item.items() if k != "examples"}
     if "loaded_variants" in fields:
         fields["loaded_variants"] = _loaded_variants(item, file=file, line=line)
     if "kind" in fields:  # the validator has checked it is one of Kind's values
