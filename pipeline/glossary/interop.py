@@ -33,6 +33,7 @@ import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,9 @@ def to_tbx(glossary: Glossary) -> str:
         settings = {k: getattr(entry, k) for k in KEEP_FIELDS if getattr(entry, k) not in (None, (), "keep", "label", False)}
         if settings:
             ET.SubElement(term_entry, "descrip", {"type": "normalize-settings"}).text = yaml.safe_dump(
-                {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}, allow_unicode=True, sort_keys=True
+                {k: list(v) if isinstance(v, tuple) else v.value if isinstance(v, Enum) else v for k, v in settings.items()},
+                allow_unicode=True,
+                sort_keys=True,
             ).strip()
         source = ET.SubElement(term_entry, "langSet", {XML_LANG: glossary.source})
         for variant in entry.variants:

@@ -11,21 +11,20 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 import fastjsonschema
 import yaml
 
 from pipeline.errors import ConfigError
+from pipeline.glossary.schema import NOT_IN_FILE, Rule, doc, json_schema
+from pipeline.model import Kind
 
-SCHEMA_FILE = "glossary.schema.json"
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 50,000 entries in seconds
 # Characters YAML refuses (C0 controls but tab, LF and CR; DEL; C1 but NEL; surrogates; U+FFFE/FFFF).
 NOT_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -33,38 +32,97 @@ OPTIONAL_PART = re.compile(r"\(([^()]*)\)")  # as the matcher reads ``(s)``
 SLOT_PATTERN = re.compile(r"\{([^{}]*)\}")
 SLOT_NAMES = frozenset({"group"})
 MIN_LETTERS = 2  # a variant form shorter than this matches inside ordinary text everywhere
+ID = "^[a-z0-9][a-z0-9-]*$"
+LANGUAGE = "^[a-z]{2,3}$"
+Word = Annotated[str, Rule(minLength=1)]  # a name or wording: never empty
+Article = Literal["keep", "the", "none"]
+
+
+# These dataclasses are also the glossary file's format: schema() is generated from their
+# types and descriptions (see schema.py), and glossary.schema.json is that schema, committed.
 
 
 @dataclass(frozen=True)
 class Example:
-    source: str
-    must: tuple[str, ...] = ()
-    must_not: tuple[str, ...] = ()
+    """A sentence that 'normalize glossary test' translates, with what its English must and must not contain."""
+
+    source: Word = field(metadata=doc("A source-language sentence using one of the entry's variants."))
+    must: tuple[Word, ...] = field(default=(), metadata=doc("Strings the English must contain (case-sensitive)."))
+    must_not: tuple[Word, ...] = field(default=(), metadata=doc("Strings the English must not contain (case-sensitive)."))
 
 
 @dataclass(frozen=True)
 class Entry:
     """One standard name and the source wordings that map to it."""
 
-    id: str
-    standard: str
-    variants: tuple[str, ...]
-    kind: str = "label"
-    plural: str | None = None
-    plural_variants: tuple[str, ...] = ()
-    article: str = "keep"
-    loaded: bool = False
-    loaded_variants: tuple[tuple[str, str | None], ...] = ()  # (variant, how it is written inside a quotation or None)
-    flag_only: bool = False
-    renderings: tuple[str, ...] = ()
-    only_after: tuple[str, ...] = ()
-    not_after: tuple[str, ...] = ()
-    not_before: tuple[str, ...] = ()
-    note: str = ""
-    references: tuple[str, ...] = ()
-    examples: tuple[Example, ...] = ()
-    file: str = ""
-    line: int = 0
+    id: Annotated[str, Rule(pattern=ID)] = field(metadata=doc("Stable identifier, kebab-case."))
+    standard: Word = field(metadata=doc("The neutral English name (singular)."))
+    variants: Annotated[tuple[Word, ...], Rule(minItems=1)] = field(
+        metadata=doc("Source-language forms. '(s)' marks an optional ending; '{group}' stands for any group entry.")
+    )
+    kind: Kind = field(
+        default=Kind.LABEL,
+        metadata=doc(
+            "group: an organisation's name, usable as {group} in other entries' variants; "
+            "members: people of a group; label: any other wording; name: a person or place (see fr-en.names.yaml)."
+        ),
+    )
+    plural: Word | None = field(default=None, metadata=doc("Standard name used when the matched variant is plural."))
+    plural_variants: tuple[Word, ...] = field(
+        default=(),
+        metadata=doc(
+            "Source forms that are plural (for languages where '(s)' does not fit, e.g. Russian case forms); "
+            "the standard's plural is used."
+        ),
+    )
+    article: Article = field(
+        default="keep",
+        metadata=doc(
+            "keep: leave the engine's article (the militant group); the: the name needs 'the' (the al-Nusra Front); "
+            "none: drop any 'the' before it (Islamic State militants)."
+        ),
+    )
+    loaded: bool = field(
+        default=False,
+        metadata=doc(
+            "true for a pejorative label (kept inside quotations and flagged); "
+            "false for a mere spelling variant (always standardised)."
+        ),
+    )
+    loaded_variants: tuple[tuple[str, str | None], ...] = field(  # (variant, how it is written inside a quotation or None)
+        default=(),
+        metadata=doc(
+            "Variants that are loaded although the entry is not (Daech for Islamic State), each with how it is "
+            "written in English inside a quotation (Daesh), or null to keep the speaker's word as the engine "
+            "renders it. Outside quotations they still become the standard name; inside one, the quoted form "
+            "is used and a quoted-label finding recorded.",
+            written_as=dict[str, Word | None],
+        ),
+    )
+    flag_only: bool = field(
+        default=False,
+        metadata=doc("true: never replace; record a loaded-term finding for the reviewer (e.g. 'terrorisme')."),
+    )
+    renderings: tuple[Word, ...] = field(
+        default=(),
+        metadata=doc("What an engine may write for these words; loaded ones must not survive outside quotations."),
+    )
+    only_after: tuple[Word, ...] = field(
+        default=(), metadata=doc("Apply only when the word right before the match is one of these.")
+    )
+    not_after: tuple[Word, ...] = field(
+        default=(), metadata=doc("Do not apply when the word right before the match is one of these.")
+    )
+    not_before: tuple[Word, ...] = field(
+        default=(), metadata=doc("Do not apply when the word right after the match is one of these.")
+    )
+    note: str = field(default="", metadata=doc("Why this name; shown to the reviewer next to every change."))
+    references: tuple[Word, ...] = field(default=(), metadata=doc("Where the choice comes from (style guides, sources)."))
+    examples: tuple[Example, ...] = field(
+        default=(), metadata=doc("Sentences that test the entry, run by 'normalize glossary test'.")
+    )
+    file: str = field(default="", metadata=NOT_IN_FILE)
+    line: int = field(default=0, metadata=NOT_IN_FILE)
 
     def name(self, *, plural: bool, group: str | None = None) -> str:
         """The standard name in the right number, with ``{group}`` filled in."""
@@ -78,12 +136,16 @@ class Entry:
 
 @dataclass
 class Glossary:
-    """All entries for one language pair, with the files (and hashes) they came from."""
+    """One language pair's standard names for armed groups and the labels that get replaced by them.
 
-    source: str
-    target: str
-    entries: list[Entry] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)  # path -> sha256
+    Loaded, it also holds the files it came from, each with its sha256.
+    """
+
+    source: Annotated[str, Rule(pattern=LANGUAGE)] = field(metadata=doc("ISO 639 code of the source language."))
+    target: Annotated[str, Rule(pattern=LANGUAGE)] = field(metadata=doc("ISO 639 code of the target language."))
+    entries: list[Entry] = field(metadata=doc("One entry per standard name."))
+    description: str = field(default="", metadata=doc("What the file covers, for its editors."))
+    files: dict[str, str] = field(default_factory=dict, metadata=NOT_IN_FILE)  # path -> sha256
 
     def renderings(self) -> dict[str, tuple[str, ...]]:
         """Entry id -> what engines are known to write for its variants."""
@@ -96,11 +158,12 @@ class Glossary:
         raise KeyError(entry_id)
 
 
-@cache
 def schema() -> dict[str, Any]:
-    """The JSON Schema shipped with the package (also referenced by the YAML files)."""
-    text = resources.files("pipeline.glossary").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    """The JSON Schema of a glossary file, generated from the dataclasses above (glossary.schema.json is a copy).
+
+    A new dict each call: ``fastjsonschema.compile`` rewrites the ``$ref``s of the one it is given.
+    """
+    return json_schema(Glossary, schema_id="normalize-glossary.schema.json", title="normalize glossary")
 
 
 @cache
@@ -128,10 +191,14 @@ def load_glossary_file(path: Path) -> Glossary:
     except fastjsonschema.JsonSchemaValueException as error:
         where = [int(p) if p.isdigit() else p for p in error.path[1:]]
         raise ConfigError(f"{path}:{_line_of(node, where)}: {_describe(error, where, data)}") from None
-    glossary = Glossary(source=data["source"], target=data["target"], files={str(path): hashlib.sha256(raw).hexdigest()})
-    for index, item in enumerate(data["entries"]):
-        line = _line_of(node, ["entries", index])
-        glossary.entries.append(_entry(item, file=str(path), line=line))
+    entries = [_entry(item, file=str(path), line=_line_of(node, ["entries", i])) for i, item in enumerate(data["entries"])]
+    glossary = Glossary(
+        source=data["source"],
+        target=data["target"],
+        entries=entries,
+        description=data.get("description", ""),
+        files={str(path): hashlib.sha256(raw).hexdigest()},
+    )
     _check_unique(glossary)
     for entry in glossary.entries:
         _check_patterns(entry)
@@ -140,7 +207,7 @@ def load_glossary_file(path: Path) -> Glossary:
 
 def load_glossaries(paths: list[Path], *, source: str, target: str) -> Glossary:
     """Merge glossary files for one language pair; files for other pairs are an error."""
-    merged = Glossary(source=source, target=target)
+    merged = Glossary(source=source, target=target, entries=[])
     for path in paths:
         g = load_glossary_file(path)
         if (g.source, g.target) != (source, target):
@@ -257,15 +324,22 @@ def _letters_at_least(variant: str) -> int:
     return MIN_LETTERS if "{group}" in shortest else sum(ch.isalnum() for ch in shortest)
 
 
+# Lists of words in the file that Entry holds as tuples, read off its own types so a new one is not missed.
+_WORD_TUPLES = frozenset(
+    name for name, hint in get_type_hints(Entry).items() if get_origin(hint) is tuple and get_args(hint)[0] is str
+)
+
+
 def _entry(item: dict[str, Any], *, file: str, line: int) -> Entry:
     examples = tuple(
         Example(source=ex["source"], must=tuple(ex.get("must", ())), must_not=tuple(ex.get("must_not", ())))
         for ex in item.get("examples", ())
     )
-    tuples = ("variants", "plural_variants", "renderings", "only_after", "not_after", "not_before", "references")
-    fields: dict[str, Any] = {k: (tuple(v) if k in tuples else v) for k, v in item.items() if k != "examples"}
+    fields: dict[str, Any] = {k: (tuple(v) if k in _WORD_TUPLES else v) for k, v in item.items() if k != "examples"}
     if "loaded_variants" in fields:
         fields["loaded_variants"] = _loaded_variants(item, file=file, line=line)
+    if "kind" in fields:  # the validator has checked it is one of Kind's values
+        fields["kind"] = Kind(fields["kind"])
     return Entry(**fields, examples=examples, file=file, line=line)
 
 
