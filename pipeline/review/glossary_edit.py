@@ -28,10 +28,11 @@ from ruamel.yaml.error import YAMLError
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
 from pipeline.glossary.matcher import Matcher
+from pipeline.model import Kind
 from pipeline.render.write import write_atomic
 
 FIELDS = ("variants", "renderings")  # what a selection can be added to: source wordings, or what engines write
-KINDS = ("label", "group", "members", "name")
+KINDS = tuple(Kind)  # what an entry may name, as the glossary format defines it
 ENTRY_LINE = re.compile(r"^(?P<indent> *)- ")
 
 

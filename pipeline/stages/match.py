@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from pipeline.glossary.load import Entry
 from pipeline.glossary.matcher import Match, Matcher, expand_variant, fold
-from pipeline.model import Check, Document, Finding, Kind, Span, TermHit
+from pipeline.model import Check, Document, Finding, Span, TermHit
 from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans
 
 __all__ = ["MatchStage", "find_speaker", "protected_spans", "quote_spans"]
@@ -117,7 +117,7 @@ class MatchStage:
                         text=doc.text[start:end],
                         standard=m.standard,
                         loaded=loaded,
-                        kind=Kind(m.entry.kind),
+                        kind=m.entry.kind,
                         article=m.entry.article,
                         in_quote=quote is not None,
                         speaker=quote.speaker if quote is not None else None,

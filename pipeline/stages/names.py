@@ -141,7 +141,7 @@ class NamesStage:
             start = seg.start + a
             if entry is not None:
                 yield TermHit(entry=entry.id, start=start, end=seg.start + b, text=text, standard=entry.standard,
-                              loaded=entry.loaded, kind=Kind(entry.kind), article=entry.article)
+                              loaded=entry.loaded, kind=entry.kind, article=entry.article)
             else:
                 written = " ".join(text.split())
                 yield TermHit(entry=UNKNOWN, start=start, end=seg.start + b, text=text, standard=written,
