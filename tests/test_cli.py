@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer.core
+import typer.main
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -20,7 +23,6 @@ runner = CliRunner()
 def normalize(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
-
 
 
 def test_run_writes_every_output_and_exits_0(seeds: Path, tmp_path: Path) -> None:
@@ -96,3 +98,30 @@ def test_shell_completion_is_offered_and_completes_commands() -> None:
     env = {**os.environ, "_NORMALIZE_COMPLETE": "complete_bash", "COMP_WORDS": "normalize gl", "COMP_CWORD": "1"}
     done = subprocess.run([sys.executable, "-m", "pipeline"], env=env, capture_output=True, text=True, timeout=60)
     assert "glossary" in done.stdout.split()
+
+
+def _command_paths(command: typer.core.TyperCommand | typer.core.TyperGroup, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and sub-command of ``normalize``, as the words that invoke it."""
+    paths = [path]
+    if isinstance(command, typer.core.TyperGroup):
+        for name, sub in command.commands.items():
+            paths.extend(_command_paths(sub, (*path, name)))
+    return paths
+
+
+@pytest.mark.parametrize("words", _command_paths(typer.main.get_command(app)), ids=" ".join)
+def test_help_shows_metavars_not_python_types(words: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*words, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: normalize" in result.output
+    assert not re.search(r"<\w+(\[\w+\])?>", result.output), result.output  # typer's `<str>`, `<list[Path]>` tags
+
+
+def test_help_loads_no_rich_glossary_cache_or_engine() -> None:
+    """`normalize --help` stays quick: rich's help formatter, YAML, SQLite and the engines are imported by the commands."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and "Usage: normalize" in done.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "typer.main" in imported  # the listing is complete enough to mean something
+    heavy = {"rich", "yaml", "sqlite3", "jinja2", "pydantic", "pipeline.glossary.load", "pipeline.engines.argos_packages", "pipeline.run"}
+    assert not heavy & imported
