@@ -14,6 +14,7 @@ import typer.core
 import typer.main
 from typer.testing import CliRunner
 
+from pipeline import progress
 from pipeline.cli import app
 from tests.conftest import ROOT, SEED
 
@@ -125,3 +126,35 @@ def test_help_loads_no_rich_glossary_cache_or_engine() -> None:
     assert "typer.main" in imported  # the listing is complete enough to mean something
     heavy = {"rich", "yaml", "sqlite3", "jinja2", "pydantic", "pipeline.glossary.load", "pipeline.engines.argos_packages", "pipeline.run"}
     assert not heavy & imported
+
+
+def test_progress_bar_shows_what_was_counted_before_it_appeared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "_is_terminal", lambda: True)
+    with progress.Bar(total=5, delay=3600) as bar:  # the timer never fires: the test shows the bar itself
+        bar.describe("translating")
+        bar.advance(2)
+        bar._start()
+        assert bar._progress is not None
+        bar.advance()
+        (task,) = bar._progress.tasks
+        assert (task.description, task.completed, task.total) == ("translating", 3, 5)
+        assert task.start_time == bar._began
+    assert bar._progress is None
+
+
+def test_progress_bar_does_not_appear_after_the_run_ended() -> None:
+    bar = progress.Bar(total=1)
+    with bar:
+        pass
+    bar._start()  # the timer fired as the run ended
+    assert bar._progress is None
+
+
+def test_a_short_run_never_imports_rich() -> None:
+    code = (
+        "import sys\nfrom pipeline.progress import Bar\n"
+        "with Bar(total=2) as bar:\n    bar.describe('translating'); bar.advance(2); bar.log('a message')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "a message\n")
