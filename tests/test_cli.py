@@ -7,8 +7,12 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
+import jinja2
+import jinja2.bccache
 import pytest
 import typer.core
 import typer.main
@@ -16,6 +20,7 @@ from typer.testing import CliRunner
 
 from pipeline import progress
 from pipeline.cli import app
+from pipeline.render import html
 from tests.conftest import ROOT, SEED
 
 runner = CliRunner()
@@ -158,3 +163,41 @@ def test_a_short_run_never_imports_rich() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "a message\n")
+
+
+
+@pytest.fixture
+def template_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private cache home, and a fresh template environment before and after the test."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    html.environment.cache_clear()
+    yield tmp_path / "cache" / "normalize" / "templates"
+    html.environment.cache_clear()
+
+
+def _no_compiling(*args: object, **kwargs: object) -> NoReturn:
+    raise AssertionError("the template was compiled again")
+
+
+def test_pages_are_rendered_from_templates_compiled_by_an_earlier_run(template_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    css = html.environment().get_template("page.css").render()
+    assert len(list(template_cache.iterdir())) == 1
+    html.environment.cache_clear()  # a new run, as far as jinja knows
+    monkeypatch.setattr(jinja2.Environment, "compile", _no_compiling)
+    assert html.environment().get_template("page.css").render() == css
+
+
+def test_a_damaged_template_cache_file_is_compiled_again(template_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    css = html.environment().get_template("page.css").render()
+    (cached,) = template_cache.iterdir()
+    cached.write_bytes(jinja2.bccache.bc_magic + b"\x80 not a pickle")  # jinja's header, then garbage
+    html.environment.cache_clear()
+    assert html.environment().get_template("page.css").render() == css
+    html.environment.cache_clear()
+    monkeypatch.setattr(jinja2.Environment, "compile", _no_compiling)
+    assert html.environment().get_template("page.css").render() == css  # the damaged file was replaced
+
+
+def test_an_unwritable_template_cache_is_skipped(template_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cache").write_text("a file where the cache folder would go", encoding="utf-8")
+    assert "body" in html.environment().get_template("page.css").render()
