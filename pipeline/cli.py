@@ -24,33 +24,28 @@ if TYPE_CHECKING:  # imported where used: `normalize --help` loads neither SQLit
     from pipeline.glossary.load import Glossary
 
 
-def _without_type_tags() -> None:
-    """typer prints each option's Python type in --help (``--quiet <bool>``, ``<list[Path]>``): show metavars instead.
+def _arguments_without_type_tags() -> None:
+    """typer's plain help prints an argument's Python type after its name (``INPUTS <list[Path]>``): print the name alone.
 
-    A flag shows nothing, an option its ``metavar`` (or its name in capitals), an
-    argument only its name.
+    Options show their ``metavar`` instead (every option here sets one; a test checks it).
     """
-
-    def option_type(self: typer.core.TyperOption, ctx: Any) -> str | None:
-        if self.metavar is not None:
-            return self.metavar
-        return "" if self.is_flag or self.count else (self.name or "value").upper()
 
     def argument_type(self: typer.core.TyperArgument, ctx: Any) -> str | None:
         return None
 
-    typer.core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
     typer.core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign,assignment]
 
 
-_without_type_tags()
+_arguments_without_type_tags()
 
+# Plain click help: rich's help formatter alone costs more import time than the rest of `normalize --help`.
 app = typer.Typer(
     name="normalize",
     help="Translate conflict news offline and replace loaded group labels with neutral standard names.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 app.add_typer(glossary_app, name="glossary")
@@ -94,7 +89,7 @@ def main(
     """normalize: read foreign-language conflict news without inheriting its labels."""
 
 
-@app.command()
+@app.command(short_help="Translate, normalise group labels, write review pages and JSON.")
 def run(
     inputs: Annotated[list[Path], typer.Argument(help="Text files, or folders searched for *.txt.", show_default=False, metavar="INPUTS")],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("output"),
@@ -106,9 +101,9 @@ def run(
     ] = None,
     glossaries: Annotated[Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")] = None,
     formats: Annotated[str, typer.Option("--formats", metavar="LIST", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="No progress bar or summary; errors only.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
     config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", metavar="", help="Translate everything again; do not read or write the cache.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; do not read or write the cache.")] = False,
     cache: Annotated[Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file (SQLite).")] = None,
     beam_size: Annotated[int | None, typer.Option("--beam-size", metavar="N", help="argos: beam width (default 4, as Argos).")] = None,
     compute_type: Annotated[
@@ -116,10 +111,10 @@ def run(
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", metavar="N", help="argos: threads per translation (default 0: all cores).")] = None,
     force: Annotated[
-        bool, typer.Option("--force", metavar="", help="Redo every document, and overwrite files in --out that normalize did not write.")
+        bool, typer.Option("--force", help="Redo every document, and overwrite files in --out that normalize did not write.")
     ] = False,
-    clean: Annotated[bool, typer.Option("--clean", metavar="", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
-    executor: Annotated[str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize\\[ray]').")] = "local",
+    clean: Annotated[bool, typer.Option("--clean", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
+    executor: Annotated[str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize[ray]').")] = "local",
     ray_workers: Annotated[
         int | None, typer.Option("--ray-workers", metavar="N", min=1, help="ray: translate actors (default: one per CPU).")
     ] = None,
@@ -186,8 +181,8 @@ def run(
     raise typer.Exit(result.exit_code)
 
 
-app.command("eval")(eval_command)
-app.command("review")(review_command)
+app.command("eval", short_help="Score translations against a reference, or audit whole articles.")(eval_command)
+app.command("review", short_help="Review a run's changes in the browser and edit the glossary.")(review_command)
 
 
 def entry_point() -> None:

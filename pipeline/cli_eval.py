@@ -49,30 +49,30 @@ def user_errors(nothing_done: str) -> Iterator[None]:
 
 def eval_command(
     source: Annotated[
-        Path | None, typer.Option("--source", help="Source-language FILE, one sentence a line.", show_default=False)
+        Path | None, typer.Option("--source", metavar="FILE", help="Source-language FILE, one sentence a line.", show_default=False)
     ] = None,
     reference: Annotated[
-        Path | None, typer.Option("--reference", "-r", help="Reference translation FILE, line-aligned with --source.", show_default=False)
+        Path | None, typer.Option("--reference", "-r", metavar="FILE", help="Reference translation FILE, line-aligned with --source.", show_default=False)
     ] = None,
     articles: Annotated[
         Path | None,
         typer.Option(
-            "--articles", help="Folder of *.txt articles to audit (no reference needed), instead of --source/--reference.", show_default=False
+            "--articles", metavar="DIR", help="Folder of *.txt articles to audit (no reference needed), instead of --source/--reference.", show_default=False
         ),
     ] = None,
-    src_lang: Annotated[str, typer.Option("--from", help="Language of --source or --articles.")] = "fr",
-    tgt_lang: Annotated[str, typer.Option("--to", help="Language of --reference.")] = "en",
-    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
+    src_lang: Annotated[str, typer.Option("--from", metavar="LANG", help="Language of --source or --articles.")] = "fr",
+    tgt_lang: Annotated[str, typer.Option("--to", metavar="LANG", help="Language of --reference.")] = "en",
+    engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
     glossary: Annotated[
-        list[Path] | None, typer.Option("--glossary", "-g", help="Glossary YAML file (repeatable); default glossaries/FROM-TO*.yaml.")
+        list[Path] | None, typer.Option("--glossary", "-g", metavar="FILE", help="Glossary YAML file (repeatable); default glossaries/FROM-TO*.yaml.")
     ] = None,
-    glossaries: Annotated[Path | None, typer.Option("--glossaries", help="Folder holding the default glossaries.")] = None,
+    glossaries: Annotated[Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")] = None,
     show: Annotated[
-        int, typer.Option("--show", help="Changed lines (with --articles: examples of each problem) to print (0: none).", min=0)
+        int, typer.Option("--show", metavar="N", help="Changed lines (with --articles: examples of each problem) to print (0: none).", min=0)
     ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (every changed line, not just --show).")] = False,
     save: Annotated[
-        Path | None, typer.Option("--save", help="Folder to write raw.txt and normalised.txt (one line per source line) to, for rescoring.")
+        Path | None, typer.Option("--save", metavar="DIR", help="Folder to write raw.txt and normalised.txt (one line per source line) to, for rescoring.")
     ] = None,
 ) -> None:
     """Score raw and normalised translations of --source against --reference (BLEU, chrF), or audit --articles.

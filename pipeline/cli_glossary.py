@@ -12,12 +12,12 @@ import typer
 from pipeline.cli_errors import fail, say
 from pipeline.errors import ConfigError, NormalizeError, printable
 
-Files = Annotated[list[Path] | None, typer.Argument(help="Glossary files; default glossaries/*.yaml.", show_default=False)]
-Folder = Annotated[Path, typer.Option("--glossaries", help="Folder searched when no FILES are given.")]
+Files = Annotated[list[Path] | None, typer.Argument(metavar="FILES", help="Glossary files; default glossaries/*.yaml.", show_default=False)]
+Folder = Annotated[Path, typer.Option("--glossaries", metavar="DIR", help="Folder searched when no FILES are given.")]
 
 # The glossary modules (YAML, XML, the matcher) are imported by the command that needs them, so that
 # `normalize --help` and the other commands do not pay for them.
-glossary_app = typer.Typer(help="Check, test, export and import glossaries.", no_args_is_help=True)
+glossary_app = typer.Typer(rich_markup_mode=None, help="Check, test, export and import glossaries.", no_args_is_help=True)
 
 
 def _files(files: list[Path] | None, folder: Path) -> list[Path]:
@@ -27,7 +27,7 @@ def _files(files: list[Path] | None, folder: Path) -> list[Path]:
     return found
 
 
-@glossary_app.command("check")
+@glossary_app.command("check", short_help="Validate glossaries: schema, duplicates, fields that have no effect.")
 def check(
     files: Files = None,
     folder: Folder = Path("glossaries"),
@@ -60,10 +60,10 @@ def check(
         raise typer.Exit(2)
 
 
-@glossary_app.command("test")
+@glossary_app.command("test", short_help="Run every entry's examples and check the English.")
 def test(
     files: Files = None,
-    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, apertium or argos.")] = "auto",
+    engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
     folder: Folder = Path("glossaries"),
 ) -> None:
     """Run every entry's examples through the pipeline and check what the English must (not) contain."""
@@ -95,11 +95,11 @@ def test(
         raise typer.Exit(1)
 
 
-@glossary_app.command("export")
+@glossary_app.command("export", short_help="Write glossaries as TBX or CSV.")
 def export(
     files: Files = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="tbx or csv (Amazon Translate custom terminology).")] = "tbx",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="tbx or csv (Amazon Translate custom terminology).")] = "tbx",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write; default standard output.")] = None,
     folder: Folder = Path("glossaries"),
 ) -> None:
     """Write glossaries as TBX or CSV for CAT tools and translation services."""
@@ -120,12 +120,12 @@ def export(
     _write(writers[fmt](merged), output)
 
 
-@glossary_app.command("import")
+@glossary_app.command("import", short_help="Convert a TBX or CSV terminology file into glossary YAML.")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A .tbx or .csv file.", show_default=False)],
-    source: Annotated[str, typer.Option("--source", "-s", help="Source language code in the file.")] = "fr",
-    target: Annotated[str, typer.Option("--target", "-t", help="Target language code in the file.")] = "en",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="YAML file to write; default standard output.")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .tbx or .csv file.", show_default=False)],
+    source: Annotated[str, typer.Option("--source", "-s", metavar="LANG", help="Source language code in the file.")] = "fr",
+    target: Annotated[str, typer.Option("--target", "-t", metavar="LANG", help="Target language code in the file.")] = "en",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="YAML file to write; default standard output.")] = None,
 ) -> None:
     """Convert a TBX or Amazon-style CSV terminology file into glossary YAML (then edit and `check` it)."""
     from pipeline.glossary.interop import InteropWarning, from_csv, from_tbx, to_yaml

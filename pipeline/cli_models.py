@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pipeline.cli_errors import fail
-from pipeline.engines import argos_packages
 from pipeline.errors import NormalizeError, printable
 
 if TYPE_CHECKING:
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
 
 
 models_app = typer.Typer(
+    rich_markup_mode=None,
     name="models",
     help="List and install Argos Translate model packages.",
     no_args_is_help=True,
@@ -30,11 +30,13 @@ models_app = typer.Typer(
 )
 
 
-@models_app.command("list")
+@models_app.command("list", short_help="Show the installed Argos packages.")
 def list_packages() -> None:
     """Show installed Argos packages: language pair, version, size on disk and folder."""
     from rich.console import Console
     from rich.table import Table
+
+    from pipeline.engines import argos_packages
 
     directory = argos_packages.packages_dir()
     try:
@@ -54,16 +56,18 @@ def list_packages() -> None:
     Console().print(table)
 
 
-@models_app.command("install")
+@models_app.command("install", short_help="Install an Argos package from the package index or a file.")
 def install(
-    from_code: Annotated[str | None, typer.Argument(help="Source language code, e.g. fr.", show_default=False)] = None,
-    to_code: Annotated[str | None, typer.Argument(help="Target language code, e.g. en.", show_default=False)] = None,
+    from_code: Annotated[str | None, typer.Argument(metavar="FROM", help="Source language code, e.g. fr.", show_default=False)] = None,
+    to_code: Annotated[str | None, typer.Argument(metavar="TO", help="Target language code, e.g. en.", show_default=False)] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="Install this .argosmodel file instead of downloading.", show_default=False),
+        typer.Option("--file", metavar="FILE", help="Install this .argosmodel file instead of downloading.", show_default=False),
     ] = None,
 ) -> None:
     """Install a package: FROM TO from the Argos package index, or --file PATH.argosmodel offline."""
+    from pipeline.engines import argos_packages  # imported by the commands, so `normalize --help` stays quick
+
     directory = argos_packages.packages_dir()
     try:
         if file is not None and from_code is None:
@@ -78,12 +82,12 @@ def install(
 
 
 def _download_and_install(from_code: str, to_code: str, directory: Path) -> Package:
+    """Fetch the index, download the newest matching package with a progress bar, install it."""
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from pipeline.engines import argos_index  # the network code, only when a download is asked for
+    from pipeline.engines import argos_index, argos_packages  # the network code, only when a download is asked for
 
-    """Fetch the index, download the newest matching package with a progress bar, install it."""
     url = argos_index.index_url()
     chosen = argos_index.choose(argos_index.fetch_index(url), from_code, to_code)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())

@@ -9,12 +9,12 @@ import typer
 
 
 def review_command(
-    out: Annotated[Path, typer.Argument(help="Output folder of a `normalize run` (holds report.json).", show_default=False)],
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; keep 127.0.0.1 unless you know why.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port; 0 picks a free one.")] = 0,
-    cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file, if the run used --cache.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="TOML settings; default ./normalize.toml if present.")] = None,
-    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the index in the default browser.")] = False,
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="Output folder of a `normalize run` (holds report.json).", show_default=False)],
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on; keep 127.0.0.1 unless you know why.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="N", help="Port; 0 picks a free one.")] = 0,
+    cache: Annotated[Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file, if the run used --cache.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")] = None,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", show_default=False, help="Open the index in the default browser (not by default).")] = False,
 ) -> None:
     """Serve OUT's review pages on a local address: accept or reject changes, resolve findings, edit the glossary."""
     from pipeline.cli_errors import fail

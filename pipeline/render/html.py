@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from functools import cache
 from typing import Protocol
 
 import jinja2
+import jinja2.bccache
 
 from pipeline.glossary.load import Entry
 from pipeline.model import Change, Document, Finding, Segment, TermHit
@@ -128,14 +130,40 @@ class Row:
     state: str = "translated"
 
 
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs: compiling the page templates costs more than rendering a small page.
+
+    Jinja keys each file by template and checks it against the template's
+    source, so an edited template is compiled again. Like the translation
+    cache, it is never a reason to fail: a damaged file is a miss, an
+    unwritable folder is skipped.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file: any error unpickling its header
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 @cache
 def environment() -> jinja2.Environment:
+    from pipeline.engines.cache import default_cache_path
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.render", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=TemplateCache(str(default_cache_path().parent / "templates")),
     )
 
 
