@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.engines.base import Engine
+from pipeline.engines.cache import CachedEngine, TranslationCache
 from pipeline.errors import EngineError, NormalizeError
 from pipeline.glossary.load import Glossary
 from pipeline.glossary.matcher import Matcher
@@ -41,7 +42,7 @@ class StageSpec:
 
 
 STAGES: dict[str, StageSpec] = {
-    "language": StageSpec(lambda glossary, engine: LanguageStage(engine.source)),
+    "language": StageSpec(lambda glossary, engine: LanguageStage(engine.source, memo=_cache_of(engine))),
     "segment": StageSpec(lambda glossary, engine: segment),
     "match": StageSpec(lambda glossary, engine: MatchStage(Matcher(glossary))),
     "names": StageSpec(lambda glossary, engine: NamesStage(glossary)),
@@ -101,6 +102,11 @@ class Chain:
                 for doc in live:
                     _one(name, stage, doc)  # type: ignore[arg-type]
         return docs
+
+
+def _cache_of(engine: Engine) -> TranslationCache | None:
+    """The run's translation cache, which also remembers language verdicts (none with --no-cache)."""
+    return engine.cache if isinstance(engine, CachedEngine) else None
 
 
 def _one(name: str, stage: DocStage, doc: Document) -> None:

@@ -241,3 +241,23 @@ def test_the_language_model_is_freed_before_each_batch_is_translated_and_loaded_
         assert language._identifier is None  # ...which is not resident while the batch is translated
     assert not chain([doc_of(FRENCH)])[0].failed
     assert chain([doc_of(ENGLISH)])[0].error == "looks like English, not fr (confidence 1.00); pass --source en or remove it"
+
+
+def test_verdicts_are_remembered_in_the_cache_so_a_document_run_again_never_loads_the_model(tmp_path: Path) -> None:
+    from pipeline.engines.cache import TranslationCache
+
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    first = LanguageStage("fr", memo=cache)
+    with pytest.raises(DocumentError):
+        first(doc_of(ENGLISH))
+    assert first(doc_of(FRENCH)).error is None and first._identifier is not None
+    first.release()  # end of the batch: verdicts written
+    again = LanguageStage("fr", memo=cache)
+    with pytest.raises(DocumentError, match="looks like English, not fr"):
+        again(doc_of(ENGLISH))
+    again(doc_of(FRENCH))
+    assert again._identifier is None  # judged from the remembered verdicts
+    again(doc_of(FRENCH + " Un mot de plus."))
+    assert again._identifier is not None  # another text is judged by the model
+    found = LanguageStage("es", memo=cache).detect(FRENCH)  # verdicts are per --source: judged again
+    assert found is not None and found[0] == "fr" and found[1] > 0.99

@@ -7,19 +7,32 @@ enough letters to be sure, and fails a document only when another language wins
 with high confidence; the reason tells the user which ``--source`` to pass.
 A shorter text (``MIN_WARN_LETTERS`` to ``MIN_LETTERS`` letters, two or three
 sentences) that another language wins just as clearly gets a warning instead.
+
+Loading the model takes ~0.4 s, most of a re-run from the cache, so each
+verdict is remembered in the translation cache by a hash of the text judged:
+a document run again is judged without the model.
 """
 
 from __future__ import annotations
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+import hashlib
+import json
+from importlib import metadata
+from typing import TYPE_CHECKING
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
+    from pipeline.engines.cache import TranslationCache
 
 MIN_LETTERS = 120  # below this a guess is too shaky to refuse a document on
 MIN_WARN_LETTERS = 20  # ...but from this many letters a confident guess is worth a warning
 SAMPLE_CHARS = 10_000  # the start of the body is enough and keeps huge files cheap
 MIN_CONFIDENCE = 0.9
+MEMO = "language-check"  # the translation cache's "engine" name for remembered verdicts
 NAMES = {
     "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian", "fr": "French",
     "it": "Italian", "nl": "Dutch", "pt": "Portuguese", "ru": "Russian", "tr": "Turkish", "uk": "Ukrainian",
@@ -32,49 +45,65 @@ class LanguageStage:
 
     name = "language"
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, memo: TranslationCache | None = None) -> None:
         self.source = source
+        self.memo = memo
         self._identifier: LanguageIdentifier | None = None
+        self._pending: dict[str, str] = {}  # verdicts to remember, written once per batch
 
     def __call__(self, doc: Document) -> Document:
-        found = self.detect(doc.text[doc.body_start : doc.body_start + SAMPLE_CHARS])
-        if found is not None and found[0] != self.source and found[1] >= MIN_CONFIDENCE:
-            language, confidence = found
-            raise DocumentError(
-                f"looks like {NAMES.get(language, language)}, not {self.source} (confidence {confidence:.2f}); "
-                f"pass --source {language} or remove it"
-            )
-        if found is None:
-            self._warn_if_short_and_foreign(doc)
-        return doc
-
-    def _warn_if_short_and_foreign(self, doc: Document) -> None:
         text = doc.text[doc.body_start : doc.body_start + SAMPLE_CHARS]
-        if not MIN_WARN_LETTERS <= sum(ch.isalpha() for ch in text) < MIN_LETTERS or self.source not in self._load().labels:
-            return
-        language, confidence = self._load().classify(text)
-        if language != self.source and confidence >= MIN_CONFIDENCE:
-            doc.warnings.append(
-                f"may be {NAMES.get(language, language)}, not {self.source} (confidence {confidence:.2f}, but only "
-                f"{MIN_LETTERS} letters or more are judged); check it, or pass --source {language}"
+        letters = sum(ch.isalpha() for ch in text)
+        found = self.classify(text) if letters >= MIN_WARN_LETTERS else None
+        if found is None or found[0] == self.source or found[1] < MIN_CONFIDENCE:
+            return doc
+        language, confidence = found
+        name = NAMES.get(language, language)
+        if letters >= MIN_LETTERS:
+            raise DocumentError(
+                f"looks like {name}, not {self.source} (confidence {confidence:.2f}); pass --source {language} or remove it"
             )
+        doc.warnings.append(
+            f"may be {name}, not {self.source} (confidence {confidence:.2f}, but only {MIN_LETTERS} letters or more "
+            f"are judged); check it, or pass --source {language}"
+        )
+        return doc
 
     def detect(self, text: str) -> tuple[str, float] | None:
         """(language code, confidence) of ``text``, or None when it is too short to judge or ``source`` is unknown."""
-        if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
-            return None
+        return self.classify(text) if sum(ch.isalpha() for ch in text) >= MIN_LETTERS else None
+
+    def classify(self, text: str) -> tuple[str, float] | None:
+        """The model's (language, confidence) for ``text``, remembered; None when the model does not know ``source``."""
+        key = hashlib.sha256(f"{self.source}\n{text}".encode()).hexdigest()
+        known = self._pending.get(key) or (self.memo.lookup(MEMO, _model_name(), [key]).get(key) if self.memo else None)
+        if known is not None:
+            verdict = json.loads(known)
+            return None if verdict is None else (str(verdict[0]), float(verdict[1]))
         identifier = self._load()
-        if self.source not in identifier.labels:
-            return None
-        language, confidence = identifier.classify(text)
-        return str(language), float(confidence)
+        found = None
+        if self.source in identifier.labels:
+            language, confidence = identifier.classify(text)
+            found = (str(language), round(float(confidence), 4))
+        self._pending[key] = json.dumps(found)
+        return found
 
     def release(self) -> None:
-        """Free the model (~70 MB resident) while a batch is translated; the next batch loads it again (~0.5 s)."""
+        """Write the batch's verdicts; free the model (~70 MB resident) while the batch is translated."""
+        if self._pending and self.memo is not None:
+            self.memo.store(MEMO, _model_name(), self._pending.items())
+        self._pending = {}
         self._identifier = None
 
     def _load(self) -> LanguageIdentifier:
-        """Load the model on first use: it takes about a second, so runs of only very short texts skip it."""
+        """Load the model on first use: it takes about half a second, so runs already judged never load it."""
         if self._identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
             self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         return self._identifier
+
+
+def _model_name() -> str:
+    """What a remembered verdict depends on besides the text: the model's version (thresholds apply after)."""
+    return f"py3langid {metadata.version('py3langid')}"

@@ -10,18 +10,42 @@ points into the original text, in time linear in the sentence.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
 from functools import lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from sacremoses import MosesDetokenizer, MosesPunctNormalizer
+if TYPE_CHECKING:
+    from sacremoses import MosesDetokenizer
 
 Rule = tuple[re.Pattern[str], str]
 LONGEST = 20_000  # a "sentence" longer than this is not prose (a table, a scrape): it goes to the engine as written
 
 
+@lru_cache(maxsize=1)
+def _normalize_module() -> ModuleType:
+    """``sacremoses/normalize.py`` loaded alone (it imports only ``re`` and ``regex``).
+
+    ``import sacremoses`` runs the package's ``__init__``, which compiles its
+    tokeniser's ~100 expressions and imports joblib and tqdm: ~0.25 s, most of
+    a one-document re-run from the cache, for tables this module reads once.
+    """
+    package = importlib.util.find_spec("sacremoses")
+    if package is None or not package.submodule_search_locations:
+        raise ImportError("sacremoses is not installed; reinstall normalize (pip install -e .)")
+    path = f"{next(iter(package.submodule_search_locations))}/normalize.py"
+    spec = importlib.util.spec_from_file_location("sacremoses.normalize", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}; reinstall sacremoses")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @lru_cache(maxsize=8)
 def _rules(language: str) -> tuple[Rule, ...]:
-    moses = MosesPunctNormalizer(lang=language, pre_replace_unicode_punct=True)
+    moses = _normalize_module().MosesPunctNormalizer(lang=language, pre_replace_unicode_punct=True)
     return tuple((re.compile(pattern), repl) for pattern, repl in [*moses.REPLACE_UNICODE_PUNCTUATION, *moses.substitutions])
 
 
@@ -73,6 +97,8 @@ def _align(old: str, new: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=8)
 def _detokeniser(language: str) -> MosesDetokenizer:
+    from sacremoses import MosesDetokenizer  # the whole package: only the piecewise fallback rejoins pieces
+
     return MosesDetokenizer(lang=language)
 
 
