@@ -58,20 +58,26 @@ def _split(order: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tupl
 
 
 def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
-    """Task: read each input, skip what is up to date, run the stages before translation."""
-    from pipeline.run import read_parts, resuming
+    """Task: read each input, run the stages before translation, skip what is up to date."""
+    from pipeline.run import GlossaryUse, read_parts, resuming
 
     spec: Job = pickle.loads(job)
     head, _, _ = _split(DEFAULT_ORDER)
     chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), head)
     folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
-    out: dict[str, list[Any]] = {"index": [], "part": [], "doc": [], "summary": []}
+    use = GlossaryUse(spec.options.glossary)
+    out: dict[str, list[Any]] = {"index": [], "part": [], "doc": [], "matches": [], "summary": []}
     for index, path, name in zip(rows["index"], rows["path"], rows["name"], strict=True):
         for part, doc in enumerate(read_parts(_path(path), str(name), spec.options)):
-            done = None if not resuming(spec.options) or doc.failed else folder.resumable(doc.name, doc.sha256, spec.info.run_signature)
+            chain.prepare(doc)  # what the cheap stages find decides whether the document is up to date
+            matches = "" if doc.failed else use.matches(doc)
+            done = None
+            if resuming(spec.options) and not doc.failed:
+                done = folder.resumable(doc.name, doc.sha256, spec.info.run_signature, matches, use.leftovers)
             out["index"].append(int(index))
             out["part"].append(part)
-            out["doc"].append(None if done else pickle.dumps(chain.prepare(doc)))
+            out["doc"].append(None if done else pickle.dumps(doc))
+            out["matches"].append(matches)
             out["summary"].append(pickle.dumps(("skipped", done)) if done else None)
     return out
 
@@ -98,17 +104,20 @@ class Translator:
 
 def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     """Task: enforcement, checks and rendering; writes the pages and returns each document's summary."""
+    from pipeline.run import GlossaryUse
+
     spec: Job = pickle.loads(job)
     _, _, tail = _split(DEFAULT_ORDER)
     chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), tail)
     folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
+    use = GlossaryUse(spec.options.glossary)
     summaries = list(rows["summary"])
     for i, blob in enumerate(rows["doc"]):
         if blob is None:
             continue
         doc = pickle.loads(blob)
         chain([doc])  # no batch stage here: the whole (tail) chain
-        summary = DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info)
+        summary = DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info, use.fingerprint(doc, rows["matches"][i]))
         summaries[i] = pickle.dumps(("done", summary))
     return {"index": rows["index"], "part": rows["part"], "summary": summaries}
 
