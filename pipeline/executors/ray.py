@@ -171,7 +171,7 @@ def execute(job: Job, engine: Engine, collector: Collector) -> None:
                 raise
             raise WorkerLost(
                 f"a batch of documents killed its Ray worker {RETRIES + 1} times (out of memory, or a crash in the engine); "
-                f"{collector.written} documents were written: see the worker logs in the Ray session folder, then re-run to finish"
+                "the pages written so far are complete: see the worker logs in the Ray session folder, then re-run to finish"
             ) from None
     finally:
         if started:
