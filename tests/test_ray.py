@@ -97,8 +97,13 @@ def test_ray_writes_the_same_files_as_the_local_executor(cluster: None, tmp_path
         result = run(options)
         assert [d.name for d in result.report.failed] == ["empty"]
         outputs[executor] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    options.out = tmp_path / "local"
     assert outputs["ray"].keys() == outputs["local"].keys() and len(outputs["ray"]) == 2 * 21 + 3
     assert outputs["ray"] == outputs["local"]
+
+    again = run(options)  # the local run's folder, now on Ray: every document is up to date but the failed one
+    assert again.report.skipped == 21 and [d.name for d in again.report.failed] == ["empty"]
+    assert {p.name: p.read_bytes() for p in sorted((tmp_path / "local").iterdir())} == outputs["local"]
 
 
 def test_a_translate_worker_that_dies_has_its_documents_retried(
