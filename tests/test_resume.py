@@ -149,6 +149,17 @@ def test_an_entry_that_now_matches_redoes_that_document_only(tmp_path: Path) -> 
     assert redone(small_run(tmp_path, unused)[0]) == []
 
 
+def test_a_context_rule_redoes_a_document_when_it_changes_what_matches_there(tmp_path: Path) -> None:
+    small_run(tmp_path, GLOSSARY)
+    refused = GLOSSARY + "  - id: harbour\n    standard: harbour\n    variants: [port]\n    not_after: [le]\n"
+    again, _ = small_run(tmp_path, refused)
+    assert redone(again) == []  # c says "le port": refused by the rule, so nothing there changes
+    accepted = refused.replace("not_after: [le]", "not_after: [un]")
+    again, _ = small_run(tmp_path, accepted)
+    assert redone(again) == ["c"]
+    assert json.loads((tmp_path / "out" / "c.json").read_text(encoding="utf-8"))["segments"][0]["changes"][0]["entry"] == "harbour"
+
+
 def test_a_loaded_rendering_now_found_in_the_english_redoes_that_document(tmp_path: Path) -> None:
     """The check stage looks for every loaded entry's renderings in the English, also entries the source never names."""
     small_run(tmp_path, GLOSSARY)
