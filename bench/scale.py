@@ -10,7 +10,9 @@ asked; copy i of an article gets its number in its first sentence only, so the
 translation cache (a fresh one per run) serves the other sentences of repeats
 and a 12,000-document run stays feasible on Apertium, while every document is
 still read, matched, enforced, checked, rendered and written. Each run is a
-fresh ``normalize run`` process; peak RSS is the child's ``ru_maxrss``.
+fresh ``normalize run`` process; peak RSS is the child's ``ru_maxrss``; the
+load column is the machine's 1-minute load average at the start and the end
+of the run (other jobs share the machine: say it with the figures).
 ``--no-cache`` makes every sentence reach the engine (the Ray comparison
 uses it: Apertium is process-bound, so 2 workers should approach 2x).
 """
@@ -40,8 +42,9 @@ def make_corpus(folder: Path, count: int) -> None:
         (folder / f"doc{i:05d}.txt").write_text(f"Copie {i}. {text}", encoding="utf-8")
 
 
-def one_run(inputs: Path, out: Path, cache: Path, *extra: str) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one ``normalize run`` in a fresh process."""
+def one_run(inputs: Path, out: Path, cache: Path, *extra: str) -> tuple[float, float, str]:
+    """Seconds, peak RSS (MB) and the load average before-after of one ``normalize run`` in a fresh process."""
+    before = os.getloadavg()[0]
     script = (
         "import resource, subprocess, sys, time\n"
         "start = time.perf_counter()\n"
@@ -56,7 +59,7 @@ def one_run(inputs: Path, out: Path, cache: Path, *extra: str) -> tuple[float, f
     took, rss, code = done.stdout.split()
     if int(code) not in (0, 1):
         raise SystemExit(f"normalize run exited {code}")
-    return float(took), float(rss)
+    return float(took), float(rss), f"{before:.1f}-{os.getloadavg()[0]:.1f}"
 
 
 def main() -> None:
@@ -67,20 +70,24 @@ def main() -> None:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     work = Path(tempfile.mkdtemp(prefix="normalize-scale-"))
     try:
-        print(f"{'documents':>10} {'executor':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12}")
+        print(f"{'documents':>10} {'executor':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12} {'load':>10}")
+        peaks = []
         for size in (int(s) for s in args.sizes.split(",") if s):
             inputs = work / f"in{size}"
             make_corpus(inputs, size)
-            took, rss = one_run(inputs, work / f"out{size}", work / f"cache{size}.sqlite")
-            print(f"{size:>10} {'local':>10} {took:>9.1f} {size / took:>8.1f} {rss:>12.0f}", flush=True)
+            took, rss, load = one_run(inputs, work / f"out{size}", work / f"cache{size}.sqlite")
+            peaks.append(rss)
+            print(f"{size:>10} {'local':>10} {took:>9.1f} {size / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
+        if len(peaks) > 1:
+            print(f"largest / smallest peak RSS: {max(peaks) / min(peaks):.2f}", flush=True)
         if args.ray:
             inputs = work / f"ray-in{args.ray}"
             make_corpus(inputs, args.ray)
             runs = [("local", []), ("ray x1", ["--executor", "ray", "--ray-workers", "1"]),
                     ("ray x2", ["--executor", "ray", "--ray-workers", "2"])]
             for label, extra in runs:
-                took, rss = one_run(inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", "--no-cache", *extra)
-                print(f"{args.ray:>10} {label:>10} {took:>9.1f} {args.ray / took:>8.1f} {rss:>12.0f}", flush=True)
+                took, rss, load = one_run(inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", "--no-cache", *extra)
+                print(f"{args.ray:>10} {label:>10} {took:>9.1f} {args.ray / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -28,7 +28,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from pipeline.model import Document
 from pipeline.render import FORMATS, RunInfo
 from pipeline.render.html import render_index
 from pipeline.render.json_format import dumps
+from pipeline.render.json_format import render_document as render_json
 from pipeline.render.write import write_temporary
 from pipeline.review.decisions import Decisions, json_keys
 
@@ -402,8 +403,15 @@ class OutputFolder:
         """The reviewer's decisions in this folder, read once (a resumed document's index line shows them)."""
         return Decisions.load(self.out)
 
-    def resumable(self, name: str, sha256: str, signature: str) -> DocSummary | None:
-        """The summary of ``name`` if its files exist from a run with the same signature and source."""
+    def resumable(
+        self, name: str, sha256: str, signature: str, matches: str, leftovers: Callable[[list[str]], str]
+    ) -> DocSummary | None:
+        """The summary of ``name`` if its files exist from a run with the same signature, source and glossary use.
+
+        ``matches`` and ``leftovers`` are this run's ``GlossaryUse`` of the
+        document (``pipeline.run``); the second is computed over the English
+        the JSON holds, and only once everything else agrees.
+        """
         if "json" not in self.formats:
             return None  # only the JSON records what produced a document
         files = self.files_of(name)
@@ -413,19 +421,24 @@ class OutputFolder:
             data = json.loads((self.out / files[-1]).read_text(encoding="utf-8"))
             if data.get("run_signature") != signature or data["source"]["sha256"] != sha256:
                 return None
+            use = data.get("glossary_fingerprint") or {}
+            if use.get("matches") != matches or use.get("leftovers") != leftovers([s["target"] for s in data["segments"]]):
+                return None
             return DocSummary.from_json(name, data, self.reviews)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def write_document(self, doc: Document, info: RunInfo) -> DocSummary:
+    def write_document(self, doc: Document, info: RunInfo, glossary_use: dict[str, str] | None = None) -> DocSummary:
         """Render every format, write them all to temporary files, then rename them (JSON last).
+
+        ``glossary_use`` (``GlossaryUse.fingerprint``) goes into the JSON, for resume.
 
         A renderer bug or an unwritable name fails this document only; a full
         disk raises ``OutputError`` (nothing more can be written) and leaves
         the document's previous files as they were.
         """
         try:
-            rendered = [(self.out / (doc.name + FORMATS[f][0]), FORMATS[f][1](doc, info)) for f in self.formats]
+            rendered = [(self.out / (doc.name + FORMATS[f][0]), _render(f, doc, info, glossary_use)) for f in self.formats]
         except Exception as exc:  # a renderer bug loses this document's pages, not the run
             doc.error = f"render failed: {type(exc).__name__}: {exc}; please report this file"
             return DocSummary.of(doc, info.reviews)
@@ -476,6 +489,12 @@ class OutputFolder:
         except OSError as exc:
             raise (self._full(exc) if _is_disk_full(exc) else OutputError(
                 f"cannot write {self.manifest_path}: {exc.strerror or exc}; check that {self.out} is writable")) from exc
+
+
+def _render(fmt: str, doc: Document, info: RunInfo, glossary_use: dict[str, str] | None) -> str:
+    if fmt == "json":
+        return render_json(doc, info, glossary_use=glossary_use)
+    return FORMATS[fmt][1](doc, info)
 
 
 def index_names(count: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""The Ray executor (#15.4/5): identical outputs to the local executor, and the missing-extra message."""
+"""The Ray executor (#15.4/5): identical outputs to the local executor, a worker killed mid-run, the missing-extra message."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from pipeline.engines import ENGINES
+from pipeline.engines.base import Engine
+from pipeline.errors import EngineError
+from pipeline.executors.ray import RETRIES, WorkerLost
 from pipeline.glossary.load import Glossary
 from pipeline.run import RunOptions, run
 from tests.conftest import ROOT, SEED
@@ -37,11 +41,43 @@ def test_without_ray_the_executor_exits_2_with_the_install_command(tmp_path: Pat
     assert not (tmp_path / "o").exists()
 
 
+class DyingEngine(Engine):
+    """Upper-cases like the echo engine, fails a sentence that says "panne", and kills its own process on its
+    first batch while ``marker`` does not exist (creating it first, so the retried batch goes through)."""
+
+    name = "dying"
+
+    def __init__(self, source: str, target: str, marker: str = "", always: bool = False) -> None:
+        super().__init__(source, target)
+        self.marker = Path(marker)
+        self.always = always  # die on every batch: a batch no retry gets through
+
+    @classmethod
+    def available(cls, source: str, target: str) -> bool:
+        return True
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        if self.always or not self.marker.exists():
+            with self.marker.open("a") as deaths:
+                deaths.write("died\n")
+            os._exit(1)  # as a segfault or the OOM killer would: no exception, no clean-up
+        if any("panne" in s.lower() for s in sentences):
+            raise EngineError("the engine broke down")
+        return [s.upper() for s in sentences]
+
+
+def register_dying_engine() -> None:
+    """Ray's worker setup hook: the test engine exists in every worker process, as it does in the driver's test."""
+    ENGINES.setdefault(DyingEngine.name, f"{__name__}:{DyingEngine.__name__}")
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
     import ray  # the README's test command installs the extra ('.[test,ray]'): a missing Ray fails, never skips
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False, configure_logging=False)
+    setup = {"env_vars": {"PYTHONPATH": str(ROOT)}, "worker_process_setup_hook": f"{__name__}.register_dying_engine"}
+    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False, configure_logging=False,
+             runtime_env=setup)
     yield
     ray.shutdown()
 
@@ -61,5 +97,54 @@ def test_ray_writes_the_same_files_as_the_local_executor(cluster: None, tmp_path
         result = run(options)
         assert [d.name for d in result.report.failed] == ["empty"]
         outputs[executor] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    options.out = tmp_path / "local"
     assert outputs["ray"].keys() == outputs["local"].keys() and len(outputs["ray"]) == 2 * 21 + 3
     assert outputs["ray"] == outputs["local"]
+
+    again = run(options)  # the local run's folder, now on Ray: every document is up to date but the failed one
+    assert again.report.skipped == 21 and [d.name for d in again.report.failed] == ["empty"]
+    assert {p.name: p.read_bytes() for p in sorted((tmp_path / "local").iterdir())} == outputs["local"]
+
+
+def test_a_translate_worker_that_dies_has_its_documents_retried(
+    cluster: None, tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(ENGINES, DyingEngine.name, f"{__name__}:{DyingEngine.__name__}")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(20):
+        (inputs / f"doc{i:02d}.txt").write_text(f"{SENTENCES[i % 3]} Document {i}.\n", encoding="utf-8")
+    (inputs / "broken.txt").write_text("Le moteur est en panne.\n", encoding="utf-8")
+    (inputs / "empty.txt").write_text("\n", encoding="utf-8")
+    marker = tmp_path / "died"
+    outputs, failed = {}, {}
+    for executor in ("ray", "local"):  # Ray first: its first batch kills the actor; the local run finds the marker
+        out = tmp_path / executor
+        options = RunOptions(inputs=[inputs], out=out, glossary=fr_en, engine=DyingEngine.name, quiet=True,
+                             engine_settings={DyingEngine.name: {"marker": str(marker)}}, executor=executor,
+                             ray_workers=2, keep_documents=False, cache_path=tmp_path / f"{executor}.sqlite")
+        result = run(options)
+        assert marker.exists()  # set just before the actor killed itself: a worker did die
+        failed[executor] = [(d.path, d.error) for d in result.report.failed]
+        outputs[executor] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert [Path(p).name for p, _ in failed["local"]] == ["broken.txt", "empty.txt"]
+    assert failed["ray"] == failed["local"]
+    assert outputs["ray"].keys() == outputs["local"].keys() and len(outputs["ray"]) == 2 * 20 + 3
+    assert outputs["ray"] == outputs["local"]
+
+
+def test_a_batch_that_kills_every_worker_stops_the_run_with_one_line(
+    cluster: None, tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(ENGINES, DyingEngine.name, f"{__name__}:{DyingEngine.__name__}")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "doc.txt").write_text(SENTENCES[0] + "\n", encoding="utf-8")
+    options = RunOptions(inputs=[inputs], out=tmp_path / "out", glossary=fr_en, engine=DyingEngine.name, quiet=True,
+                         engine_settings={DyingEngine.name: {"marker": str(tmp_path / "died"), "always": True}},
+                         executor="ray", ray_workers=1, keep_documents=False, cache=False)
+    with pytest.raises(WorkerLost) as caught:
+        run(options)
+    assert str(caught.value).startswith(f"a batch of documents killed its Ray worker {RETRIES + 1} times")
+    assert "\n" not in str(caught.value)
+    assert (tmp_path / "died").read_text(encoding="utf-8").count("died") == RETRIES + 1  # the batch, then each retry

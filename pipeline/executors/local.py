@@ -29,15 +29,16 @@ def execute(job: Job, engine: Engine, collector: Collector) -> None:
     from pipeline.run import BATCH_DOCUMENTS, read_parts
 
     chain = Chain(job.options.glossary, engine)
-    pending: list[tuple[Key, Document]] = []
+    pending: list[tuple[Key, Document, str]] = []
     sentences = 0
     for index, (path, name) in enumerate(zip(job.paths, job.names, strict=True)):
         for part, doc in enumerate(read_parts(path, name, job.options)):
             key = (index, part)
-            if collector.skip_if_done(key, doc):
+            chain.prepare(doc)  # the cheap stages first: what they find decides whether the document is up to date
+            matches = "" if doc.failed else collector.use.matches(doc)
+            if collector.skip_if_done(key, doc, matches):
                 continue
-            chain.prepare(doc)
-            pending.append((key, doc))
+            pending.append((key, doc, matches))
             sentences += len(doc.segments)
             if sentences >= job.options.batch_sentences or len(pending) >= BATCH_DOCUMENTS:
                 finish_batch(job, chain, pending, collector)
@@ -45,11 +46,14 @@ def execute(job: Job, engine: Engine, collector: Collector) -> None:
     finish_batch(job, chain, pending, collector)
 
 
-def finish_batch(job: Job, chain: Chain, pending: list[tuple[Key, Document]], collector: Collector) -> None:
+def finish_batch(job: Job, chain: Chain, pending: list[tuple[Key, Document, str]], collector: Collector) -> None:
     """Translate and check a batch, then write each document's pages."""
     if not pending:
         return
-    chain.finish([doc for _, doc in pending])
-    for key, doc in pending:
-        summary = DocSummary.of(doc) if doc.failed else job.folder.write_document(doc, job.info)
+    chain.finish([doc for _, doc, _ in pending])
+    for key, doc, matches in pending:
+        if doc.failed:
+            summary = DocSummary.of(doc)
+        else:
+            summary = job.folder.write_document(doc, job.info, collector.use.fingerprint(doc, matches))
         collector.done(key, summary, doc)

@@ -9,20 +9,26 @@ driver collects each document's summary and writes the report and index, as
 the local executor does, so the outputs are the same.
 
 Settings and glossaries travel with the job (the options are pickled into
-every task). Ray retries a task whose worker died, and restarts a dead actor.
+every task). A worker that dies (the OOM killer, a crash in a native library)
+has its batch retried: a task on a new worker, a translate actor restarted
+(its engine built again) with the batch sent again. Every stage is a function
+of its batch alone and pages are written whole, so a retried batch writes the
+same files. A batch that kills its worker ``RETRIES + 1`` times stops the run
+with one line, rather than retrying forever.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.chain import DEFAULT_ORDER, STAGES, Chain
 from pipeline.engines import build_engine
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError, EngineError
+from pipeline.errors import ConfigError, EngineError, NormalizeError
 from pipeline.outputs import DocSummary, OutputFolder
 
 if TYPE_CHECKING:
@@ -30,6 +36,13 @@ if TYPE_CHECKING:
 
 INSTALL = "pip install 'normalize[ray]'"
 DOCS_PER_TASK = 16
+RETRIES = 3  # times a batch is sent again after its worker died; actors themselves are restarted without limit
+TASK = {"max_retries": RETRIES}
+ACTOR = {"max_restarts": -1, "max_task_retries": RETRIES}
+
+
+class WorkerLost(NormalizeError):
+    """A batch of documents killed its Ray worker every time it was retried."""
 
 
 def check(options: RunOptions) -> None:
@@ -58,20 +71,26 @@ def _split(order: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tupl
 
 
 def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
-    """Task: read each input, skip what is up to date, run the stages before translation."""
-    from pipeline.run import read_parts, resuming
+    """Task: read each input, run the stages before translation, skip what is up to date."""
+    from pipeline.run import GlossaryUse, read_parts, resuming
 
     spec: Job = pickle.loads(job)
     head, _, _ = _split(DEFAULT_ORDER)
     chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), head)
     folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
-    out: dict[str, list[Any]] = {"index": [], "part": [], "doc": [], "summary": []}
+    use = GlossaryUse(spec.options.glossary)
+    out: dict[str, list[Any]] = {"index": [], "part": [], "doc": [], "matches": [], "summary": []}
     for index, path, name in zip(rows["index"], rows["path"], rows["name"], strict=True):
         for part, doc in enumerate(read_parts(_path(path), str(name), spec.options)):
-            done = None if not resuming(spec.options) or doc.failed else folder.resumable(doc.name, doc.sha256, spec.info.run_signature)
+            chain.prepare(doc)  # what the cheap stages find decides whether the document is up to date
+            matches = "" if doc.failed else use.matches(doc)
+            done = None
+            if resuming(spec.options) and not doc.failed:
+                done = folder.resumable(doc.name, doc.sha256, spec.info.run_signature, matches, use.leftovers)
             out["index"].append(int(index))
             out["part"].append(part)
-            out["doc"].append(None if done else pickle.dumps(chain.prepare(doc)))
+            out["doc"].append(None if done else pickle.dumps(doc))
+            out["matches"].append(matches)
             out["summary"].append(pickle.dumps(("skipped", done)) if done else None)
     return out
 
@@ -98,17 +117,20 @@ class Translator:
 
 def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     """Task: enforcement, checks and rendering; writes the pages and returns each document's summary."""
+    from pipeline.run import GlossaryUse
+
     spec: Job = pickle.loads(job)
     _, _, tail = _split(DEFAULT_ORDER)
     chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), tail)
     folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
+    use = GlossaryUse(spec.options.glossary)
     summaries = list(rows["summary"])
     for i, blob in enumerate(rows["doc"]):
         if blob is None:
             continue
         doc = pickle.loads(blob)
         chain([doc])  # no batch stage here: the whole (tail) chain
-        summary = DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info)
+        summary = DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info, use.fingerprint(doc, rows["matches"][i]))
         summaries[i] = pickle.dumps(("done", summary))
     return {"index": rows["index"], "part": rows["part"], "summary": summaries}
 
@@ -132,23 +154,50 @@ def execute(job: Job, engine: Engine, collector: Collector) -> None:
         blob = pickle.dumps(job)
         workers = job.options.ray_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         rows = [{"index": i, "path": os.fsencode(p), "name": n} for i, (p, n) in enumerate(zip(job.paths, job.names, strict=True))]
-        dataset = (
-            ray.data.from_items(rows)
-            .map_batches(prepare, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25)
-            .map_batches(Translator, batch_size=DOCS_PER_TASK * 4, fn_constructor_kwargs={"job": blob},
-                         compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=0.75)
-            .map_batches(finish, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25)
-        )
-        for row in dataset.iter_rows():
-            how, summary = pickle.loads(row["summary"])
-            key = (int(row["index"]), int(row["part"]))
-            job.folder.claim(job.folder.files_of(summary.name))  # parts' names, recorded by the driver
-            if how == "skipped":
-                collector.skipped += 1
-            collector.done(key, summary, None)
+        with warnings.catch_warnings():
+            # Ray 2.60 deprecates remote args passed this way but names no parameter for retries yet
+            warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+            dataset = _dataset(ray, rows, blob, workers)
+        try:
+            for row in dataset.iter_rows():
+                how, summary = pickle.loads(row["summary"])
+                key = (int(row["index"]), int(row["part"]))
+                job.folder.claim(job.folder.files_of(summary.name))  # parts' names, recorded by the driver
+                if how == "skipped":
+                    collector.skipped += 1
+                collector.done(key, summary, None)
+        except ray.exceptions.RayError as exc:
+            if not _lost(ray, exc):
+                raise
+            raise WorkerLost(
+                f"a batch of documents killed its Ray worker {RETRIES + 1} times (out of memory, or a crash in the engine); "
+                "the pages written so far are complete: see the worker logs in the Ray session folder, then re-run to finish"
+            ) from None
     finally:
         if started:
             ray.shutdown()
+
+
+def _dataset(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int) -> Any:
+    """The run as a Ray dataset: prepare tasks, the translate actor pool, finish tasks, each with bounded retries."""
+    return (
+        ray.data.from_items(rows)
+        .map_batches(prepare, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
+        .map_batches(Translator, batch_size=DOCS_PER_TASK * 4, fn_constructor_kwargs={"job": blob},
+                     compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=0.75, **ACTOR)
+        .map_batches(finish, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
+    )
+
+
+def _lost(ray: Any, exc: BaseException) -> bool:
+    """Whether a Ray error is, or wraps, the death of a worker (rather than a bug in a stage)."""
+    dead = (ray.exceptions.WorkerCrashedError, ray.exceptions.ActorDiedError, ray.exceptions.ActorUnavailableError)
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, dead) or isinstance(getattr(seen, "cause", None), dead):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def _path(raw: Any) -> Any:

@@ -13,7 +13,8 @@ from pipeline.model import Document
 from pipeline.render.run_info import RunInfo
 
 
-def document_dict(doc: Document, run: RunInfo) -> dict[str, Any]:
+def document_dict(doc: Document, run: RunInfo, *, glossary_use: dict[str, str] | None = None) -> dict[str, Any]:
+    """``glossary_use``: what of the glossary the document depends on (``pipeline.run.GlossaryUse``), for resume."""
     return {
         "source": {
             "path": str(doc.path),
@@ -25,6 +26,7 @@ def document_dict(doc: Document, run: RunInfo) -> dict[str, Any]:
         "engine": {"name": run.engine, "version": run.engine_version, "pivot": run.pivot},
         "signature": run.signature_line(),
         "run_signature": run.run_signature,
+        **({"glossary_fingerprint": glossary_use} if glossary_use is not None else {}),
         "glossaries": dict(run.glossary.files),
         "warnings": list(doc.warnings),
         "segments": [
@@ -44,8 +46,8 @@ def document_dict(doc: Document, run: RunInfo) -> dict[str, Any]:
     }
 
 
-def render_document(doc: Document, run: RunInfo) -> str:
-    return dumps(document_dict(doc, run))
+def render_document(doc: Document, run: RunInfo, *, glossary_use: dict[str, str] | None = None) -> str:
+    return dumps(document_dict(doc, run, glossary_use=glossary_use))
 
 
 def dumps(data: Any) -> str:
