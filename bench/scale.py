@@ -4,6 +4,8 @@ Usage:
     python bench/scale.py                       # 120 / 1,200 / 12,000 documents, local, Apertium
     python bench/scale.py --sizes 120,1200      # fewer sizes
     python bench/scale.py --ray 120             # also local vs Ray (1 and 2 workers) on 120 documents
+    ARGOS_PACKAGES_DIR=/tmp/normalize-bench-pipeline/packages python bench/scale.py --engine argos --sizes 40,400
+                                                # the real-size Argos model (build it with bench/pipeline.py first)
 
 Documents are the articles of ../shared/corpus/articles/ repeated to the size
 asked; copy i of an article gets its number in its first sentence only, so the
@@ -42,7 +44,7 @@ def make_corpus(folder: Path, count: int) -> None:
         (folder / f"doc{i:05d}.txt").write_text(f"Copie {i}. {text}", encoding="utf-8")
 
 
-def one_run(inputs: Path, out: Path, cache: Path, *extra: str) -> tuple[float, float, str]:
+def one_run(inputs: Path, out: Path, cache: Path, engine: str, *extra: str) -> tuple[float, float, str]:
     """Seconds, peak RSS (MB) and the load average before-after of one ``normalize run`` in a fresh process."""
     before = os.getloadavg()[0]
     script = (
@@ -53,7 +55,7 @@ def one_run(inputs: Path, out: Path, cache: Path, *extra: str) -> tuple[float, f
         "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(took, rss, code)\n"
     )
-    cmd = [sys.executable, "-m", "pipeline", "run", str(inputs), "--engine", "apertium", "--out", str(out),
+    cmd = [sys.executable, "-m", "pipeline", "run", str(inputs), "--engine", engine, "--out", str(out),
            "--quiet", "--cache", str(cache), *extra]
     done = subprocess.run([sys.executable, "-c", script, *cmd], cwd=ROOT, capture_output=True, text=True, check=True)
     took, rss, code = done.stdout.split()
@@ -65,6 +67,9 @@ def one_run(inputs: Path, out: Path, cache: Path, *extra: str) -> tuple[float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="120,1200,12000")
+    parser.add_argument("--engine", default="apertium",
+                        help="apertium (default) or argos: with ARGOS_PACKAGES_DIR=/tmp/normalize-bench-pipeline/packages, "
+                        "the real-size model bench/pipeline.py builds")
     parser.add_argument("--ray", type=int, default=0, help="also compare local and Ray (1 and 2 workers) on this many documents")
     args = parser.parse_args()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
@@ -75,7 +80,7 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",") if s):
             inputs = work / f"in{size}"
             make_corpus(inputs, size)
-            took, rss, load = one_run(inputs, work / f"out{size}", work / f"cache{size}.sqlite")
+            took, rss, load = one_run(inputs, work / f"out{size}", work / f"cache{size}.sqlite", args.engine)
             peaks.append(rss)
             print(f"{size:>10} {'local':>10} {took:>9.1f} {size / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
         if len(peaks) > 1:
@@ -86,7 +91,7 @@ def main() -> None:
             runs = [("local", []), ("ray x1", ["--executor", "ray", "--ray-workers", "1"]),
                     ("ray x2", ["--executor", "ray", "--ray-workers", "2"])]
             for label, extra in runs:
-                took, rss, load = one_run(inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", "--no-cache", *extra)
+                took, rss, load = one_run(inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", args.engine, "--no-cache", *extra)
                 print(f"{args.ray:>10} {label:>10} {took:>9.1f} {args.ray / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
