@@ -71,6 +71,8 @@ def test_unknown_names_are_found_by_their_shape(fr_en: Glossary, text: str, expe
         "Selon Le Parisien, la Maison Blanche a réagi.",
         "Les États-Unis, le Moyen-Orient et la Grande-Bretagne.",  # hyphenated names the engine translates
         "UNE FILIÈRE DÉMANTELÉE A LA RÉUNION EN 2015",  # a headline in capitals
+        "IRAK : UN VILLAGE REPRIS",  # ...across punctuation
+        "KABOUL (AFP) - Les forces afghanes ont repris le district.",  # a dateline
         "Le chapitre IV du traité de Louis XIV.",  # Roman numerals
         "As-tu vu ad hoc et es-tu là ?",  # short article forms that are French words
         "Les missiles S-300 et le M23.",

@@ -13,7 +13,7 @@ from pipeline.stages.names import NamesStage
 from pipeline.stages.segment import segment
 from tests.conftest import ScriptedEngine
 
-PHRASES = {"Marie": "Marry", "Le": "The", "Poutine": "Putin", "Maison Blanche": "White House", "a dit": "said"}
+PHRASES = {"Hier": "Yesterday", "Marie": "Marry", "Le": "The", "Maire": "Mayor", "Poutine": "Putin", "Maison Blanche": "White House", "a dit": "said"}
 
 
 def literal(sentence: str) -> str:
@@ -33,7 +33,7 @@ def tentative(glossary: Glossary, text: str) -> list[str]:
     ("text", "expected"),
     [
         ("Selon Me Marie Dosé, la Maison Blanche a menti.", ["Marie Dosé", "Maison Blanche"]),
-        ("Marie Dosé a parlé.", []),  # the sentence's first word may be an ordinary word: not taken
+        ("Marie Dosé a parlé.", ["Marie Dosé"]),  # a sentence's first word too: the engine's rendering decides
         ("Le ministre Jean-Yves Le Drian est arrivé.", ["Jean-Yves Le Drian"]),
         ("Il a vu le Président Macron.", []),  # a title, then one word
     ],
@@ -74,3 +74,18 @@ def test_a_name_the_engine_respelled_in_english_keeps_the_engines_spelling(fr_en
     (seg,) = doc.segments
     assert seg.mt == seg.target == "Il said que Vladimir Putin est venu."  # "Putin" is the name's English form
     assert seg.changes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        pytest.param("Bruno Le Maire a dit non.", "Bruno Le Maire said non.", id="a name opening the sentence"),
+        pytest.param("Hier Donald Trump a dit non.", "Yesterday Donald Trump said non.", id="an ordinary first word"),
+        pytest.param("Marie Dosé a dit non.", "Marry Dosé said non.", id="only the first word changed: no evidence"),
+    ],
+)
+def test_at_the_start_of_a_sentence_a_changed_first_word_alone_proves_nothing(
+    fr_en: Glossary, text: str, english: str
+) -> None:
+    (seg,) = run(fr_en, text).segments
+    assert seg.target == english

@@ -15,12 +15,14 @@ run after it, finds the names nobody listed, by their shape only:
   word ("Thonon-les-Bains", which the engine writes "Thonon-the-Baths");
 - an all-capital acronym of 2 to 6 letters that is not part of a headline in
   capitals, not a French word in capitals (LE, DES) and not a Roman numeral;
-- two or more capitalised words in a row, not the sentence's first word nor a
-  title or preposition before them ("Marie Dosé", "Jean-Yves Le Drian"). Such
+- two or more capitalised words in a row, less a title or preposition before
+  them ("Marie Dosé", "Jean-Yves Le Drian"). Such
   a sequence may as well be a place or body the English must translate
   ("Maison Blanche"), so its hit is ``tentative``: it is kept only where the
   engine kept some of its words in place and translated others ("Marry
-  Dosé", "Jean-Yves The Drian"), and then without a finding.
+  Dosé", "Jean-Yves The Drian"), and then without a finding. A sentence's
+  first word is capitalised anyway, so its change alone proves nothing
+  ("Hier Donald Trump" -> "Yesterday Donald Trump").
 
 Ordinary capitalised French words are never taken on their own. Each name
 found becomes a ``Kind.NAME`` hit whose replacement is the name as written, so
@@ -112,11 +114,10 @@ class NamesStage:
         return doc
 
     def sequences(self, seg: Segment) -> Iterator[TermHit]:
-        """Tentative hits for runs of capitalised words, less the sentence's first word and leading titles."""
-        first = re.search(r"\w", seg.source)
+        """Tentative hits for runs of capitalised words, less leading titles and prepositions ("Selon", "Me")."""
         for m in SEQUENCE.finditer(seg.source):
             words = list(WORD.finditer(m.group()))
-            drop = 1 if first is not None and m.start() == first.start() else 0
+            drop = 0
             while drop < len(words) and fold(words[drop].group()) in NOT_A_NAME:
                 drop += 1
             if len(words) - drop < 2:
@@ -168,9 +169,10 @@ def _acronyms(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _shouted(text: str, start: int, end: int) -> bool:
-    """Whether the word next to ``text[start:end]`` on either side is in capitals too (a headline)."""
-    before = re.search(r"([\w'’-]+)[\s'’]*$", text[max(0, start - 40) : start])
-    after = re.match(r"[\s'’]*([\w'’-]+)", text[end : end + 40])
+    """Whether the word next to ``text[start:end]`` on either side is in capitals too: a headline
+    ("IRAK : UN VILLAGE REPRIS") or a dateline ("KABOUL (AFP) -"), across the punctuation between them."""
+    before = re.search(r"([\w'’-]+)[\s'’:()\-–—]*$", text[max(0, start - 40) : start])
+    after = re.match(r"[\s'’:()\-–—]*([\w'’-]+)", text[end : end + 40])
     return any(w is not None and CAPITAL_WORD.fullmatch(w.group(1).replace("'", "").replace("’", "")) is not None
                and len(w.group(1)) > 1 for w in (before, after))
 

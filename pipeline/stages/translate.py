@@ -284,27 +284,32 @@ def _settle_tentative(seg: Segment) -> None:
     placeholder fallback.
     """
     tr = seg.translation
+    first = re.search(r"\w", seg.source)
+    opening = seg.start + first.start() if first else -1
     keep = [
         i
         for i, (hit, loc) in enumerate(_pairs(seg))
-        if not hit.tentative or (loc is not None and _part_translated(hit.text, tr.raw[loc.span[0] : loc.span[1]]))
+        if not hit.tentative
+        or (loc is not None and _part_translated(hit.text, tr.raw[loc.span[0] : loc.span[1]], hit.start == opening))
     ]
     if len(keep) < len(seg.hits):
         seg.hits = [seg.hits[i] for i in keep]
         tr.located = [tr.located[i] for i in keep]
 
 
-def _part_translated(name: str, rendering: str) -> bool:
+def _part_translated(name: str, rendering: str, opens_sentence: bool = False) -> bool:
     """As many words, one kept in place, and one turned into an unrelated word ("Marie" -> "Marry", "Le" -> "The").
 
     A word changed into a near spelling is the English form of the name or word ("Poutine" -> "Putin",
-    "Européens" -> "European"): that alone is no reason to restore the French.
+    "Européens" -> "European"): that alone is no reason to restore the French. Nor is a change of the
+    sentence's first word, which may be an ordinary word ("Hier Donald Trump" -> "Yesterday Donald Trump").
     """
     words, rendered = name.split(), rendering.split()
     if len(words) != len(rendered):
         return False
     pairs = list(zip(words, rendered, strict=True))
-    return any(a == b for a, b in pairs) and any(_unrelated(a, b) for a, b in pairs)
+    evidence = pairs[1:] if opens_sentence else pairs
+    return any(a == b for a, b in pairs) and any(_unrelated(a, b) for a, b in evidence)
 
 
 def _unrelated(word: str, rendered: str) -> bool:
