@@ -154,10 +154,13 @@ class MatchStage:
     def _refusal(doc: Document, m: Match, start: int, end: int) -> Finding | None:
         """The finding that replaces a hit: a context-refused loaded word, or a flag-only one."""
         if m.rejected is not None:
+            group = m.group.entry.standard if m.group is not None else None
+            neutral = m.entry.name(plural=m.plural, group=group)
             return Finding(
                 check=Check.LOADED_ADJECTIVE,
-                message=f"{doc.text[start:end]!r} looks like a loaded word used as a description, "
-                f"not a group label ({m.rejected}); kept as is",
+                message=f"{doc.text[start:end]!r} kept as is: its entry's context rules did not apply here "
+                f"({m.rejected}), so it reads as a description"
+                + ("" if "{group}" in neutral else f"; if it names people, the neutral word is “{neutral}”"),
                 entry=m.entry.id,
                 source_span=(start, end),
             )
