@@ -42,3 +42,19 @@ def test_names_the_engine_copies_are_not_flagged_and_words_it_left_are() -> None
     assert {"Trump", "Raqqa"} <= unknown  # the engine did not know them and copied them...
     assert not {"Trump", "Raqqa"} & flagged  # ...which is right, so they are not flagged
     assert {"combatientes", "kurdos"} & flagged
+
+
+@needs("apertium")
+def test_words_of_a_handle_or_url_are_not_flagged() -> None:
+    from pipeline.chain import Chain
+    from pipeline.engines import create_engine
+    from pipeline.glossary.load import load_glossary_file
+    from pipeline.model import Check, text_document
+    from tests.conftest import FR_EN
+
+    doc = text_document("Le compte @Daech_watch et https://exemple.fr/kurdes_combattants ont publié la vidéo.", language="fr", name="t")
+    Chain(load_glossary_file(FR_EN), create_engine("apertium", "fr", "en"))([doc])
+    (seg,) = doc.segments
+    assert "@Daech_watch" in seg.target and "https://exemple.fr/kurdes_combattants" in seg.target
+    assert seg.translation.unknown  # the engine marked words inside them...
+    assert not [f for f in seg.findings if f.check == Check.UNKNOWN_WORD]  # ...which are not the reviewer's concern

@@ -106,9 +106,10 @@ class CheckStage:
     def _unknown_words(self, seg: Segment) -> None:
         tr = seg.translation
         used: set[Span] = set()  # in a retranslated sentence, each unknown word is looked for in the English
+        protected = protected_spans(tr.raw)  # a handle or URL is copied as written, whatever its words
         for span in tr.unknown:
             word = tr.raw[span[0] : span[1]]
-            if carried_name(word, seg.source):
+            if carried_name(word, seg.source) or any(a <= span[0] and span[1] <= b for a, b in protected):
                 continue
             target = tr.to_target(span)
             if target is None and tr.edits is not None:
