@@ -52,7 +52,9 @@ def test_words_of_a_handle_or_url_are_not_flagged() -> None:
     from pipeline.model import Check, text_document
     from tests.conftest import FR_EN
 
-    doc = text_document("Le compte @Daech_watch et https://exemple.fr/kurdes_combattants ont publié la vidéo.", language="fr", name="t")
+    doc = text_document(
+        "Le compte @Daech_watch et https://exemple.fr/kurdes_combattants ont publié la vidéo.", language="fr", name="t"
+    )
     Chain(load_glossary_file(FR_EN), create_engine("apertium", "fr", "en"))([doc])
     (seg,) = doc.segments
     assert "@Daech_watch" in seg.target and "https://exemple.fr/kurdes_combattants" in seg.target

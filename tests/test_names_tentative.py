@@ -13,7 +13,15 @@ from pipeline.stages.names import NamesStage
 from pipeline.stages.segment import segment
 from tests.conftest import ScriptedEngine
 
-PHRASES = {"Hier": "Yesterday", "Marie": "Marry", "Le": "The", "Maire": "Mayor", "Poutine": "Putin", "Maison Blanche": "White House", "a dit": "said"}
+PHRASES = {
+    "Hier": "Yesterday",
+    "Marie": "Marry",
+    "Le": "The",
+    "Maire": "Mayor",
+    "Poutine": "Putin",
+    "Maison Blanche": "White House",
+    "a dit": "said",
+}
 
 
 def literal(sentence: str) -> str:
@@ -54,7 +62,10 @@ def test_a_name_the_engine_translated_in_part_is_restored_and_nothing_else(fr_en
     (seg,) = doc.segments
     assert seg.mt == "Il said que Marry Dosé et Jean-Yves The Drian sont venus à la White House."
     assert seg.target == "Il said que Marie Dosé et Jean-Yves Le Drian sont venus à la White House."
-    assert [(c.mt_text, c.target_text) for c in seg.changes] == [("Marry Dosé", "Marie Dosé"), ("Jean-Yves The Drian", "Jean-Yves Le Drian")]
+    assert [(c.mt_text, c.target_text) for c in seg.changes] == [
+        ("Marry Dosé", "Marie Dosé"),
+        ("Jean-Yves The Drian", "Jean-Yves Le Drian"),
+    ]
     assert not seg.findings  # a restored spelling is a change on the page, not a finding
     assert all(not h.tentative or h.text != "Maison Blanche" for h in seg.hits)  # translated whole: left alone
 
@@ -84,8 +95,6 @@ def test_a_name_the_engine_respelled_in_english_keeps_the_engines_spelling(fr_en
         pytest.param("Marie Dosé a dit non.", "Marry Dosé said non.", id="only the first word changed: no evidence"),
     ],
 )
-def test_at_the_start_of_a_sentence_a_changed_first_word_alone_proves_nothing(
-    fr_en: Glossary, text: str, english: str
-) -> None:
+def test_at_the_start_of_a_sentence_a_changed_first_word_alone_proves_nothing(fr_en: Glossary, text: str, english: str) -> None:
     (seg,) = run(fr_en, text).segments
     assert seg.target == english
