@@ -7,10 +7,10 @@ fresh process: wall seconds, and CPU seconds (user + system, the process and its
 children), which a loaded machine disturbs less than wall time. The runs:
 
 - ``--help`` and ``run --help``;
-- ``cached re-run``: the inputs were run once (filling a private cache), then the
-  glossary copy gets a new comment line before each timed run, so its hash, and
-  with it the run signature, changes: every document is redone, every sentence
-  comes from the cache (checked in the run's summary);
+- ``cached re-run``: the inputs were run once (filling a private cache), then each
+  timed run edits the note of an entry every French document uses (Islamic
+  State's), so its glossary fingerprint changes: every document is redone,
+  every sentence comes from the cache (checked in the run's summary);
 - ``up-to-date re-run``: nothing changed, every document is skipped.
 """
 
@@ -76,8 +76,9 @@ def main() -> None:
         edits = iter(range(1_000_000))
 
         def touch_glossary() -> None:
-            with glossary.open("a", encoding="utf-8") as f:
-                f.write(f"# latency bench edit {next(edits)}\n")
+            text = re.sub(r"\(edit \d+\) ", "", glossary.read_text(encoding="utf-8"))
+            note = '"Daech/Daesh" is the Arabic acronym'
+            glossary.write_text(text.replace(note, f"(edit {next(edits)}) {note}", 1), encoding="utf-8")
 
         best("--help", [str(NORMALIZE), "--help"], work, args.repeat)
         best("run --help", [str(NORMALIZE), "run", "--help"], work, args.repeat)
