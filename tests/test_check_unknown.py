@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.chain import Chain
+from pipeline.engines import create_engine
+from pipeline.glossary.load import load_glossary_file
+from pipeline.model import Check, Segment, text_document
 from pipeline.stages.check import carried_name
-from tests.conftest import needs
+from tests.conftest import FR_EN, needs
+
+
+def apertium_segment(text: str) -> Segment:
+    """``text`` (one sentence) through the whole chain with Apertium and the French glossary."""
+    doc = text_document(text, language="fr", name="t")
+    Chain(load_glossary_file(FR_EN), create_engine("apertium", "fr", "en"))([doc])
+    (seg,) = doc.segments
+    return seg
 
 
 @pytest.mark.parametrize(
@@ -26,17 +38,7 @@ def test_carried_name(word: str, source: str, carried: bool) -> None:
 
 @needs("apertium")
 def test_names_the_engine_copies_are_not_flagged_and_words_it_left_are() -> None:
-    from pipeline.chain import Chain
-    from pipeline.engines import create_engine
-    from pipeline.glossary.load import load_glossary_file
-    from pipeline.model import Check, text_document
-    from tests.conftest import FR_EN
-
-    doc = text_document(
-        "Selon Donald Trump, les combattants kurdes ont repoussé les takfiristes près de Raqqa.", language="fr", name="t"
-    )
-    Chain(load_glossary_file(FR_EN), create_engine("apertium", "fr", "en"))([doc])
-    (seg,) = doc.segments
+    seg = apertium_segment("Selon Donald Trump, les combattants kurdes ont repoussé les takfiristes près de Raqqa.")
     flagged = {seg.target[slice(*f.target_span)] for f in seg.findings if f.check == Check.UNKNOWN_WORD and f.target_span}
     unknown = {seg.translation.raw[a:b] for a, b in seg.translation.unknown}
     assert {"Trump", "Raqqa"} <= unknown  # the engine did not know them and copied them...
@@ -46,17 +48,7 @@ def test_names_the_engine_copies_are_not_flagged_and_words_it_left_are() -> None
 
 @needs("apertium")
 def test_words_of_a_handle_or_url_are_not_flagged() -> None:
-    from pipeline.chain import Chain
-    from pipeline.engines import create_engine
-    from pipeline.glossary.load import load_glossary_file
-    from pipeline.model import Check, text_document
-    from tests.conftest import FR_EN
-
-    doc = text_document(
-        "Le compte @Daech_watch et https://exemple.fr/kurdes_combattants ont publié la vidéo.", language="fr", name="t"
-    )
-    Chain(load_glossary_file(FR_EN), create_engine("apertium", "fr", "en"))([doc])
-    (seg,) = doc.segments
+    seg = apertium_segment("Le compte @Daech_watch et https://exemple.fr/kurdes_combattants ont publié la vidéo.")
     assert "@Daech_watch" in seg.target and "https://exemple.fr/kurdes_combattants" in seg.target
     assert seg.translation.unknown  # the engine marked words inside them...
     assert not [f for f in seg.findings if f.check == Check.UNKNOWN_WORD]  # ...which are not the reviewer's concern
