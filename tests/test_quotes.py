@@ -246,6 +246,11 @@ def test_a_pronoun_takes_the_previous_quotation_in_the_same_or_previous_paragrap
     assert [q.speaker for q in find_quotes(term)] == ["Ali", None, "Ali"]  # a word in quotes is not speech
 
 
+def test_selon_lui_refers_back_within_its_sentence() -> None:
+    text = "« Un », a nuancé le porte-parole.\n\nSelon lui, les ‘terroristes’ ont fui. Les « rebelles » restent."
+    assert [q.speaker for q in find_quotes(text)] == ["porte-parole", "porte-parole", None]
+
+
 def test_an_introduction_by_a_pronoun_is_the_previous_speaker() -> None:
     text = "« Un », a dit Mazloum Abdi.\n\nIl a ensuite déclaré : « Deux »."
     assert [q.speaker for q in find_quotes(text)] == ["Mazloum Abdi", None]  # "ensuite": no introduction read

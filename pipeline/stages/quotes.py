@@ -45,14 +45,15 @@ SPEECH_VERBS = (
     r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|dénoncé|accusé|lancé|répondu|"
     r"écrit|averti|rappelé|annoncé|confié|précisé|insisté|tweeté|commenté|tranché|réitéré|prévenu|résumé|poursuivi|"
     r"conclu|relevé|noté|observé|jugé|réagi|lâché|glissé|raconté|témoigné|avancé|fait valoir|reconnu|admis|plaidé|"
-    r"regretté|déploré|détaillé|promis|menacé|répété|rétorqué|interpellé|analysé|argué|justifié|confirmé|démenti)"
+    r"regretté|déploré|détaillé|promis|menacé|répété|rétorqué|interpellé|analysé|argué|justifié|confirmé|démenti|"
+    r"nuancé|tempéré|ironisé|soufflé|renchéri)"
 )
 PRESENT_VERBS = (
     r"(?:déclare|affirme|dit|ajoute|indique|explique|souligne|estime|assure|martèle|dénonce|accuse|lance|répond|"
     r"écrit|avertit|rappelle|annonce|confie|précise|insiste|tweete|commente|tranche|réitère|prévient|résume|"
     r"poursuit|conclut|relève|note|observe|juge|réagit|lâche|glisse|raconte|témoigne|avance|fait valoir|reconnaît|"
     r"admet|plaide|regrette|déplore|détaille|promet|menace|répète|rétorque|interpelle|analyse|argue|justifie|"
-    r"confirme|dément|interroge|s['’](?:indigne|inquiète|alarme|exclame|emporte|interroge|insurge))"
+    r"confirme|dément|interroge|nuance|tempère|ironise|souffle|renchérit|s['’](?:indigne|inquiète|alarme|exclame|emporte|interroge|insurge))"
 )
 WORD = r"[A-ZÀ-Ý][\w'’\-]+"
 PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
@@ -105,7 +106,7 @@ SPEAKER_INVERTED = re.compile(r"^\s*,?\s*" + INVERTED)
 SELON = r"(?:\b[Ss]elon|\b[Dd]['’]après|(?:^|[.!?]\s+)Pour)\s+"
 SPEAKER_SELON = re.compile(SELON + NAME)
 SELON_ROLE = re.compile(SELON + PERSON_ROLE + r"\s*,")
-SELON_PRONOUN = re.compile(r"\b(?:[Ss]elon|[Dd]'après|Pour)\s+(?:lui|elle|eux|elles)\s*,?\s*$")
+SELON_PRONOUN = re.compile(r"\b(?:[Ss]elon|[Dd]['’]après|Pour)\s+(?:lui|elle|eux|elles)\b")
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # Two capitalised words in a row that may name a person ("Jean-Charles Brisard", not "Les Kurdes").
 PERSON = re.compile(r"\b(?!(?:Le|La|Les|L|Un|Une|Des|Ce|Cette|Ces|En|Au|Aux|Dans|Selon|Pour|Mais|Et|Il|Elle|Ils|Elles)\b)"
@@ -274,7 +275,8 @@ def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end:
         who = c.groupdict().get("who") or c.groupdict().get("role")
         if who is not None and who.casefold() not in PRONOUNS:
             return _clean(who)
-    if SPEAKER_INVERTED.search(after) or SELON_PRONOUN.search(before):
+    selon_pronoun = [c for c in SELON_PRONOUN.finditer(before) if not SENTENCE_END.search(before, c.end())]
+    if SPEAKER_INVERTED.search(after) or selon_pronoun:
         return SAME_SPEAKER
     if intro is not None and intro.group("who").casefold() in BACK:
         return SAME_SPEAKER
