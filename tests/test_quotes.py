@@ -212,6 +212,7 @@ def test_speakers(text: str, who: str | None) -> None:
         ("La porte-parole du ministère affirme : « Rien ».", "porte-parole du ministère"),
         ("« Ils ont fui », a déclaré à l'AFP un responsable de la sécurité.", "un responsable de la sécurité"),
         ("« Ils ont fui », a déclaré à l'AFP un responsable militaire syrien.", "un responsable militaire syrien"),
+        ("« Ils fuient », a déclaré à l'AFP un officier sous couvert d'anonymat.", "un officier"),
         ("« J'ai vu les terroristes », a raconté à la barre Laurent Sourisseau.", "Laurent Sourisseau"),
         ("« Rien », a confié devant les juges Jean Dupont.", "Jean Dupont"),
         ("« Rien », ont dit des habitants.", "des habitants"),

@@ -65,7 +65,7 @@ NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}
 # After the quotation, a subject may also be a role: ", a tranché le ministre", ", précise l'exécutif".
 ROLE_END = (
     r"(?=\s*(?:[,.;:!?«»\"“”()\n]|$)|\s+(?:sur|dans|lors|devant|à|au|aux|en|après|avant|depuis|pendant|hier|"
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|avec|pour|selon|qui|interrogé|interrogée)\b)"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|avec|pour|selon|qui|interrogé|interrogée|sous|joint|jointe)\b)"
 )
 ROLE = rf"(?P<role>(?:(?:le|la|les|un|une|des)\s+|l['’]\s*)[a-zà-ÿ][^,.;:!?«»\"“”()\n]{{1,60}}?){ROLE_END}"
 # Before the quotation or after "selon", only a person's role is taken ("Le général a affirmé :", "selon un
