@@ -99,9 +99,10 @@ class MatchStage:
         paragraphs = [(p[0].start, p[-1].end) for p in doc.paragraphs()]
         doc.quotes = find_quotes(doc.text, paragraphs)
         index = QuoteIndex(doc.quotes)
+        hidden = single_marks_hidden(doc.text, doc.quotes)  # no variant runs across a ‘ ’ quotation mark
         for seg in doc.segments:
             seg.hits = []
-            for m in self._matches(single_marks_hidden(seg.source, seg.start, doc.quotes)):
+            for m in self._matches(hidden[seg.start : seg.end]):
                 start, end = seg.start + m.start, seg.start + m.end
                 finding = self._refusal(doc, m, start, end)
                 if finding is not None:

@@ -16,7 +16,7 @@ of open quotations from one paragraph to the next:
 - ’ is also the French apostrophe (``l’EI``, ``aujourd’hui``, ``qu’il``), so
   single curly marks count only as a pair in one paragraph: ‘ opens after white
   space, punctuation or the paragraph start, and the ’ closing it is followed by
-  no letter; any other ‘ or ’ is an apostrophe. Straight ' is always one.
+  no letter; any other ‘ or ’ is an apostrophe. A straight ' always is.
 
 The scan is linear in the text. ``Quote.speaker`` is who the paragraphs around
 a top-level quotation say spoke it ("« … », a déclaré X", "X a affirmé : « … »",
@@ -114,7 +114,7 @@ PERSON = re.compile(r"\b(?!(?:Le|La|Les|L|Un|Une|Des|Ce|Cette|Ces|En|Au|Aux|Dans
 PRONOUNS = frozenset({"il", "elle", "ils", "elles", "on", "nous", "je", "vous", "celui-ci", "celle-ci"})
 BACK = frozenset({"il", "elle", "ils", "elles"})  # "Il a déclaré : « … »" is the speaker last named
 TERM_WORDS = 3  # an unattributed quotation this short is a word in quotes (« terroristes »), not speech
-SAME_SPEAKER = "\x00"  # find_speaker's answer for "a-t-il ajouté": the speaker last named
+SAME_SPEAKER = "\x00"  # find_speaker's answer for "a-t-il ajouté": the previous quotation's speaker
 SAME_SPEAKER_REACH = 2000  # characters back to the previous quotation's end, at most
 
 
@@ -291,15 +291,14 @@ def _clean(who: str) -> str:
     return re.sub(r"^(?:(?:le|la)\s+|l['’]\s*)", "", who).strip()
 
 
-def single_marks_hidden(text: str, start: int, quotes: Sequence[Quote]) -> str:
-    """``text`` (found at ``start`` in the document) with the ‘ ’ of the closed ``quotes`` written as ".
+def single_marks_hidden(text: str, quotes: Sequence[Quote]) -> str:
+    """The document ``text`` with the ‘ ’ of its closed ``quotes`` written as ".
 
     The glossary matcher reads ’ as an apostrophe that may join two words of a variant, so "les
     ‘terroristes’ de l’EI" would match "terroristes de l'EI" across the closing mark, half in the quotation
     and half out. A " joins nothing; the text keeps its length, so offsets stay true.
     """
-    end = start + len(text)
-    marks = [p - start for q in quotes if q.mark == "‘" and q.closed for p in (q.start, q.end - 1) if start <= p < end]
+    marks = [p for q in quotes if q.mark == "‘" and q.closed for p in (q.start, q.end - 1)]
     if not marks:
         return text
     chars = list(text)
