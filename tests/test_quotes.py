@@ -37,6 +37,51 @@ def test_apostrophes_are_never_quotation_marks() -> None:
     assert tops(text) == ["« l'EI reste actif »"]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Selon lui, les ‘terroristes’ ont fui vers le nord.", ["‘terroristes’"]),
+        ("les ‘terroristes’ de l’EI", ["‘terroristes’"]),
+        ("Il a parlé des ‘terroristes’, puis des ‹ bandits › et de ‘l’EI’.", ["‘terroristes’", "‹ bandits ›", "‘l’EI’"]),
+        ("(‘jihadistes’) et ‘rebelles’.", ["‘jihadistes’", "‘rebelles’"]),
+    ],
+)
+def test_single_curly_quotes_pair(text: str, found: list[str]) -> None:
+    assert tops(text) == found
+    assert all(q.closed for q in find_quotes(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "l’EI a dit qu’il n’a pas fui aujourd’hui, d’après l’armée.",
+        "L’Etat islamique s’est replié jusqu’à l’Euphrate ; c’est l’avis d’experts qu’on n’a pas cités.",
+        "les combattants’ armes",  # a closing mark with nothing open
+        "l ‘EI a fui sans que personne ne l’arrête.",  # ‘ with no ’ before a non-letter: an apostrophe
+        "l‘EI et d‘autres groupes.",  # ‘ after a letter: an apostrophe typed wrong
+        "Il a dit ‘ rien.",  # ‘ before a space opens nothing
+        "Le rock’n’roll d’aujourd’hui.",
+    ],
+)
+def test_apostrophes_among_single_curly_quotes_open_nothing(text: str) -> None:
+    assert find_quotes(text) == []
+
+
+def test_single_curly_quotes_nest_inside_guillemets_and_curly_doubles() -> None:
+    text = "« Ils parlent des ‘terroristes’ de l’EI », dit Ali. “Les ‘rebelles’”, répond Omar."
+    assert [(quoted(text, q), q.depth) for q in find_quotes(text)] == [
+        ("« Ils parlent des ‘terroristes’ de l’EI »", 0),
+        ("‘terroristes’", 1),
+        ("“Les ‘rebelles’”", 0),
+        ("‘rebelles’", 1),
+    ]
+
+
+def test_a_single_curly_quote_closes_in_its_paragraph_or_is_no_quotation() -> None:
+    text = "Il parle des ‘terroristes.\n\nLes combattants’ armes."
+    assert find_quotes(text) == []
+
+
 def test_nested_quotations_have_depth() -> None:
     text = "« Ils nous traitent de “terroristes” et de \"bandits\" », a dit Ali."
     quotes = find_quotes(text)
@@ -147,7 +192,7 @@ def test_the_scan_is_linear_on_many_marks() -> None:
         ("« C'est fini », déclare le président de la République à la journaliste.", "président de la République"),
         ("« C'est grave », s'alarme François Hollande dans les colonnes du Parisien.", "François Hollande"),
         ("« C'est grave », s'est indigné Jean Dupont.", "Jean Dupont"),
-        ("Selon l'armée, dix morts. « Rien », dit un habitant.", None),  # "selon" of another sentence
+        ("Selon l'armée, dix morts. « Rien », dit un habitant.", "un habitant"),  # not "selon" of another sentence
         ("Il a déclaré : « Nous restons ».", None),  # a pronoun is not a name
         ("« Rien », dit-il.", None),
     ],
@@ -155,6 +200,63 @@ def test_the_scan_is_linear_on_many_marks() -> None:
 def test_speakers(text: str, who: str | None) -> None:
     quotes = find_quotes(text)
     assert quotes[0].speaker == who
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Le général a affirmé : « Les terroristes sont en fuite. »", "général"),
+        ("Selon le général, « les terroristes sont en fuite ».", "général"),
+        ("Selon un responsable de la sécurité, les ‘terroristes’ ont fui.", "un responsable de la sécurité"),
+        ("Un responsable de la sécurité a déclaré à l'AFP : « Ils ont fui ».", "un responsable de la sécurité"),
+        ("La porte-parole du ministère affirme : « Rien ».", "porte-parole du ministère"),
+        ("« Ils ont fui », a déclaré à l'AFP un responsable de la sécurité.", "un responsable de la sécurité"),
+        ("« Ils ont fui », a déclaré à l'AFP un responsable militaire syrien.", "un responsable militaire syrien"),
+        ("« Ils fuient », a déclaré à l'AFP un officier sous couvert d'anonymat.", "un officier"),
+        ("« J'ai vu les terroristes », a raconté à la barre Laurent Sourisseau.", "Laurent Sourisseau"),
+        ("« Rien », a confié devant les juges Jean Dupont.", "Jean Dupont"),
+        ("« Rien », ont dit des habitants.", "des habitants"),
+        # unsure: nobody rather than a wrong name
+        ("Un habitant a vu le général qui a déclaré : « Ils ont fui ».", None),
+        ("« Rien », a déclaré à l'Agence France-Presse Laurent Sourisseau.", None),  # outlet or name?
+        ("« Rien », a dit au Monde Jean Dupont.", None),
+        ("Selon les chiffres de l'ONU, « rien ».", None),
+        ("« Rien », a déclaré à la presse.", None),
+    ],
+)
+def test_introduced_and_inverted_speakers(text: str, who: str | None) -> None:
+    assert find_quotes(text)[0].speaker == who
+
+
+def test_a_pronoun_takes_the_introduced_speaker_not_a_name_two_paragraphs_back() -> None:
+    text = (
+        "« Nous avons fui », raconte Fatima, 34 ans.\n\nLe général a affirmé : « Les terroristes sont en fuite.\n\n"
+        "« Nous les poursuivrons », a-t-il ajouté."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Fatima", "général"]
+
+
+def test_a_pronoun_takes_the_previous_quotation_in_the_same_or_previous_paragraph_only() -> None:
+    previous = "Le général a affirmé : « Un. »\n\n« Deux », a-t-il ajouté."
+    too_far = "« Un », a dit Ali.\n\nLa ville est calme.\n\n« Deux », a-t-il ajouté."
+    unknown = "« Un », a dit Ali. « Les combattants sont partis hier soir. » « Deux », a-t-il ajouté."
+    term = "« Un », a dit Ali. Les « terroristes » sont partis. « Deux », a-t-il ajouté."
+    assert [q.speaker for q in find_quotes(previous)] == ["général", "général"]
+    assert [q.speaker for q in find_quotes(too_far)] == ["Ali", None]
+    assert [q.speaker for q in find_quotes(unknown)] == ["Ali", None, None]  # the quotation before is nobody's
+    assert [q.speaker for q in find_quotes(term)] == ["Ali", None, "Ali"]  # a word in quotes is not speech
+
+
+def test_selon_lui_refers_back_within_its_sentence() -> None:
+    text = "« Un », a nuancé le porte-parole.\n\nSelon lui, les ‘terroristes’ ont fui. Les « rebelles » restent."
+    assert [q.speaker for q in find_quotes(text)] == ["porte-parole", "porte-parole", None]
+
+
+def test_an_introduction_by_a_pronoun_is_the_previous_speaker() -> None:
+    text = "« Un », a dit Mazloum Abdi.\n\nIl a ensuite déclaré : « Deux »."
+    assert [q.speaker for q in find_quotes(text)] == ["Mazloum Abdi", None]  # "ensuite": no introduction read
+    text = "« Un », a dit Mazloum Abdi.\n\nIl a déclaré : « Deux »."
+    assert [q.speaker for q in find_quotes(text)] == ["Mazloum Abdi", "Mazloum Abdi"]
 
 
 def test_the_speaker_of_a_continued_quotation_is_found_around_its_first_and_last_paragraphs() -> None:
@@ -334,6 +436,22 @@ def test_a_quoted_loaded_variant_is_written_in_its_quoted_form_and_flagged(fr_en
     (finding,) = [f for f in seg.findings if f.check == Check.QUOTED_LABEL]
     assert "Florence Parly" in finding.message and "“Daesh”" in finding.message and finding.source_span == (2, 7)
     assert finding.target_span is not None and seg.target[slice(*finding.target_span)] == "Daesh"
+    assert not [f for f in seg.findings if f.check == Check.LOADED_RENDERING]
+
+
+def test_a_label_in_single_curly_quotes_is_kept_and_flagged(fr_en: Glossary) -> None:
+    doc = run(fr_en, "Selon le général, les ‘terroristes’ de l’EI ont fui. Les terroristes sont partis.")
+    seg, narration = doc.segments
+    assert [(h.text, h.in_quote, h.speaker) for h in hits(doc)] == [
+        ("terroristes", True, "général"),  # not "terroristes’ de l’EI", half in and half out of the quotation
+        ("EI", False, None),
+        ("terroristes", False, None),
+    ]
+    assert [c.source_text for c in seg.changes] == ["EI"]
+    assert [c.source_text for c in narration.changes] == ["terroristes"]
+    (finding,) = [f for f in seg.findings if f.check == Check.QUOTED_LABEL]
+    assert "said by général" in finding.message
+    assert finding.target_span is not None and seg.target[slice(*finding.target_span)] == "TERRORISTES"  # the echo engine
     assert not [f for f in seg.findings if f.check == Check.LOADED_RENDERING]
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pipeline.glossary.load import Entry
 from pipeline.glossary.matcher import Match, Matcher, expand_variant, fold
 from pipeline.model import Check, Document, Finding, Span, TermHit
-from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans
+from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans, single_marks_hidden
 
 __all__ = ["MatchStage", "find_speaker", "protected_spans", "quote_spans"]
 
@@ -99,9 +99,10 @@ class MatchStage:
         paragraphs = [(p[0].start, p[-1].end) for p in doc.paragraphs()]
         doc.quotes = find_quotes(doc.text, paragraphs)
         index = QuoteIndex(doc.quotes)
+        hidden = single_marks_hidden(doc.text, doc.quotes)  # no variant runs across a ‘ ’ quotation mark
         for seg in doc.segments:
             seg.hits = []
-            for m in self._matches(seg.source):
+            for m in self._matches(hidden[seg.start : seg.end]):
                 start, end = seg.start + m.start, seg.start + m.end
                 finding = self._refusal(doc, m, start, end)
                 if finding is not None:
