@@ -206,3 +206,26 @@ def test_a_word_the_engine_did_not_know_is_not_turned(fr_en: Glossary) -> None:
     assert seg.target == "The rebels houthis attacked."
     shift = len("rebels") - len("rebellious")
     assert seg.translation.to_target((at, at + len("houthis"))) == (at + shift, at + shift + len("houthis"))
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "methods"),
+    [
+        # The acronym after the group's members is said once, as after the group's name.
+        ("Les jihadistes de Hayat Tahrir al-Cham (HTS) ont attaqué.", "Hay'at Tahrir al-Sham militants attacked.", ["rendering", "merged"]),
+        ("Les terroristes de Daech (EI) ont attaqué.", "Islamic State militants attacked.", ["rendering", "merged"]),
+        # Another group whose name starts alike keeps its bracket.
+        (
+            "Les combattants de l’État islamique au Khorasan (EI) ont attaqué.",
+            "The combattants of Islamic State Khorasan (Islamic State) attacked.",
+            ["rendering", "rendering"],
+        ),
+    ],
+)
+def test_an_acronym_in_brackets_after_the_members_is_said_once(fr_en: Glossary, source: str, target: str, methods: list[str]) -> None:
+    seg = run_one(fr_en, source).segments[0]
+    assert seg.target == target
+    assert [c.method for c in seg.changes] == methods
+    if methods[-1] == "merged":
+        assert seg.changes[1].target_span == seg.changes[0].target_span
+        assert seg.changes[1].mt_text == seg.mt[slice(*seg.changes[1].mt_span or (0, 0))]

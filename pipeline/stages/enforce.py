@@ -135,7 +135,8 @@ class EnforceStage:
         """End of " (EI)" / " (État islamique, EI)" right after a change with the same name, else 0.
 
         Equivalent names in brackets after a name would read "Islamic State
-        (Islamic State, Islamic State)": they are said once.
+        (Islamic State, Islamic State)": they are said once. So after its
+        members ("Hay'at Tahrir al-Sham militants (HTS)").
         """
         if not seg.changes or seg.changes[-1].mt_span is None:
             return 0
@@ -146,7 +147,7 @@ class EnforceStage:
         end = placed[k][1].span[1]
         j = k
         while True:
-            if placed[j][0].replacement.casefold() != previous.target_text.casefold().removeprefix("the "):
+            if not _says(previous.target_text, placed[j][0].replacement):
                 return 0
             rest = raw[end:]
             close = rest.find(")")
@@ -219,6 +220,17 @@ def _change(hit: TermHit, raw: str, mt_span: Span | None, span: Span, name: str,
         method=method,
         mt_span=mt_span,
     )
+
+
+def _says(written: str, name: str) -> bool:
+    """Whether the change that wrote ``written`` already says ``name``: the name itself ("the Islamic State"), or
+    its members ("Islamic State militants"); not another group whose name starts alike ("Islamic State Khorasan")."""
+    bare = written.removeprefix("the ").removeprefix("The ")
+    if bare.casefold() == name.casefold():
+        return True
+    if not bare.casefold().startswith(name.casefold() + " "):
+        return False
+    return all(word.isalpha() and word.islower() for word in bare[len(name) + 1 :].split())
 
 
 def _plural(source: str) -> bool:
