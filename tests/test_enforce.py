@@ -158,7 +158,7 @@ def rebellious(text: str) -> str:
     """Apertium's reading of "rebelles" + adjective: an adjective, then the adjective taken as a noun."""
     for french, english in [("rebelles syriens", "rebellious Syrians"), ("rebelle syrien", "rebellious Syrian"),
                             ("rebelles afghans", "rebellious Afghans"), ("rebelles congolais", "rebellious Congoleses"),
-                            ("rebelles attaquent", "rebellious attack"), ("rebelles armés", "rebellious armed"),
+                            ("rebelles houthis", "rebellious houthis"), ("rebelles attaquent", "rebellious attack"), ("rebelles armés", "rebellious armed"),
                             ("rebelles", "rebellious")]:  # fmt: skip
         text = text.replace(french, english)
     return word_for_word(text)
@@ -171,8 +171,7 @@ def rebellious(text: str) -> str:
         ("Un rebelle syrien a condamné.", "A Syrian rebel has condemned.", "rebellious Syrian", "Syrian rebel"),
         ("Un groupe de rebelles afghans.", "A group of Afghan rebels.", "rebellious Afghans", "Afghan rebels"),
         ("contre les rebelles congolais", "against the Congolese rebels", "rebellious Congoleses", "Congolese rebels"),
-        ("Les rebelles houthis ont attaqué.", "The houthi rebels attacked.", "rebellious houthis", "houthi rebels"),  # untranslated
-        ("Les rebelles touareg ont attaqué.", "The touareg rebels attacked.", "rebellious touareg", "touareg rebels"),
+        ("Les rebelles houthis ont attaqué.", "The rebels houthis attacked.", "rebellious", "rebels"),  # as written: may be a verb
         # Words that are not the adjective taken as a noun stay where the engine put them.
         ("Les rebelles attaquent.", "The rebels attack.", "rebellious", "rebels"),  # a verb
         ("Les rebelles armés ont attaqué.", "The rebels armed attacked.", "rebellious", "rebels"),  # not known to turn
@@ -197,15 +196,15 @@ def test_an_adjective_the_engine_put_after_a_noun_goes_before_it(
 
 
 def test_a_word_the_engine_did_not_know_is_not_turned(fr_en: Glossary) -> None:
-    """"houthis" left untranslated keeps its unknown-word finding: a change over it would hide that, so it stays put."""
-    seg = run_one(fr_en, "Les rebelles houthis ont attaqué.", rebellious).segments[0]
-    assert seg.target == "The houthi rebels attacked."  # this engine says nothing about unknown words
-    at = seg.mt.index("houthis")
-    seg.translation.unknown = ((at, at + len("houthis")),)
+    """"Congoleses" (Spanish, through the pivot) keeps its unknown-word finding: a change over it would hide that."""
+    seg = run_one(fr_en, "Les rebelles congolais ont attaqué.", rebellious).segments[0]
+    assert seg.target == "The Congolese rebels attacked."  # this engine says nothing about unknown words
+    at = seg.mt.index("Congoleses")
+    seg.translation.unknown = ((at, at + len("Congoleses")),)
     EnforceStage().enforce(seg)
-    assert seg.target == "The rebels houthis attacked."
+    assert seg.target == "The rebels Congoleses attacked."
     shift = len("rebels") - len("rebellious")
-    assert seg.translation.to_target((at, at + len("houthis"))) == (at + shift, at + shift + len("houthis"))
+    assert seg.translation.to_target((at, at + len("Congoleses"))) == (at + shift, at + shift + len("Congoleses"))
 
 
 @pytest.mark.parametrize(

@@ -50,8 +50,8 @@ class English:
         ("rebellious Syrians"): how much of ``after`` that noun takes, and the adjective to put before the
         name ("Syrian"); else ``None``. ``source_after`` is the source text after the name's words.
 
-        Only a word that can only be that adjective turns: a people's name in the plural, or the source's own
-        word left untranslated ("houthis"). A verb or any other word the engine wrote stays where it is.
+        Only a people's name the engine wrote for a lower-case source word turns. A word it left as the source
+        wrote it ("houthis", or "sont" from an engine that copies) may be a verb, so it stays where it is.
         """
         got = NEXT_WORD.match(after)
         source = NEXT_WORD.match(source_after)
@@ -59,13 +59,9 @@ class English:
             return None
         word = got.group("word")
         people = PEOPLE.match(word)
-        if people is not None:
-            adjective = word[: len(word) - len(people.group("plural"))]
-        elif word == source.group("word"):  # left as the source wrote it: an adjective keeps no plural in English
-            adjective = word[:-1] if len(word) > 3 and word.endswith(("s", "x")) else word
-        else:
+        if people is None:
             return None
-        return got.end(), adjective
+        return got.end(), word[: len(word) - len(people.group("plural"))]
 
     def agree(self, after: str, *, plural_name: bool, plural_source: bool) -> str:
         verb = VERB_AFTER.match(after)
