@@ -11,6 +11,7 @@ from pipeline.chain import Chain
 from pipeline.engines.base import EngineOutput, Span
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document, text_document
+from pipeline.stages.enforce import EnforceStage
 from tests.conftest import ScriptedEngine
 
 FRENCH_TO_ENGLISH = [
@@ -151,3 +152,79 @@ def test_quoted_loaded_labels_are_left_to_the_speaker(fr_en: Glossary) -> None:
     assert "terroristes" in seg.target  # the scripted engine does not translate it
     assert [f.check for f in seg.findings] == ["quoted-label"]
     assert "Jean Dupont" in seg.findings[0].message
+
+
+def rebellious(text: str) -> str:
+    """Apertium's reading of "rebelles" + adjective: an adjective, then the adjective taken as a noun."""
+    for french, english in [("rebelles syriens", "rebellious Syrians"), ("rebelle syrien", "rebellious Syrian"),
+                            ("rebelles afghans", "rebellious Afghans"), ("rebelles congolais", "rebellious Congoleses"),
+                            ("rebelles houthis", "rebellious houthis"), ("rebelles attaquent", "rebellious attack"), ("rebelles armés", "rebellious armed"),
+                            ("rebelles", "rebellious")]:  # fmt: skip
+        text = text.replace(french, english)
+    return word_for_word(text)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "mt_text", "target_text"),
+    [
+        ("Les rebelles syriens ont attaqué.", "The Syrian rebels attacked.", "rebellious Syrians", "Syrian rebels"),
+        ("Un rebelle syrien a condamné.", "A Syrian rebel has condemned.", "rebellious Syrian", "Syrian rebel"),
+        ("Un groupe de rebelles afghans.", "A group of Afghan rebels.", "rebellious Afghans", "Afghan rebels"),
+        ("contre les rebelles congolais", "against the Congolese rebels", "rebellious Congoleses", "Congolese rebels"),
+        ("Les rebelles houthis ont attaqué.", "The rebels houthis attacked.", "rebellious", "rebels"),  # as written: may be a verb
+        # Words that are not the adjective taken as a noun stay where the engine put them.
+        ("Les rebelles attaquent.", "The rebels attack.", "rebellious", "rebels"),  # a verb
+        ("Les rebelles armés ont attaqué.", "The rebels armed attacked.", "rebellious", "rebels"),  # not known to turn
+        ("Les rebelles, syriens ou non, ont attaqué.", "The rebels, syriens ou non, attacked.", "rebellious", "rebels"),
+    ],
+)
+def test_an_adjective_the_engine_put_after_a_noun_goes_before_it(
+    fr_en: Glossary, source: str, target: str, mt_text: str, target_text: str
+) -> None:
+    """"rebellious Syrians" -> "Syrian rebels", not "rebels Syrians"; the change's spans cover both words it moved."""
+    seg = run_one(fr_en, source, rebellious).segments[0]
+    assert seg.target == target
+    (change,) = seg.changes
+    assert (change.mt_text, change.target_text, change.source_text) == (mt_text, target_text, "rebelles" if "rebelles" in source else "rebelle")
+    a, b = change.mt_span or (0, 0)
+    assert seg.mt[a:b] == mt_text
+    a, b = change.target_span
+    assert seg.target[a:b] == target_text
+    # Outside the highlight, the English is the engine's, word for word.
+    assert seg.mt[: change.mt_span[0]] == seg.target[: change.target_span[0]]  # type: ignore[index]
+    assert seg.mt[change.mt_span[1] :] == seg.target[change.target_span[1] :]  # type: ignore[index]
+
+
+def test_a_word_the_engine_did_not_know_is_not_turned(fr_en: Glossary) -> None:
+    """"Congoleses" (Spanish, through the pivot) keeps its unknown-word finding: a change over it would hide that."""
+    seg = run_one(fr_en, "Les rebelles congolais ont attaqué.", rebellious).segments[0]
+    assert seg.target == "The Congolese rebels attacked."  # this engine says nothing about unknown words
+    at = seg.mt.index("Congoleses")
+    seg.translation.unknown = ((at, at + len("Congoleses")),)
+    EnforceStage().enforce(seg)
+    assert seg.target == "The rebels Congoleses attacked."
+    shift = len("rebels") - len("rebellious")
+    assert seg.translation.to_target((at, at + len("Congoleses"))) == (at + shift, at + shift + len("Congoleses"))
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "methods"),
+    [
+        # The acronym after the group's members is said once, as after the group's name.
+        ("Les jihadistes de Hayat Tahrir al-Cham (HTS) ont attaqué.", "Hay'at Tahrir al-Sham militants attacked.", ["rendering", "merged"]),
+        ("Les terroristes de Daech (EI) ont attaqué.", "Islamic State militants attacked.", ["rendering", "merged"]),
+        # Another group whose name starts alike keeps its bracket.
+        (
+            "Les combattants de l’État islamique au Khorasan (EI) ont attaqué.",
+            "The combattants of Islamic State Khorasan (Islamic State) attacked.",
+            ["rendering", "rendering"],
+        ),
+    ],
+)
+def test_an_acronym_in_brackets_after_the_members_is_said_once(fr_en: Glossary, source: str, target: str, methods: list[str]) -> None:
+    seg = run_one(fr_en, source).segments[0]
+    assert seg.target == target
+    assert [c.method for c in seg.changes] == methods
+    if methods[-1] == "merged":
+        assert seg.changes[1].target_span == seg.changes[0].target_span
+        assert seg.changes[1].mt_text == seg.mt[slice(*seg.changes[1].mt_span or (0, 0))]

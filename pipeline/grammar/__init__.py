@@ -24,6 +24,10 @@ class Grammar(Protocol):
         """
         ...
 
+    def adjective_first(self, after: str, source_after: str) -> tuple[int, str] | None:
+        """Where the engine put a name's adjective after it as a noun: the length of ``after`` it takes, the adjective."""
+        ...
+
     def agree(self, after: str, *, plural_name: bool, plural_source: bool) -> str:
         """``after`` (the text following the name) with the verb right after it agreeing with the name."""
         ...
@@ -34,6 +38,10 @@ class Neutral:
 
     def fit(self, before: str, name: str, article: str) -> tuple[str, str]:
         return before, name
+
+    def adjective_first(self, after: str, source_after: str) -> tuple[int, str] | None:
+        """Where the engine put a name's adjective after it as a noun: the length of ``after`` it takes, the adjective."""
+        ...
 
     def agree(self, after: str, *, plural_name: bool, plural_source: bool) -> str:
         return after

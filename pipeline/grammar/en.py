@@ -14,6 +14,10 @@ APPOSITION = frozenset("group organisation organization movement militia faction
 PLURAL_VERB = {"has": "have", "is": "are", "was": "were", "does": "do"}
 VERB_AFTER = re.compile(r"(?P<space>\s+)(?P<verb>has|is|was|does)\b")
 SENTENCE_START = re.compile(r"^[\s«“\"'(\[—–-]*$")
+# The engine's next word after a rendering, and the source's word after the hit ("rebelles syriens").
+NEXT_WORD = re.compile(r"(?P<space>[ \u00a0]+)(?P<word>[^\W\d_][^\W\d]*)\b")
+# A people's name (Syrian, Syrians, Afghans, Iraqis, Islamists, Congoleses): the adjective is the name without "s".
+PEOPLE = re.compile(r"^[A-Z][a-z]+(?:ian|an|i|ist|ese)(?P<plural>s?)$")
 VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|s[aeiu]|tili)|hour|honest|honou?r)", re.IGNORECASE)
 
 
@@ -40,6 +44,24 @@ class English:
         if SENTENCE_START.match(before):
             name = name[0].upper() + name[1:]
         return before, name
+
+    def adjective_first(self, after: str, source_after: str) -> tuple[int, str] | None:
+        """When the engine read a noun and its adjective ("rebelles syriens") as an adjective and a noun
+        ("rebellious Syrians"): how much of ``after`` that noun takes, and the adjective to put before the
+        name ("Syrian"); else ``None``. ``source_after`` is the source text after the name's words.
+
+        Only a people's name the engine wrote for a lower-case source word turns. A word it left as the source
+        wrote it ("houthis", or "sont" from an engine that copies) may be a verb, so it stays where it is.
+        """
+        got = NEXT_WORD.match(after)
+        source = NEXT_WORD.match(source_after)
+        if got is None or source is None or not source.group("word").islower():
+            return None
+        word = got.group("word")
+        people = PEOPLE.match(word)
+        if people is None:
+            return None
+        return got.end(), word[: len(word) - len(people.group("plural"))]
 
     def agree(self, after: str, *, plural_name: bool, plural_source: bool) -> str:
         verb = VERB_AFTER.match(after)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from pipeline.grammar import Grammar, grammar_for
-from pipeline.model import Change, Check, Document, Finding, Located, Method, Segment, Span, TermHit
+from pipeline.model import Change, Check, Document, Finding, Kind, Located, Method, Segment, Span, TermHit
 from pipeline.stages.translate import placeholders_kept
 
 # Separators between equivalent names in one bracket: "Daech (État islamique, EI)".
@@ -92,7 +92,8 @@ class EnforceStage:
                 continue
             unchanged_from = len(out)
             out += raw[pos:a]
-            fitted, name = self.grammar.fit(out, hit.replacement, hit.article)
+            replacement, b = self._adjective_first(seg, hit, raw, b)
+            fitted, name = self.grammar.fit(out, replacement, hit.article)
             t0 = _common_prefix(out, fitted)
             r0 = a - (len(out) - t0)
             out = fitted
@@ -106,16 +107,36 @@ class EnforceStage:
             if t0 < unchanged_from and edits:  # the grammar reached back into the previous edit: one region
                 (r0, _), (t0, _) = edits.pop()
             edits.append(((r0, pos), (t0, len(out))))
-            seg.changes.append(_change(hit, raw, loc.span, span, name, loc.method))
+            seg.changes.append(_change(hit, raw, (a, b), span, name, loc.method))
             k += 1
         seg.target = out + raw[pos:]
         seg.translation.edits = edits
+
+    def _adjective_first(self, seg: Segment, hit: TermHit, raw: str, b: int) -> tuple[str, int]:
+        """The replacement and the end of the engine's words it stands for.
+
+        "rebelles syriens" came out "rebellious Syrians": a noun in place of "rebellious" would read "rebels
+        Syrians", so the change takes both English words and says "Syrian rebels": its highlight (``mt_span``,
+        ``target_span``) covers all it moved. The source span stays the hit's, which the page and the review
+        keys look changes up by.
+        """
+        if hit.kind is Kind.MEMBERS:
+            turned = self.grammar.adjective_first(raw[b:], seg.source[hit.end - seg.start :])
+            if turned is not None:
+                raw_length, adjective = turned
+                end = b + raw_length
+                start = end - len(raw[b:end].lstrip())
+                # A word the engine did not know keeps its own finding, which a change over it would hide.
+                if not any(u < end and start < v for u, v in seg.translation.unknown):
+                    return f"{adjective} {hit.replacement}", end
+        return hit.replacement, b
 
     def _merge_bracket(self, seg: Segment, raw: str, pos: int, placed: list[tuple[TermHit, Located]], k: int) -> int:
         """End of " (EI)" / " (État islamique, EI)" right after a change with the same name, else 0.
 
         Equivalent names in brackets after a name would read "Islamic State
-        (Islamic State, Islamic State)": they are said once.
+        (Islamic State, Islamic State)": they are said once. So after its
+        members ("Hay'at Tahrir al-Sham militants (HTS)").
         """
         if not seg.changes or seg.changes[-1].mt_span is None:
             return 0
@@ -126,7 +147,7 @@ class EnforceStage:
         end = placed[k][1].span[1]
         j = k
         while True:
-            if placed[j][0].replacement.casefold() != previous.target_text.casefold().removeprefix("the "):
+            if not _says(previous.target_text, placed[j][0].replacement):
                 return 0
             rest = raw[end:]
             close = rest.find(")")
@@ -199,6 +220,17 @@ def _change(hit: TermHit, raw: str, mt_span: Span | None, span: Span, name: str,
         method=method,
         mt_span=mt_span,
     )
+
+
+def _says(written: str, name: str) -> bool:
+    """Whether the change that wrote ``written`` already says ``name``: the name itself ("the Islamic State"), or
+    its members ("Islamic State militants"); not another group whose name starts alike ("Islamic State Khorasan")."""
+    bare = written.removeprefix("the ").removeprefix("The ")
+    if bare.casefold() == name.casefold():
+        return True
+    if not bare.casefold().startswith(name.casefold() + " "):
+        return False
+    return all(word.isalpha() and word.islower() for word in bare[len(name) + 1 :].split())
 
 
 def _plural(source: str) -> bool:

@@ -10,6 +10,15 @@ never split because no space follows their punctuation. A language without a
 list uses all of them, so it splits less rather than inside a name.
 Scraped text often lost the space ("la ville.Les jihadistes"): a word,
 number or closing quote, the punctuation, then a capital is a boundary too.
+
+A single line break inside a paragraph is a boundary before a list item
+(``*``, ``-``, ``•``, ``–``, ``1.``, ``1)``) and after a headline or dateline
+on its own line ("KABOUL (AFP)", "Syrie : la fin du califat") that has no
+final punctuation and is followed by a capital: each item or headline is its
+own segment, so it is translated and shown by itself. A line wrapped in the
+middle of a sentence is not split: the next line starts in lower case, or the
+line ends with a comma or colon, or the next line's first word would not have
+fitted on it (text wrapped at a fixed width fills each line).
 """
 
 from __future__ import annotations
@@ -25,6 +34,15 @@ BOUNDARY = re.compile(
     r"(?:(?P<space>\s+)(?=[«\"“„(\[¿¡]?\s*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])|(?<=[\w\"»”)\]][.!?…])(?=[A-ZÀ-ÖØ-ÞА-ЯЁ]))"
 )
 WORD_BEFORE = re.compile(r"([\w.\-]+)\.$")
+LINE_BREAK = re.compile(r"\n")
+# A list item's marker, then a space: "* ", "- ", "• ", "– ", "1. ", "12) ".
+LIST_ITEM = re.compile(r"(?:[*•▪◦‣►–—-]|(?P<number>\d{1,3})[.)])[ \t\u00a0\u202f]")
+# A line ending so that the sentence goes on: comma, colon, dash, apostrophe, an opening bracket or quote.
+GOES_ON = tuple(",;:-–—'’([{«“„")
+FINAL = re.compile(r"[.!?…][\"»”’)\]\s\u00a0\u202f]*$")
+FIRST_WORD = re.compile(r"\S+")
+# What a new sentence may start with on the next line: an opening mark, then a capital or a digit.
+STARTS_SENTENCE = re.compile(r"[«\"“„(\[¿¡]?\s*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9]")
 # Per language, lower-cased, without the final full stop; "p. ex." is seen as "ex" after "p.",
 # "т.е." as "е", "EE.UU." as "uu".
 ABBREVIATIONS_BY_LANGUAGE: dict[str, frozenset[str]] = {
@@ -68,14 +86,16 @@ def paragraphs(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
 def sentences(text: str, start: int, end: int, language: str = "fr") -> Iterator[tuple[int, int]]:
     """Half-open spans of the sentences of the paragraph ``text[start:end]``, with ``language``'s abbreviations."""
     known = abbreviations(language)
-    pos = start
-    for m in BOUNDARY.finditer(text, start, end):
-        if m.group("punct") == "." and _is_abbreviation(text, pos, m.start("punct") + 1, known):
-            continue
-        stop = m.start("space") if m.group("space") else m.end()
-        yield from _trimmed(text, pos, stop)
-        pos = m.end()
-    yield from _trimmed(text, pos, end)
+    for block_start, block_end in _blocks(text, start, end):
+        pos = block_start
+        item = LIST_ITEM.match(text, block_start, block_end)  # "1. Un" is an item, not a sentence "1."
+        for m in BOUNDARY.finditer(text, item.end() if item else block_start, block_end):
+            if m.group("punct") == "." and _is_abbreviation(text, pos, m.start("punct") + 1, known):
+                continue
+            stop = m.start("space") if m.group("space") else m.end()
+            yield from _trimmed(text, pos, stop)
+            pos = m.end()
+        yield from _trimmed(text, pos, block_end)
 
 
 def segment(doc: Document) -> Document:
@@ -93,6 +113,50 @@ def segment(doc: Document) -> Document:
                 )
             )
     return doc
+
+
+def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` cut at the line breaks that end a list item, a headline or a dateline."""
+    lines: list[tuple[int, int]] = []
+    pos = start
+    for brk in LINE_BREAK.finditer(text, start, end):
+        lines.append((pos, brk.start()))
+        pos = brk.end()
+    lines.append((pos, end))
+    if len(lines) == 1:
+        yield start, end
+        return
+    width = max(len(text[a:b].strip()) for a, b in lines)
+    block_start = start
+    for (a, b), (c, d) in zip(lines, lines[1:], strict=False):
+        if _line_ends_segment(text[a:b].strip(), text[c:d].strip(), width):
+            yield block_start, b
+            block_start = c
+    yield block_start, end
+
+
+def _line_ends_segment(line: str, following: str, width: int) -> bool:
+    """Whether the break between ``line`` and the ``following`` one, in a paragraph ``width`` wide, ends a segment."""
+    if not line or not following:
+        return False
+    item = LIST_ITEM.match(following)
+    if item is not None:
+        # "1." may also be a year or a count that a wrapped sentence carried over ("le 1er\n12. Puis"):
+        # a numbered item follows a line that ended its sentence or was itself an item.
+        return item.group("number") is None or bool(FINAL.search(line)) or line.endswith((":", ";")) or bool(
+            LIST_ITEM.match(line)
+        )
+    if FINAL.search(line) or line.endswith(GOES_ON) or not STARTS_SENTENCE.match(following):
+        return False  # a full stop is left to BOUNDARY; a comma or a lower-case start is a wrapped sentence
+    if _in_capitals(line):
+        return not _in_capitals(following)  # "KABOUL (AFP)" then text; a headline in capitals over two lines is one
+    word = FIRST_WORD.match(following)
+    return word is not None and len(line) + 1 + len(word.group()) <= width  # it would have fitted: broken on purpose
+
+
+def _in_capitals(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def _is_abbreviation(text: str, sentence_start: int, stop: int, known: frozenset[str] = ABBREVIATIONS) -> bool:
