@@ -1,3 +1,3 @@
 """normalize: offline translation of conflict news with neutral, glossary-enforced group names."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
