@@ -100,10 +100,6 @@ class ScriptedEngine(Engine):
             raise EngineError(f"the engine crashed on {self.fail_on}")
 
 
-# test_resume.py's name for the default engine.
-EchoEngine = ScriptedEngine
-
-
 # ---- system tools -------------------------------------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

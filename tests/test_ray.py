@@ -71,6 +71,12 @@ def register_dying_engine() -> None:
     ENGINES.setdefault(DyingEngine.name, f"{__name__}:{DyingEngine.__name__}")
 
 
+@pytest.fixture
+def dying_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``DyingEngine`` known to the driver's engine registry for this test."""
+    monkeypatch.setitem(ENGINES, DyingEngine.name, f"{__name__}:{DyingEngine.__name__}")
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
     import ray  # the README's test command installs the extra ('.[test,ray]'): a missing Ray fails, never skips
@@ -107,9 +113,8 @@ def test_ray_writes_the_same_files_as_the_local_executor(cluster: None, tmp_path
 
 
 def test_a_translate_worker_that_dies_has_its_documents_retried(
-    cluster: None, tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch
+    cluster: None, dying_engine: None, tmp_path: Path, fr_en: Glossary
 ) -> None:
-    monkeypatch.setitem(ENGINES, DyingEngine.name, f"{__name__}:{DyingEngine.__name__}")
     inputs = tmp_path / "in"
     inputs.mkdir()
     for i in range(20):
@@ -134,9 +139,8 @@ def test_a_translate_worker_that_dies_has_its_documents_retried(
 
 
 def test_a_batch_that_kills_every_worker_stops_the_run_with_one_line(
-    cluster: None, tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch
+    cluster: None, dying_engine: None, tmp_path: Path, fr_en: Glossary
 ) -> None:
-    monkeypatch.setitem(ENGINES, DyingEngine.name, f"{__name__}:{DyingEngine.__name__}")
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "doc.txt").write_text(SENTENCES[0] + "\n", encoding="utf-8")

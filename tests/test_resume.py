@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.run import RunOptions, RunResult, run
-from tests.conftest import ROOT, EchoEngine
+from tests.conftest import ROOT, ScriptedEngine
 
 SENTENCES = [
     "Les terroristes de Daech ont attaqué les positions du Front Al-Nosra près d’Idleb.",
@@ -39,26 +39,26 @@ def opts(inputs: Path, out: Path, glossary: Glossary, **kw: object) -> RunOption
 def test_a_rerun_skips_unchanged_documents_and_says_how_many(tmp_path: Path, fr_en: Glossary) -> None:
     inputs = corpus(tmp_path / "in", 6)
     out = tmp_path / "out"
-    first = run(opts(inputs, out, fr_en), engine=EchoEngine())
+    first = run(opts(inputs, out, fr_en), engine=ScriptedEngine())
     before = snapshot(out)
     data = json.loads((out / "doc000.json").read_text(encoding="utf-8"))
     assert data["run_signature"] == first.info.run_signature and len(data["run_signature"]) == 16
     assert data["source"]["sha256"]
 
-    engine = EchoEngine()
+    engine = ScriptedEngine()
     again = run(opts(inputs, out, fr_en), engine=engine)
     assert again.report.skipped == 6 and engine.calls == []
     assert "6 documents already up to date, skipped (--force redoes them)" in again.report.summary(out)
     assert snapshot(out) == before
 
     (inputs / "doc002.txt").write_text("Les djihadistes de Daech ont fui.\n", encoding="utf-8")
-    engine = EchoEngine()
+    engine = ScriptedEngine()
     changed = run(opts(inputs, out, fr_en), engine=engine)
     assert changed.report.skipped == 5
     assert engine.calls[0][0] == "Les djihadistes de Daech ont fui." and all("Document" not in s for c in engine.calls for s in c)
     assert json.loads((out / "doc002.json").read_text(encoding="utf-8"))["segments"][0]["source"].startswith("Les djihadistes")
 
-    forced = run(opts(inputs, out, fr_en, force=True), engine=EchoEngine())
+    forced = run(opts(inputs, out, fr_en, force=True), engine=ScriptedEngine())
     assert forced.report.skipped == 0 and len(forced.report.done) == 6
 
 
@@ -94,7 +94,7 @@ DOCS = {  # "a" names Hamas only, "b" Hezbollah only (through the loaded label),
 }
 
 
-def small_run(tmp_path: Path, glossary: str, out: str = "out", **kw: object) -> tuple[RunResult, EchoEngine]:
+def small_run(tmp_path: Path, glossary: str, out: str = "out", **kw: object) -> tuple[RunResult, ScriptedEngine]:
     """Run the three ``DOCS`` with ``glossary`` (YAML text, always at the same path) into ``tmp_path / out``."""
     inputs = tmp_path / "in"
     if not inputs.exists():
@@ -103,7 +103,7 @@ def small_run(tmp_path: Path, glossary: str, out: str = "out", **kw: object) -> 
             (inputs / f"{name}.txt").write_text(text, encoding="utf-8")
     path = tmp_path / "fr-en.yaml"
     path.write_text(glossary, encoding="utf-8")
-    engine = EchoEngine()
+    engine = ScriptedEngine()
     return run(opts(inputs, tmp_path / out, load_glossary_file(path), **kw), engine=engine), engine
 
 
