@@ -11,7 +11,6 @@ CTranslate2 in one call per model (``translate_iterable``: 1,024-token
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +40,6 @@ DEFAULT_MAX_BATCH_TOKENS = 1024
 DEFAULT_MAX_INPUT_TOKENS = 512
 # argostranslate's decoding setting, kept so outputs match it.
 LENGTH_PENALTY = 0.2
-# glibc's mallopt parameter, and the size from which CTranslate2's buffers get their own mapping.
-M_MMAP_THRESHOLD = -3
-LARGE_BUFFER = 1 << 20
 # Target tokens kept per source token as fallbacks for a hit whose own words another hit took.
 REVERSE_CANDIDATES = 3
 # Compute types tried for ``compute_type="auto"``, fastest first.
@@ -171,7 +167,6 @@ class ArgosEngine(Engine):
 
     def _loaded(self) -> list[_PackageModel]:
         if self._models is None:
-            _return_large_buffers_to_the_system()
             self._models = [
                 _PackageModel(
                     package,
@@ -440,22 +435,6 @@ class Alignment:
 
 
 EMPTY = Alignment("")
-
-
-def _return_large_buffers_to_the_system() -> None:
-    """Serve allocations of 1 MiB and more with their own mappings, so freeing them returns the memory.
-
-    CTranslate2's decoding buffers change size with every batch; in glibc's
-    heap the freed ones fragment it, and peak RSS grew with the number of
-    sentences (real-size model, beam 4: 882 MB for 863 sentences, 579 MB for
-    185). With this threshold the same 863 sentences peak at ~650 MB, at the
-    same CPU time. Other C libraries are left alone.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    libc.mallopt(M_MMAP_THRESHOLD, LARGE_BUFFER)
 
 
 def _overlaps_any(span: Span, others: Sequence[Span | None]) -> bool:
