@@ -46,17 +46,21 @@ class ModelShape:
     # How the weights are stored on disk: None (float32) or a CTranslate2 quantization such as "int8",
     # which real Argos packages use (their model.bin is int8, so loading converts nothing).
     quantization: str | None = None
+    # Make each output about as long as its input (in tokens), as a real model's is, rather than
+    # a few dozen tokens whatever the input: see ``_follow_source_length``. Then the "</s>" logit
+    # is ``eos_weight`` x (length so far - source length), in the units of the decoder's final
+    # layer norm, + ``eos_bias``.
+    follow_source_length: bool = False
 
 
-TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200, eos_weight=2.0, eos_bias=-8.0)
+TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200, eos_weight=2.0, eos_bias=-8.0, word_bias=2.0)
 BENCH = ModelShape(layers=2, heads=4, d_model=256, ffn=1024, vocab_size=600, eos_weight=1.0, eos_bias=-8.5)
 # The size of a real Argos model (6+6 layers, d_model 512, FFN 2048, 50k vocabulary), for bench/pipeline.py.
 # The vocabulary is padded to 50k entries the decoder scores but never picks, so the output
-# projection costs what a real one does; ``eos_bias`` is set so that outputs on news sentences are
-# about as long as their inputs on average (see bench/README.md).
+# projection costs what a real one does; each output is about as long as its input (see bench/README.md).
 REAL = ModelShape(
-    layers=6, heads=8, d_model=512, ffn=2048, vocab_size=50_000, eos_weight=1.0, eos_bias=-8.0, word_bias=2.0,
-    quantization="int8",
+    layers=6, heads=8, d_model=512, ffn=2048, vocab_size=50_000, eos_weight=100.0, eos_bias=-47.0,
+    word_bias=2.0, quantization="int8", follow_source_length=True,
 )
 # SentencePiece pieces trained for ``REAL`` (a larger table than the training text supports is capped).
 REAL_PIECES = 16_000
@@ -113,7 +117,12 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
         elif owner.startswith("embeddings") or owner == "projection":
             weight = rng.normal(0, 1 / np.sqrt(d), (v, d)).astype(np.float32)
         else:
-            rows = {"self_attention/linear_0": 3 * d, "attention/linear_1": 2 * d, "ffn/linear_0": shape.ffn}
+            rows = {  # first match wins: "attention/linear_1" (cross-attention keys and values) also ends "self_attention/linear_1"
+                "self_attention/linear_0": 3 * d,
+                "self_attention/linear_1": d,
+                "attention/linear_1": 2 * d,
+                "ffn/linear_0": shape.ffn,
+            }
             cols = shape.ffn if name.endswith("ffn/linear_1/weight") else d
             n_rows = next((n for key, n in rows.items() if name.endswith(key + "/weight")), d)
             weight = rng.normal(0, 1 / np.sqrt(cols), (n_rows, cols)).astype(np.float32)
@@ -121,6 +130,8 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
 
     model_spec.visit_spec(spec, fill)
     spec.decoder.position_encodings.encodings = _length_aware_positions(d)
+    if shape.follow_source_length:
+        _follow_source_length(spec, shape)
     spec.decoder.projection.weight[eos] = 0.0
     spec.decoder.projection.weight[eos, 0] = shape.eos_weight
     bias = np.zeros(v, dtype=np.float32)
@@ -139,15 +150,58 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
     return directory
 
 
-def _length_aware_positions(d_model: int) -> np.ndarray:
-    """Sinusoidal position encodings whose first dimension is replaced by the position itself."""
+def _length_aware_positions(d_model: int, ramp: float = 1.0) -> np.ndarray:
+    """Sinusoidal position encodings whose first dimension is replaced by the position times ``ramp``."""
     positions = np.arange(MAX_POSITIONS, dtype=np.float32)[:, None]
     rates = np.exp(-np.log(10000.0) * np.arange(0, d_model, 2, dtype=np.float32) / d_model)
     table = np.zeros((MAX_POSITIONS, d_model), dtype=np.float32)
     table[:, 0::2] = np.sin(positions * rates)
     table[:, 1::2] = np.cos(positions * rates)
-    table[:, 0] = positions[:, 0]
+    table[:, 0] = positions[:, 0] * ramp
     return table
+
+
+# Slopes of the two position ramps ``_follow_source_length`` adds: small enough that dimension 0
+# never dominates a layer norm's variance on sentences of a few dozen tokens.
+SOURCE_RAMP = 0.1
+TARGET_RAMP = 0.25
+# The encoder's final layer norm divides dimension 0 by the residual stream's spread, which random
+# weights of REAL's size put at about this: calibrated so that outputs on the bench corpora are
+# 1.00x their inputs' length in tokens (see bench/README.md).
+ENCODER_SPREAD = 2.67
+
+
+def _follow_source_length(spec: transformer_spec.TransformerSpec, shape: ModelShape) -> None:
+    """Rewire dimension 0 so that the decoder knows ``target position - source length`` there.
+
+    The encoder carries its position times ``SOURCE_RAMP`` in dimension 0 (no embedding or sublayer
+    writes it). In decoder layer 0 the last cross-attention head has zero queries, so it attends
+    evenly over the source, and its value is encoder dimension 0: the mean source position, half the
+    source length. Its output subtracts twice that, in ``TARGET_RAMP`` units, from the decoder's own
+    position ramp in dimension 0, which no other weight writes. "</s>" reads that dimension.
+    (The alignment head, head 0 of the last layer, is untouched.)
+    """
+    d, heads = shape.d_model, shape.heads
+    depth = d // heads
+    head = heads - 1
+    spec.encoder.position_encodings.encodings = _length_aware_positions(d, SOURCE_RAMP)
+    spec.decoder.position_encodings.encodings = _length_aware_positions(d, TARGET_RAMP)
+    spec.encoder.embeddings[0].weight[:, 0] = 0.0
+    spec.decoder.embeddings.weight[:, 0] = 0.0
+    for layer in spec.encoder.layer:
+        layer.self_attention.linear[1].weight[0] = 0.0
+        layer.ffn.linear_1.weight[0] = 0.0
+    for layer in spec.decoder.layer:
+        layer.self_attention.linear[1].weight[0] = 0.0
+        layer.attention.linear[2].weight[0] = 0.0
+        layer.ffn.linear_1.weight[0] = 0.0
+    cross = spec.decoder.layer[0].attention
+    cross.linear[0].weight[head * depth : (head + 1) * depth] = 0.0  # zero queries: even attention
+    value = cross.linear[1].weight[d + head * depth]
+    value[:] = 0.0
+    value[0] = 1.0  # encoder dimension 0, after its final layer norm: SOURCE_RAMP x position / spread
+    cross.linear[2].weight[:, head * depth] = 0.0
+    cross.linear[2].weight[0, head * depth] = -2.0 * TARGET_RAMP * ENCODER_SPREAD / SOURCE_RAMP
 
 
 def build_package(
