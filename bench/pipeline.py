@@ -6,8 +6,8 @@
 
 A synthetic Argos package of real size is built once under ``--work``
 (tests/argos_fixture.py ``REAL``: 6+6 layers, d_model 512, 8 heads, FFN 2048,
-50k vocabulary, int8; SentencePiece trained on the corpora; outputs about as
-long as inputs on average). For each corpus (the news articles of
+50k vocabulary, int8; SentencePiece trained on the corpora; each output about
+as long as its input in tokens). For each corpus (the news articles of
 ``../shared/corpus/articles`` and ``tests/data/parallel/fr.txt``) the same
 sentences go, with the same beam, compute type and threads, through:
 

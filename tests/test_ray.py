@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,7 +15,8 @@ import pytest
 from pipeline.engines import ENGINES
 from pipeline.engines.base import Engine
 from pipeline.errors import EngineError
-from pipeline.executors.ray import RETRIES, WorkerLost
+from pipeline.executors import ray as ray_executor
+from pipeline.executors.ray import LOST, RETRIES
 from pipeline.glossary.load import Glossary
 from pipeline.run import RunOptions, run
 from tests.conftest import ROOT, SEED
@@ -43,21 +45,22 @@ def test_without_ray_the_executor_exits_2_with_the_install_command(tmp_path: Pat
 
 class DyingEngine(Engine):
     """Upper-cases like the echo engine, fails a sentence that says "panne", and kills its own process on its
-    first batch while ``marker`` does not exist (creating it first, so the retried batch goes through)."""
+    first batch while ``marker`` does not exist (creating it first, so the retried batch goes through), and on
+    every batch with a sentence that contains ``poison`` (a document no retry gets through)."""
 
     name = "dying"
 
-    def __init__(self, source: str, target: str, marker: str = "", always: bool = False) -> None:
+    def __init__(self, source: str, target: str, marker: str = "", poison: str = "") -> None:
         super().__init__(source, target)
         self.marker = Path(marker)
-        self.always = always  # die on every batch: a batch no retry gets through
+        self.poison = poison
 
     @classmethod
     def available(cls, source: str, target: str) -> bool:
         return True
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        if self.always or not self.marker.exists():
+        if not self.marker.exists() or (self.poison and any(self.poison in s for s in sentences)):
             with self.marker.open("a") as deaths:
                 deaths.write("died\n")
             os._exit(1)  # as a segfault or the OOM killer would: no exception, no clean-up
@@ -138,17 +141,30 @@ def test_a_translate_worker_that_dies_has_its_documents_retried(
     assert outputs["ray"] == outputs["local"]
 
 
-def test_a_batch_that_kills_every_worker_stops_the_run_with_one_line(
-    cluster: None, dying_engine: None, tmp_path: Path, fr_en: Glossary
+def test_a_document_that_kills_every_worker_fails_alone_and_the_others_complete(
+    cluster: None, dying_engine: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fr_en: Glossary
 ) -> None:
+    monkeypatch.setattr(ray_executor, "DOCS_PER_TASK", 2)  # 8 documents per translate batch: the poison shares one
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "doc.txt").write_text(SENTENCES[0] + "\n", encoding="utf-8")
-    options = RunOptions(inputs=[inputs], out=tmp_path / "out", glossary=fr_en, engine=DyingEngine.name, quiet=True,
-                         engine_settings={DyingEngine.name: {"marker": str(tmp_path / "died"), "always": True}},
+    for i in range(12):
+        (inputs / f"doc{i:02d}.txt").write_text(f"{SENTENCES[i % 3]} Document {i}.\n", encoding="utf-8")
+    (inputs / "doc05.txt").write_text("Le moteur explose.\n", encoding="utf-8")
+    deaths = tmp_path / "died"
+    deaths.write_text("", encoding="utf-8")  # only the poison kills
+    out = tmp_path / "out"
+    options = RunOptions(inputs=[inputs], out=out, glossary=fr_en, engine=DyingEngine.name, quiet=True,
+                         engine_settings={DyingEngine.name: {"marker": str(deaths), "poison": "explose"}},
                          executor="ray", ray_workers=1, keep_documents=False, cache=False)
-    with pytest.raises(WorkerLost) as caught:
-        run(options)
-    assert str(caught.value).startswith(f"a batch of documents killed its Ray worker {RETRIES + 1} times")
-    assert "\n" not in str(caught.value)
-    assert (tmp_path / "died").read_text(encoding="utf-8").count("died") == RETRIES + 1  # the batch, then each retry
+    result = run(options)
+    assert [(Path(d.path).name, d.error) for d in result.report.failed] == [("doc05.txt", LOST)]
+    assert "\n" not in LOST
+    assert result.exit_code == 1
+    # its batch, then each retry; then the batch of it alone, and each retry
+    assert deaths.read_text(encoding="utf-8").count("died") == 2 * (RETRIES + 1)
+    written = {p.name for p in out.iterdir()}
+    assert {f"doc{i:02d}.{ext}" for i in range(12) if i != 5 for ext in ("html", "json")} <= written
+    assert not {"doc05.html", "doc05.json"} & written
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [(Path(d["path"]).name, d["error"]) for d in report["documents"]["failed"]] == [("doc05.txt", LOST)]
+    assert "doc05" in (out / "index.html").read_text(encoding="utf-8")

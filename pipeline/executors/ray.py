@@ -13,8 +13,10 @@ every task). A worker that dies (the OOM killer, a crash in a native library)
 has its batch retried: a task on a new worker, a translate actor restarted
 (its engine built again) with the batch sent again. Every stage is a function
 of its batch alone and pages are written whole, so a retried batch writes the
-same files. A batch that kills its worker ``RETRIES + 1`` times stops the run
-with one line, rather than retrying forever.
+same files. A batch that kills its worker ``RETRIES + 1`` times is dropped and
+its documents are run again one per batch, so that only a document that kills
+every worker it meets is lost; it is reported failed, as a local run reports a
+document that fails, and the other documents complete.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.chain import DEFAULT_ORDER, STAGES, Chain
 from pipeline.engines import build_engine
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError, EngineError, NormalizeError
+from pipeline.errors import ConfigError, EngineError
 from pipeline.outputs import DocSummary, OutputFolder
 
 if TYPE_CHECKING:
@@ -39,10 +41,10 @@ DOCS_PER_TASK = 16
 RETRIES = 3  # times a batch is sent again after its worker died; actors themselves are restarted without limit
 TASK = {"max_retries": RETRIES}
 ACTOR = {"max_restarts": -1, "max_task_retries": RETRIES}
-
-
-class WorkerLost(NormalizeError):
-    """A batch of documents killed its Ray worker every time it was retried."""
+LOST = (
+    f"lost on Ray: its batch failed {RETRIES + 1} times (its worker died: out of memory or a crash in the engine; "
+    "or a stage raised): see the worker logs in the Ray session folder, then re-run to retry it"
+)
 
 
 def check(options: RunOptions) -> None:
@@ -79,9 +81,10 @@ def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), head)
     folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
     use = GlossaryUse(spec.options.glossary)
-    out: dict[str, list[Any]] = {"index": [], "part": [], "doc": [], "matches": [], "summary": []}
+    out: dict[str, list[Any]] = {"index": [], "part": [], "parts": [], "doc": [], "matches": [], "summary": []}
     for index, path, name in zip(rows["index"], rows["path"], rows["name"], strict=True):
-        for part, doc in enumerate(read_parts(_path(path), str(name), spec.options)):
+        parts = read_parts(_path(path), str(name), spec.options)
+        for part, doc in enumerate(parts):
             chain.prepare(doc)  # what the cheap stages find decides whether the document is up to date
             matches = "" if doc.failed else use.matches(doc)
             done = None
@@ -89,6 +92,7 @@ def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
                 done = folder.resumable(doc.name, doc.sha256, spec.info.run_signature, matches, use.leftovers)
             out["index"].append(int(index))
             out["part"].append(part)
+            out["parts"].append(len(parts))
             out["doc"].append(None if done else pickle.dumps(doc))
             out["matches"].append(matches)
             out["summary"].append(pickle.dumps(("skipped", done)) if done else None)
@@ -132,7 +136,7 @@ def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
         chain([doc])  # no batch stage here: the whole (tail) chain
         summary = DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info, use.fingerprint(doc, rows["matches"][i]))
         summaries[i] = pickle.dumps(("done", summary))
-    return {"index": rows["index"], "part": rows["part"], "summary": summaries}
+    return {"index": rows["index"], "part": rows["part"], "parts": rows["parts"], "summary": summaries}
 
 
 def execute(job: Job, engine: Engine, collector: Collector) -> None:
@@ -140,6 +144,7 @@ def execute(job: Job, engine: Engine, collector: Collector) -> None:
 
     ray: Any = importlib.import_module("ray")
     importlib.import_module("ray.data")
+    _quiet_console()
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # a local cluster never reaches an outside address
     started = not ray.is_initialized()
@@ -151,53 +156,69 @@ def execute(job: Job, engine: Engine, collector: Collector) -> None:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.execution_options.preserve_order = True
+        context.max_errored_blocks = -1  # a batch that kills its worker every time is dropped, not the run
         blob = pickle.dumps(job)
         workers = job.options.ray_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         rows = [{"index": i, "path": os.fsencode(p), "name": n} for i, (p, n) in enumerate(zip(job.paths, job.names, strict=True))]
-        with warnings.catch_warnings():
-            # Ray 2.60 deprecates remote args passed this way but names no parameter for retries yet
-            warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
-            dataset = _dataset(ray, rows, blob, workers)
-        try:
-            for row in dataset.iter_rows():
-                how, summary = pickle.loads(row["summary"])
-                key = (int(row["index"]), int(row["part"]))
-                job.folder.claim(job.folder.files_of(summary.name))  # parts' names, recorded by the driver
-                if how == "skipped":
-                    collector.skipped += 1
-                collector.done(key, summary, None)
-        except ray.exceptions.RayError as exc:
-            if not _lost(ray, exc):
-                raise
-            raise WorkerLost(
-                f"a batch of documents killed its Ray worker {RETRIES + 1} times (out of memory, or a crash in the engine); "
-                "the pages written so far are complete: see the worker logs in the Ray session folder, then re-run to finish"
-            ) from None
+        lost = _run(ray, rows, blob, workers, (DOCS_PER_TASK, DOCS_PER_TASK * 4), job, collector)
+        if lost:  # again one document per batch: the others in a lost batch complete
+            lost = _run(ray, [rows[i] for i in lost], blob, workers, (1, 1), job, collector)
+        for index in lost:
+            summary = DocSummary(path=str(job.paths[index]), name=job.names[index], language=job.options.source, error=LOST)
+            collector.done((index, 0), summary, None)
     finally:
         if started:
             ray.shutdown()
 
 
-def _dataset(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int) -> Any:
-    """The run as a Ray dataset: prepare tasks, the translate actor pool, finish tasks, each with bounded retries."""
+def _run(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, batches: tuple[int, int], job: Job,
+         collector: Collector) -> list[int]:
+    """Run ``rows`` through the dataset, handing each document to ``collector`` once all its parts are back.
+
+    Returns the indices of the documents whose batch was dropped (its worker died every time it was tried).
+    """
+    with warnings.catch_warnings():
+        # Ray 2.60 deprecates remote args passed this way but names no parameter for retries yet
+        warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+        dataset = _dataset(ray, rows, blob, workers, *batches)
+    arrived: dict[int, dict[int, tuple[str, DocSummary]]] = {}
+    complete: set[int] = set()
+    for row in dataset.iter_rows():
+        index = int(row["index"])
+        parts = arrived.setdefault(index, {})
+        parts[int(row["part"])] = pickle.loads(row["summary"])
+        if len(parts) < int(row["parts"]):
+            continue
+        for part, (how, summary) in sorted(parts.items()):
+            job.folder.claim(job.folder.files_of(summary.name))  # parts' names, recorded by the driver
+            if how == "skipped":
+                collector.skipped += 1
+            collector.done((index, part), summary, None)
+        del arrived[index]
+        complete.add(index)
+    return [int(row["index"]) for row in rows if int(row["index"]) not in complete]
+
+
+def _dataset(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, per_task: int, per_translate: int) -> Any:
+    """The run as a Ray dataset: prepare tasks, the translate actor pool, finish tasks, each with bounded retries
+    (``per_task`` and ``per_translate``: documents per task and per translate batch)."""
     return (
         ray.data.from_items(rows)
-        .map_batches(prepare, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
-        .map_batches(Translator, batch_size=DOCS_PER_TASK * 4, fn_constructor_kwargs={"job": blob},
+        .map_batches(prepare, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
+        .map_batches(Translator, batch_size=per_translate, fn_constructor_kwargs={"job": blob},
                      compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=0.75, **ACTOR)
-        .map_batches(finish, batch_size=DOCS_PER_TASK, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
+        .map_batches(finish, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
     )
 
 
-def _lost(ray: Any, exc: BaseException) -> bool:
-    """Whether a Ray error is, or wraps, the death of a worker (rather than a bug in a stage)."""
-    dead = (ray.exceptions.WorkerCrashedError, ray.exceptions.ActorDiedError, ray.exceptions.ActorUnavailableError)
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, dead) or isinstance(getattr(seen, "cause", None), dead):
-            return True
-        seen = seen.__cause__
-    return False
+def _quiet_console() -> None:
+    """Keep Ray Data's log lines (plans, tracebacks of dropped batches) in its session log, off the terminal:
+    normalize prints the run's progress and each failed document itself."""
+    import logging
+
+    for handler in logging.getLogger("ray.data").handlers:
+        if handler.get_name() == "console":
+            handler.setLevel(logging.CRITICAL)
 
 
 def _path(raw: Any) -> Any:
