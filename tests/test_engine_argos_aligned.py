@@ -87,6 +87,18 @@ def test_aligned_decodes_each_distinct_sentence_once(argos_fr_en: Path) -> None:
     assert recorder.inputs == len({s.strip() for s in SENTENCES if s.strip()})
 
 
+def test_only_sentences_with_spans_keep_their_attention(argos_fr_en: Path) -> None:
+    engine = ArgosEngine("fr", "en")
+    (model,) = engine._loaded()
+    texts = [SENTENCES[0], SENTENCES[1], " " + SENTENCES[0]]
+    out = model.translate_aligned(texts, [False, True, False])
+    assert [o.text for o in out] == engine.translate(texts)
+    assert out[0].links == () and out[0].reverse == ()
+    assert out[1].links and out[1].reverse
+    both = model.translate_aligned(texts, [False, False, True])  # the same sentence, wanted once: aligned
+    assert both[0].links and both[2].links
+
+
 def test_long_sentence_split_into_pieces_keeps_offsets(argos_fr_en: Path) -> None:
     long_sentence = " ".join([SENTENCES[0], SENTENCES[1], SENTENCES[0]])
     engine = ArgosEngine("fr", "en", max_input_tokens=12)

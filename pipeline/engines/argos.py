@@ -12,6 +12,7 @@ CTranslate2 in one call per model (``translate_iterable``: 1,024-token
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,7 +117,7 @@ class ArgosEngine(Engine):
         if len(located) != len(texts):
             raise EngineError(f"argos got {len(located)} span lists for {len(texts)} sentences")
         for model in self._loaded():
-            results = model.translate_aligned(texts)
+            results = model.translate_aligned(texts, [any(s is not None for s in ss) for ss in located])
             texts = [r.text for r in results]
             located = [r.locate_all(ss) for r, ss in zip(results, located, strict=True)]
         return [EngineOutput(text, tuple(ss)) for text, ss in zip(texts, located, strict=True)]
@@ -229,17 +230,19 @@ class _PackageModel:
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """One output per input: unique, non-blank texts go to the model once, long ones in pieces."""
-        return [result.text for result in self.run(texts, attention=False)]
+        return [result.text for result in self.run(texts, align=frozenset())]
 
-    def translate_aligned(self, texts: Sequence[str]) -> list[Alignment]:
-        """Like ``translate``, each output with the source token every target token attended to most."""
-        return self.run(texts, attention=True)
+    def translate_aligned(self, texts: Sequence[str], wanted: Sequence[bool]) -> list[Alignment]:
+        """Like ``translate``; the output of each text ``wanted`` with the source token every target token
+        attended to most. The others (sentences without a glossary hit) keep no attention: it would only cost memory."""
+        return self.run(texts, align=frozenset(t.strip() for t, w in zip(texts, wanted, strict=True) if w))
 
-    def run(self, texts: Sequence[str], *, attention: bool) -> list[Alignment]:
+    def run(self, texts: Sequence[str], *, align: AbstractSet[str]) -> list[Alignment]:
         """Deduplicate, split over-long texts, decode everything in one call, join the pieces back."""
         unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
         pieces: list[str] = []
         lengths: list[int] = []
+        aligned: list[bool] = []
         owners: list[tuple[int, int]] = []  # (unique text, offset of the piece in it)
         for owner, text in enumerate(unique):
             length = self._count(text)
@@ -252,10 +255,11 @@ class _PackageModel:
                 if piece:
                     pieces.append(piece)
                     lengths.append(length if len(split) == 1 else self._count(piece))
+                    aligned.append(text in align)
                     owners.append((owner, offset + len(part) - len(part.lstrip())))
                 offset += len(part)
         joined: list[list[tuple[Alignment, int]]] = [[] for _ in unique]
-        for (owner, offset), result in zip(owners, self._translate_pieces(pieces, lengths, attention), strict=True):
+        for (owner, offset), result in zip(owners, self._translate_pieces(pieces, lengths, aligned), strict=True):
             joined[owner].append((result, offset))
         by_text = {text: Alignment.join(parts) for text, parts in zip(unique, joined, strict=True)}
         results = []
@@ -265,24 +269,25 @@ class _PackageModel:
             results.append(result.shifted_source(lead) if lead else result)
         return results
 
-    def _translate_pieces(self, pieces: list[str], lengths: list[int], attention: bool) -> list[Alignment]:
+    def _translate_pieces(self, pieces: list[str], lengths: list[int], aligned: list[bool]) -> list[Alignment]:
         """Shortest first (less padding), one streaming CTranslate2 call, decoded as results arrive.
 
         ``translate_iterable`` is CTranslate2's streaming form of
         ``translate_batch``: it reads 16 batches (16k tokens) ahead and runs
         ``translate_batch`` on them asynchronously. Tokens are made lazily, so
         memory stays flat however many documents come in one call (token lists
-        for 26,000 sentences alone cost ~160 MB of Python strings). With
-        ``attention`` each result's attention matrix is reduced to one source
+        for 26,000 sentences alone cost ~160 MB of Python strings). The
+        attention matrix of each ``aligned`` piece is reduced to one source
         token per target token as it arrives, so it never accumulates either.
         """
+        attention = any(aligned)
         order = sorted(range(len(pieces)), key=lengths.__getitem__)
         prefix = ([self.target_prefix] for _ in order) if self.target_prefix else None
         out = [EMPTY] * len(pieces)
         encoded: dict[int, list[Span]] = {}
 
         def source(i: int) -> list[str]:
-            if not attention:
+            if not aligned[i]:
                 return self._encode(pieces[i])
             tokens, encoded[i] = self._encode_with_spans(pieces[i])
             return tokens
@@ -302,7 +307,7 @@ class _PackageModel:
             for position, result in zip(order, results, strict=True):
                 hypothesis = result.hypotheses[0]
                 text = self._decode(hypothesis)
-                if attention:
+                if aligned[position]:
                     out[position] = self._align(text, hypothesis, result.attention[0], encoded.pop(position))
                 else:
                     out[position] = Alignment(text)
