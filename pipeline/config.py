@@ -8,7 +8,7 @@ FILE``); command-line flags override it. Shape::
     compute_type = "int8"  # auto | int8 | int8_float32 | float32 ...
     inter_threads = 1
     intra_threads = 0      # 0: CTranslate2 picks
-    max_batch_tokens = 1024  # source tokens per batch: more uses more memory, helps only with many cores
+    max_batch_tokens = 512  # source tokens per batch: more uses more memory, helps only with many cores
 
     [cache]
     enabled = true

@@ -5,7 +5,7 @@ with a model it downloads, and batches 32 tokens at a time. The pipeline has
 already split sentences and hands over every sentence of every document, so
 this engine tokenises exactly as Argos does (SentencePiece pieces, the
 package's target prefix) and sends everything, sorted by length, to
-CTranslate2 in one call per model (``translate_iterable``: 1,024-token
+CTranslate2 in one call per model (``translate_iterable``: 512-token
 ``translate_batch`` batches, streamed so memory does not grow with the input).
 """
 
@@ -32,10 +32,11 @@ if TYPE_CHECKING:
 DEFAULT_BEAM_SIZE = 4
 # Source tokens per CTranslate2 batch. Decoding memory grows with the batch
 # (beam x batch x vocabulary logits per step): with a base-size model (6+6
-# layers, d_model 512, 50k vocabulary, int8, beam 4) 4,096 tokens peak at
-# ~770 MB, 1,024 at ~480 MB for the same CPU time on 2 cores (bench/README.md).
-# Raise it (``max_batch_tokens`` in normalize.toml) on machines with many cores.
-DEFAULT_MAX_BATCH_TOKENS = 1024
+# layers, d_model 512, 50k vocabulary, int8, beam 4) raw CTranslate2 peaks at
+# ~770 MB with 4,096 tokens, ~400 MB with 1,024 and ~280 MB with 512, at about
+# the same speed on 2 cores (bench/README.md). Raise it (``max_batch_tokens``
+# in normalize.toml) on machines with many cores.
+DEFAULT_MAX_BATCH_TOKENS = 512
 # Longest input (in SentencePiece tokens) given to the model in one piece;
 # Argos models are trained on sentences far shorter than this.
 DEFAULT_MAX_INPUT_TOKENS = 512
@@ -273,7 +274,7 @@ class _PackageModel:
         """Shortest first (less padding), one streaming CTranslate2 call, decoded as results arrive.
 
         ``translate_iterable`` is CTranslate2's streaming form of
-        ``translate_batch``: it reads 16 batches (16k tokens) ahead and runs
+        ``translate_batch``: it reads 16 batches (8k tokens) ahead and runs
         ``translate_batch`` on them asynchronously. Tokens are made lazily, so
         memory stays flat however many documents come in one call (token lists
         for 26,000 sentences alone cost ~160 MB of Python strings). The
