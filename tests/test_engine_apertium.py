@@ -44,6 +44,32 @@ def test_one_output_per_sentence_in_order_even_when_hostile(apertium: ApertiumEn
 
 
 @needs("apertium")
+def test_a_sentence_translates_the_same_alone_and_in_any_batch(apertium: ApertiumEngine) -> None:
+    # Unpunctuated lines (headings, captions) before these used to change them: "There OF AGREEMENT", "18 month", "girls".
+    sentences = [
+        "PAS D'ACCORD POUR CRÉER DES APATRIDES",
+        "Depuis plus de 18 mois, les autorités françaises ont souvent changé de pied.",
+        "Dix enfants de jihadistes français étaient retenus dans des camps de déplacés.",
+        "Les Kurdes se disent prêts à s'arranger.",
+    ]
+    before = ["Il est là", "Nous sommes en guerre", "UNE GRANDE CONFÉRENCE POUR RECONSTRUIRE LA SYRIE", "Selon lui"]
+    alone = [apertium.translate([s])[0] for s in sentences]
+    batch = [x for b in before for s in sentences for x in (b, s)]
+    assert apertium.translate(batch)[1::2] == alone * len(before)
+    assert [out.text for out in apertium.translate_aligned(batch, [()] * len(batch))][1::2] == alone * len(before)
+    assert apertium.translate(sentences[::-1]) == alone[::-1]
+
+
+@needs("apertium")
+def test_stream_format_characters_and_nul_come_back_as_text(apertium: ApertiumEngine) -> None:
+    out = apertium.translate(["Paris [b] c\\d ^e$ f/g <h> @i {j} *k #l 50% ~m |n", "un\0deux", "Fin."])
+    for kept in ("[b]", "c\\d", "^", "$", "f/g", "<h>", "@i", "{j}", "*k", "#l", "50%", "~m", "|n"):
+        assert kept in out[0]
+    assert "\0" not in out[1] and out[1]
+    assert out[2] == "Final."  # the sentence after the NUL is still its own
+
+
+@needs("apertium")
 def test_placeholders_survive(apertium: ApertiumEngine) -> None:
     tokens = [apertium.placeholder(i) for i in range(30)]
     out = apertium.translate([f"Les combattants de {t} ont attaqué {u}." for t, u in zip(tokens, reversed(tokens), strict=True)])

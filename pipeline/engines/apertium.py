@@ -1,10 +1,14 @@
 """Debian's Apertium, a rule-based engine that runs anywhere without a model download.
 
 French has no direct English pair in Debian, so French goes through Spanish:
-``apertium -u fr-es | apertium -u spa-eng``. All sentences of a run go through
-one process pipeline, separated by numbered marker lines that both steps copy
+``apertium -u fr-es | apertium -u spa-eng``. All sentences of a call go through
+one process pipeline, each behind a numbered marker that both steps copy
 through unchanged; the markers are checked on the way out so a lost or merged
-sentence is an error, never a silent shift.
+sentence is an error, never a silent shift. Each sentence is also its own
+null-flushed chunk (``apertium -f none -z``): Apertium's tagger and transfer
+rules otherwise read across the boundary ("Il est là" before "PAS D'ACCORD"
+turned "Of AGREEMENT" into "There OF AGREEMENT"), so a sentence's translation
+depended on the batch it was sent in. Now it is the same alone and in any batch.
 
 Words the engine could not translate: without ``-u`` each leg marks a word
 missing from its dictionaries with ``*`` (a French word the first leg passed
@@ -41,6 +45,7 @@ ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 MARKER = "⟦{}⟧"
+MARKER_OPEN = MARKER[0].encode("utf-8")
 MARKER_LINE = re.compile(r"^[ \t]*⟦(\d+)⟧[ \t]*$", re.MULTILINE)
 # Apertium's marks without -u: "*" not in the dictionaries, "@" not in the bilingual one, "#" not generated.
 MARKS = "*@#"
@@ -87,7 +92,7 @@ class ApertiumEngine(Engine):
     def translate(self, sentences: Sequence[str]) -> list[str]:
         if not sentences:
             return []
-        return self._split(self._run(self._join(sentences)), len(sentences))
+        return self._split(self._run(self._stream(sentences)), len(sentences))
 
     def translate_aligned(self, sentences: Sequence[str], spans: Sequence[Sequence[Span]]) -> list[EngineOutput]:
         """The ``-u`` translation, with the words the marked chain flags as untranslated as ``unknown`` spans.
@@ -96,7 +101,7 @@ class ApertiumEngine(Engine):
         """
         if not sentences:
             return []
-        text = self._join(sentences)
+        text = self._stream(sentences)
         with ThreadPoolExecutor(2) as pool:
             plain_run = pool.submit(self._run, text)
             marked_run = pool.submit(self._run, text, marks=True)
@@ -107,9 +112,26 @@ class ApertiumEngine(Engine):
             for p, m, s in zip(plain, marked, spans, strict=True)
         ]
 
-    @staticmethod
-    def _join(sentences: Sequence[str]) -> str:
-        return "".join(f"{MARKER.format(i)}\n\n{_clean(s)}\n\n" for i, s in enumerate(sentences))
+    def _stream(self, sentences: Sequence[str]) -> bytes:
+        """Apertium's stream format for the sentences: one null-terminated chunk per sentence, marker first.
+
+        ``apertium-destxt`` does the escaping (so it stays Apertium's own);
+        the chunks are cut at the markers, which ``_clean`` keeps out of the text.
+        """
+        text = "".join(f"{MARKER.format(i)}\n\n{_clean(s)}\n\n" for i, s in enumerate(sentences))
+        try:
+            done = subprocess.run(
+                [self.binary + "-destxt"], input=text.encode("utf-8"), capture_output=True, timeout=self.timeout, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise EngineError(f"cannot run {self.binary}-destxt: {exc}; {self.install_hint(self.source, self.target)}") from exc
+        if done.returncode != 0:
+            raise EngineError(f"{self.binary}-destxt exited {done.returncode}: {done.stderr.decode('utf-8', 'replace').strip()}")
+        first = MARKER.format(0).encode("utf-8")
+        stream = done.stdout
+        if not stream.startswith(first):
+            raise EngineError(f"{self.binary}-destxt changed the first sentence marker; report the input that caused it")
+        return stream.replace(MARKER_OPEN, b"\0" + MARKER_OPEN)[1:] + b"\0"
 
     @staticmethod
     def _split(out: str, count: int) -> list[str]:
@@ -119,16 +141,17 @@ class ApertiumEngine(Engine):
             raise EngineError(
                 f"apertium lost sentence markers ({len(ids)} of {count} came back); report the input that caused it"
             )
-        return [" ".join(chunk.split()) for chunk in parts[2::2]]
+        return [" ".join(chunk.replace("\0", " ").split()) for chunk in parts[2::2]]
 
-    def _run(self, text: str, *, marks: bool = False) -> str:
+    def _run(self, stream: bytes, *, marks: bool = False) -> str:
+        """Run the chained modes over ``stream`` (Apertium's format, null-flushed) and reformat the result as text."""
         procs: list[subprocess.Popen[bytes]] = []
-        stdin = subprocess.PIPE
+        commands = [[self.binary, "-f", "none", "-z", *([] if marks else ["-u"]), mode] for mode in self.modes]
         try:
-            for mode in self.modes:
+            for command in [*commands, [self.binary + "-retxt"]]:
                 proc = subprocess.Popen(
-                    [self.binary, mode] if marks else [self.binary, "-u", mode],
-                    stdin=stdin if not procs else procs[-1].stdout,
+                    command,
+                    stdin=subprocess.PIPE if not procs else procs[-1].stdout,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                 )
@@ -144,7 +167,7 @@ class ApertiumEngine(Engine):
         def feed() -> None:
             assert first.stdin is not None
             try:
-                first.stdin.write(text.encode("utf-8"))
+                first.stdin.write(stream)
             except BrokenPipeError:
                 pass
             finally:
@@ -155,7 +178,7 @@ class ApertiumEngine(Engine):
         output = last.stdout.read()
         writer.join()
         errors = []
-        for proc, mode in zip(procs, self.modes, strict=True):
+        for proc, mode in zip(procs, [*self.modes, "retxt"], strict=True):
             try:
                 rc = proc.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired:
@@ -229,7 +252,7 @@ def _bare(token: str) -> str:
 
 def _clean(sentence: str) -> str:
     """One line without our marker characters, so input cannot forge a boundary."""
-    return " ".join(sentence.replace("⟦", "[").replace("⟧", "]").split())
+    return " ".join(sentence.replace("⟦", "[").replace("⟧", "]").replace("\0", " ").split())
 
 
 def _package_versions() -> str:
