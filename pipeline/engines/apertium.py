@@ -82,7 +82,8 @@ class ApertiumEngine(Engine):
     @property
     def version(self) -> str:
         if self._version is None:
-            self._version = " ".join(self.modes) + " (" + _package_versions() + ")"
+            # "null-flush": how sentences are sent is part of what they translate to (cache keys, run signatures).
+            self._version = " ".join(self.modes) + " null-flush (" + _package_versions() + ")"
         return self._version
 
     @property
