@@ -4,6 +4,8 @@ Usage:
     python bench/scale.py                       # 120 / 1,200 / 12,000 documents, local, Apertium
     python bench/scale.py --sizes 120,1200      # fewer sizes
     python bench/scale.py --ray 120             # also local vs Ray (1 and 2 workers) on 120 documents
+    python bench/scale.py --sizes '' --nodes 400
+                                                # Ray on clusters of 1 and 2 one-core nodes (each pinned to its own CPU)
     ARGOS_PACKAGES_DIR=/tmp/normalize-bench-pipeline/packages python bench/scale.py --engine argos --sizes 40,400
                                                 # the real-size Argos model (build it with bench/pipeline.py first)
 
@@ -17,16 +19,30 @@ load column is the machine's 1-minute load average at the start and the end
 of the run (other jobs share the machine: say it with the figures).
 ``--no-cache`` makes every sentence reach the engine (the Ray comparison
 uses it: Apertium is process-bound, so 2 workers should approach 2x).
+
+On one 2-core machine a local run already uses both cores (Apertium is a
+pipeline of processes), so a second worker has no core of its own. ``--nodes``
+measures what adding a machine does instead: it starts Ray clusters of one-core
+nodes on this machine (``ray start --num-cpus 1`` under ``taskset``, node i on
+CPU i, so each node's processes and their Apertium children stay on their
+core, as on separate machines), runs the job on 1 node with 1 worker and on 2
+nodes with 2 workers, and a local run pinned to one core for comparison. The
+driver (``normalize run``) is not pinned; it only collects summaries and
+writes the report.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +60,7 @@ def make_corpus(folder: Path, count: int) -> None:
         (folder / f"doc{i:05d}.txt").write_text(f"Copie {i}. {text}", encoding="utf-8")
 
 
-def one_run(inputs: Path, out: Path, cache: Path, engine: str, *extra: str) -> tuple[float, float, str]:
+def one_run(inputs: Path, out: Path, cache: Path, engine: str, *extra: str, pin: str | None = None) -> tuple[float, float, str]:
     """Seconds, peak RSS (MB) and the load average before-after of one ``normalize run`` in a fresh process."""
     before = os.getloadavg()[0]
     script = (
@@ -57,11 +73,40 @@ def one_run(inputs: Path, out: Path, cache: Path, engine: str, *extra: str) -> t
     )
     cmd = [sys.executable, "-m", "pipeline", "run", str(inputs), "--engine", engine, "--out", str(out),
            "--quiet", "--cache", str(cache), *extra]
-    done = subprocess.run([sys.executable, "-c", script, *cmd], cwd=ROOT, capture_output=True, text=True, check=True)
+    taskset = ["taskset", "-c", pin] if pin is not None else []
+    done = subprocess.run([*taskset, sys.executable, "-c", script, *cmd], cwd=ROOT, capture_output=True, text=True, check=True)
     took, rss, code = done.stdout.split()
     if int(code) not in (0, 1):
         raise SystemExit(f"normalize run exited {code}")
+    failed = json.loads((out / "report.json").read_text(encoding="utf-8"))["documents"]["failed"]
+    if failed:  # a rate over failed documents measures nothing
+        raise SystemExit(f"{len(failed)} documents failed, e.g. {failed[0]}")
     return float(took), float(rss), f"{before:.1f}-{os.getloadavg()[0]:.1f}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def pinned_cluster(nodes: int) -> Iterator[str]:
+    """A Ray cluster of ``nodes`` one-core nodes on 127.0.0.1, node i pinned to CPU i; yields its address."""
+    ray = str(Path(sys.executable).with_name("ray"))
+    # RAY_AUTH_MODE=token (set in main): nodes and the driver share the token `ray start` makes. Worker
+    # processes per node: what normalize asks of a cluster's nodes (README, "On a Ray cluster").
+    env = {**os.environ, "RAY_num_workers_soft_limit": "3"}
+    address = f"127.0.0.1:{_free_port()}"
+    try:
+        for i in range(nodes):
+            role = ["--head", "--port", address.split(":")[1], "--include-dashboard", "false"] if i == 0 else ["--address", address]
+            subprocess.run(["taskset", "-c", str(i), ray, "start", *role, "--num-cpus", "1", "--node-ip-address", "127.0.0.1",
+                            "--dashboard-agent-listen-port", str(_free_port()), "--disable-usage-stats"],
+                           env=env, check=True, capture_output=True)
+        yield address
+    finally:
+        subprocess.run([ray, "stop", "--force"], env=env, capture_output=True)
 
 
 def main() -> None:
@@ -71,8 +116,12 @@ def main() -> None:
                         help="apertium (default) or argos: with ARGOS_PACKAGES_DIR=/tmp/normalize-bench-pipeline/packages, "
                         "the real-size model bench/pipeline.py builds")
     parser.add_argument("--ray", type=int, default=0, help="also compare local and Ray (1 and 2 workers) on this many documents")
+    parser.add_argument("--nodes", type=int, default=0,
+                        help="also run this many documents on Ray clusters of 1 and 2 one-core nodes, and locally on one core")
     args = parser.parse_args()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if args.nodes:
+        os.environ.setdefault("RAY_AUTH_MODE", "token")  # `ray start` clusters require a token; joining nodes need it too
     work = Path(tempfile.mkdtemp(prefix="normalize-scale-"))
     try:
         print(f"{'documents':>10} {'executor':>10} {'seconds':>9} {'docs/s':>8} {'peak RSS MB':>12} {'load':>10}")
@@ -93,6 +142,21 @@ def main() -> None:
             for label, extra in runs:
                 took, rss, load = one_run(inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", args.engine, "--no-cache", *extra)
                 print(f"{args.ray:>10} {label:>10} {took:>9.1f} {args.ray / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
+        if args.nodes:
+            inputs = work / f"nodes-in{args.nodes}"
+            make_corpus(inputs, args.nodes)
+            rates = {}
+            took, rss, load = one_run(inputs, work / "nodes-local", work / "nodes-local.sqlite", args.engine, "--no-cache", pin="0")
+            print(f"{args.nodes:>10} {'local 1cpu':>10} {took:>9.1f} {args.nodes / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
+            for nodes in (1, 2):
+                with pinned_cluster(nodes) as address:
+                    label = f"ray {nodes}x1cpu"
+                    took, rss, load = one_run(inputs, work / f"nodes-out{nodes}", work / f"nodes{nodes}.sqlite", args.engine,
+                                              "--no-cache", "--executor", "ray", "--ray-address", address,
+                                              "--ray-workers", str(nodes))
+                    rates[nodes] = args.nodes / took
+                    print(f"{args.nodes:>10} {label:>10} {took:>9.1f} {rates[nodes]:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
+            print(f"2 nodes / 1 node: {rates[2] / rates[1]:.2f}x", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -81,6 +81,14 @@ class Chain:
             _one(name, stage, doc)  # type: ignore[arg-type]
         return doc
 
+    def remember(self) -> None:
+        """Write what the per-document stages learnt (language verdicts) into the cache, keeping their models:
+        for a chain that only prepares, batch after batch, and never reaches ``finish``."""
+        for _, _, stage in self.stages[: self._split]:
+            remember = getattr(stage, "remember", None)
+            if remember is not None:
+                remember()
+
     def finish(self, docs: Sequence[Document]) -> Sequence[Document]:
         """The remaining stages, from the first batch stage on, over a batch of prepared documents.
 

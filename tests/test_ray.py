@@ -43,6 +43,19 @@ def test_without_ray_the_executor_exits_2_with_the_install_command(tmp_path: Pat
     assert not (tmp_path / "o").exists()
 
 
+def test_a_worker_builds_a_stage_chain_once_per_job_and_drops_an_earlier_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[tuple[bytes, tuple[str, ...]]] = []
+    monkeypatch.setattr(ray_executor, "_Tools", lambda job, stages: built.append((job, stages)) or object())
+    monkeypatch.setattr(ray_executor, "_built", {})
+    first = ray_executor._tools(b"job 1", ("language", "segment"))
+    assert ray_executor._tools(b"job 1", ("language", "segment")) is first  # the next batch of the same job
+    tail = ray_executor._tools(b"job 1", ("enforce",))
+    assert tail is not first and len(ray_executor._built) == 2  # prepare and finish tasks may share a worker
+    assert ray_executor._tools(b"job 2", ("enforce",)) is not tail
+    assert len(ray_executor._built) == 1  # job 1's are freed
+    assert built == [(b"job 1", ("language", "segment")), (b"job 1", ("enforce",)), (b"job 2", ("enforce",))]
+
+
 class DyingEngine(Engine):
     """Upper-cases like the echo engine, fails a sentence that says "panne", and kills its own process on its
     first batch while ``marker`` does not exist (creating it first, so the retried batch goes through), and on

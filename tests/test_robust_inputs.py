@@ -261,3 +261,17 @@ def test_verdicts_are_remembered_in_the_cache_so_a_document_run_again_never_load
     assert again._identifier is not None  # another text is judged by the model
     found = LanguageStage("es", memo=cache).detect(FRENCH)  # verdicts are per --source: judged again
     assert found is not None and found[0] == "fr" and found[1] > 0.99
+
+
+def test_a_chain_that_only_prepares_writes_its_verdicts_and_keeps_the_model(tmp_path: Path) -> None:
+    """Ray's prepare tasks reuse one chain for batch after batch and never call ``finish``."""
+    from pipeline.engines.cache import TranslationCache
+
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    first = LanguageStage("fr", memo=cache)
+    first(doc_of(FRENCH))
+    first.remember()
+    assert first._identifier is not None and not first._pending  # kept for the next batch; nothing held twice
+    again = LanguageStage("fr", memo=cache)
+    again(doc_of(FRENCH))
+    assert again._identifier is None  # the verdict was written

@@ -21,6 +21,7 @@ document that fails, and the other documents complete.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import warnings
@@ -38,7 +39,11 @@ if TYPE_CHECKING:
 
 INSTALL = "pip install 'normalize[ray]'"
 DOCS_PER_TASK = 16
+# Documents per translate batch: enough sentences (~500) for an engine's own batching, and small enough that
+# the last batches spread over the actors (a 400-document run is 13 batches).
+DOCS_PER_TRANSLATE = 32
 RETRIES = 3  # times a batch is sent again after its worker died; actors themselves are restarted without limit
+WORKERS_PER_CPU = 3  # worker processes a node keeps per CPU: its translate actor, prepare and finish tasks
 TASK = {"max_retries": RETRIES}
 ACTOR = {"max_restarts": -1, "max_task_retries": RETRIES}
 LOST = (
@@ -72,15 +77,40 @@ def _split(order: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tupl
     return tuple(order[:first]), tuple(order[first:last]), tuple(order[last:])
 
 
+class _Tools:
+    """What a task builds from the job: its spec, the chain for its stages, the output folder, the glossary's use."""
+
+    def __init__(self, job: bytes, stages: tuple[str, ...]) -> None:
+        from pipeline.run import GlossaryUse
+
+        self.spec: Job = pickle.loads(job)
+        options = self.spec.options
+        self.chain = Chain(options.glossary, NoEngine(options.source, options.target), stages)
+        self.folder = OutputFolder(self.spec.folder.out, options.formats, force=options.force, record=False)
+        self.use = GlossaryUse(options.glossary)
+
+
+_built: dict[tuple[str, tuple[str, ...]], _Tools] = {}
+
+
+def _tools(job: bytes, stages: tuple[str, ...]) -> _Tools:
+    """The task's tools, built once per worker process and job: Ray runs many tasks in one worker, and building
+    them (the glossary's matcher, the language model: ~0.4 s) per batch of 16 documents cost a third of a batch."""
+    key = (hashlib.sha256(job).hexdigest(), stages)
+    if key not in _built:
+        for old in [k for k in _built if k[0] != key[0]]:  # an earlier job's
+            del _built[old]
+        _built[key] = _Tools(job, stages)
+    return _built[key]
+
+
 def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     """Task: read each input, run the stages before translation, skip what is up to date."""
-    from pipeline.run import GlossaryUse, read_parts, resuming
+    from pipeline.run import read_parts, resuming
 
-    spec: Job = pickle.loads(job)
     head, _, _ = _split(DEFAULT_ORDER)
-    chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), head)
-    folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
-    use = GlossaryUse(spec.options.glossary)
+    tools = _tools(job, head)
+    spec, chain, folder, use = tools.spec, tools.chain, tools.folder, tools.use
     out: dict[str, list[Any]] = {"index": [], "part": [], "parts": [], "doc": [], "matches": [], "summary": []}
     for index, path, name in zip(rows["index"], rows["path"], rows["name"], strict=True):
         parts = read_parts(_path(path), str(name), spec.options)
@@ -96,6 +126,7 @@ def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
             out["doc"].append(None if done else pickle.dumps(doc))
             out["matches"].append(matches)
             out["summary"].append(pickle.dumps(("skipped", done)) if done else None)
+    chain.remember()
     return out
 
 
@@ -121,13 +152,9 @@ class Translator:
 
 def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     """Task: enforcement, checks and rendering; writes the pages and returns each document's summary."""
-    from pipeline.run import GlossaryUse
-
-    spec: Job = pickle.loads(job)
     _, _, tail = _split(DEFAULT_ORDER)
-    chain = Chain(spec.options.glossary, NoEngine(spec.options.source, spec.options.target), tail)
-    folder = OutputFolder(spec.folder.out, spec.options.formats, force=spec.options.force, record=False)
-    use = GlossaryUse(spec.options.glossary)
+    tools = _tools(job, tail)
+    spec, chain, folder, use = tools.spec, tools.chain, tools.folder, tools.use
     summaries = list(rows["summary"])
     for i, blob in enumerate(rows["doc"]):
         if blob is None:
@@ -149,18 +176,22 @@ def execute(job: Job, engine: Engine, collector: Collector) -> None:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # a local cluster never reaches an outside address
     started = not ray.is_initialized()
     if started:
+        cpus = job.options.ray_workers or os.cpu_count() or 1
+        # Ray keeps as many worker processes as CPUs: the translate actors alone fill that, so each task would
+        # start a new process (~2 s). Room for the tasks' workers too; a cluster's nodes need it as well (README).
+        os.environ.setdefault("RAY_num_workers_soft_limit", str(WORKERS_PER_CPU * cpus))
         local = {"num_cpus": job.options.ray_workers, "_node_ip_address": "127.0.0.1"}  # a local cluster binds 127.0.0.1
         ray.init(address=job.options.ray_address, include_dashboard=False, log_to_driver=False,
                  configure_logging=False, **({} if job.options.ray_address else local))
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
-        context.execution_options.preserve_order = True
+        context.execution_options.preserve_order = False  # the report is sorted by input, whatever order batches end in
         context.max_errored_blocks = -1  # a batch that kills its worker every time is dropped, not the run
         blob = pickle.dumps(job)
         workers = job.options.ray_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         rows = [{"index": i, "path": os.fsencode(p), "name": n} for i, (p, n) in enumerate(zip(job.paths, job.names, strict=True))]
-        lost = _run(ray, rows, blob, workers, (DOCS_PER_TASK, DOCS_PER_TASK * 4), job, collector)
+        lost = _run(ray, rows, blob, workers, (DOCS_PER_TASK, DOCS_PER_TRANSLATE), job, collector)
         if lost:  # again one document per batch: the others in a lost batch complete
             lost = _run(ray, [rows[i] for i in lost], blob, workers, (1, 1), job, collector)
         for index in lost:
@@ -180,7 +211,8 @@ def _run(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, batche
     with warnings.catch_warnings():
         # Ray 2.60 deprecates remote args passed this way but names no parameter for retries yet
         warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
-        dataset = _dataset(ray, rows, blob, workers, *batches)
+        actors = min(workers, -(-len(rows) // batches[1]))  # no engine is loaded for a batch that never comes
+        dataset = _dataset(ray, rows, blob, actors, *batches)
     arrived: dict[int, dict[int, tuple[str, DocSummary]]] = {}
     complete: set[int] = set()
     for row in dataset.iter_rows():
@@ -203,10 +235,10 @@ def _dataset(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, pe
     """The run as a Ray dataset: prepare tasks, the translate actor pool, finish tasks, each with bounded retries
     (``per_task`` and ``per_translate``: documents per task and per translate batch)."""
     return (
-        ray.data.from_items(rows)
+        ray.data.from_items(rows, override_num_blocks=max(1, -(-len(rows) // per_task)))  # prepare tasks run side by side
         .map_batches(prepare, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
-        .map_batches(Translator, batch_size=per_translate, fn_constructor_kwargs={"job": blob},
-                     compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=0.75, **ACTOR)
+        .map_batches(Translator, batch_size=per_translate, fn_constructor_kwargs={"job": blob}, num_cpus=0.75,
+                     compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=2), **ACTOR)
         .map_batches(finish, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
     )
 

@@ -88,11 +88,15 @@ class LanguageStage:
         self._pending[key] = json.dumps(found)
         return found
 
-    def release(self) -> None:
-        """Write the batch's verdicts; free the model (~70 MB resident) while the batch is translated."""
+    def remember(self) -> None:
+        """Write the verdicts reached since the last call into the cache (dropped without one)."""
         if self._pending and self.memo is not None:
             self.memo.store(MEMO, _model_name(), self._pending.items())
         self._pending = {}
+
+    def release(self) -> None:
+        """Write the batch's verdicts; free the model (~70 MB resident) while the batch is translated."""
+        self.remember()
         self._identifier = None
 
     def _load(self) -> LanguageIdentifier:
