@@ -234,11 +234,14 @@ def _run(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, batche
 def _dataset(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, per_task: int, per_translate: int) -> Any:
     """The run as a Ray dataset: prepare tasks, the translate actor pool, finish tasks, each with bounded retries
     (``per_task`` and ``per_translate``: documents per task and per translate batch)."""
+    # Documents run one per batch (after a lost batch) are also alone on their actor: one that kills it takes
+    # no other document's retries with it.
+    in_flight = 1 if per_translate == 1 else 2
     return (
         ray.data.from_items(rows, override_num_blocks=max(1, -(-len(rows) // per_task)))  # prepare tasks run side by side
         .map_batches(prepare, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
         .map_batches(Translator, batch_size=per_translate, fn_constructor_kwargs={"job": blob}, num_cpus=0.75,
-                     compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=2), **ACTOR)
+                     compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=in_flight), **ACTOR)
         .map_batches(finish, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
     )
 
