@@ -95,7 +95,7 @@ def pinned_cluster(nodes: int) -> Iterator[str]:
     """A Ray cluster of ``nodes`` one-core nodes on 127.0.0.1, node i pinned to CPU i; yields its address."""
     ray = str(Path(sys.executable).with_name("ray"))
     # RAY_AUTH_MODE=token (set in main): nodes and the driver share the token `ray start` makes. Worker
-    # processes per node: what normalize asks of a cluster's nodes (README, "On a Ray cluster").
+    # processes per node: what the README asks of a cluster's nodes ("What a cluster needs").
     env = {**os.environ, "RAY_num_workers_soft_limit": "3"}
     address = f"127.0.0.1:{_free_port()}"
     try:

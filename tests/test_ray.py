@@ -157,7 +157,8 @@ def test_a_translate_worker_that_dies_has_its_documents_retried(
 def test_a_document_that_kills_every_worker_fails_alone_and_the_others_complete(
     cluster: None, dying_engine: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fr_en: Glossary
 ) -> None:
-    monkeypatch.setattr(ray_executor, "DOCS_PER_TASK", 2)  # 8 documents per translate batch: the poison shares one
+    monkeypatch.setattr(ray_executor, "DOCS_PER_TASK", 2)
+    monkeypatch.setattr(ray_executor, "DOCS_PER_TRANSLATE", 8)  # the poison shares a translate batch with 7 others
     inputs = tmp_path / "in"
     inputs.mkdir()
     for i in range(12):
