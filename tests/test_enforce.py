@@ -124,6 +124,29 @@ def test_dropped_placeholders_are_translated_around(fr_en: Glossary) -> None:
     assert {c.method for c in seg.changes} == {"placeholder-split"}
 
 
+def test_a_few_placeholder_sentences_go_with_their_pieces_in_one_call(
+    fr_en: Glossary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small fallbacks cost one call, not two one after the other; large ones translate pieces only when needed."""
+
+    def drops(text: str) -> str:
+        if "ZQ" not in text and ("terroristes" in text or "Daech" in text):
+            return f"Garbled {len(text)}."  # the raw sentence and the hit's words alone: nothing to locate
+        return word_for_word(text)
+
+    def fallback_calls() -> list[list[str]]:
+        engine = ScriptedEngine(lambda text: drops(text).replace("ZQAQ", "Zqaq"))
+        doc = text_document("Les terroristes de Daech ont attaqué le groupe.", language="fr")
+        Chain(fr_en, engine)([doc])
+        assert doc.segments[0].target == "Islamic State militants attacked the group."  # the entry drops "the"
+        assert [c.method for c in doc.segments[0].changes] == ["placeholder-split"]
+        return engine.calls[2:]  # after the sentence and the hit's words alone
+
+    assert fallback_calls() == [["Les ZQAQ ont attaqué le groupe.", "Les", "ont attaqué le groupe."]]
+    monkeypatch.setattr("pipeline.stages.translate.SPECULATE_CHARS", 10)
+    assert fallback_calls() == [["Les ZQAQ ont attaqué le groupe."], ["Les", "ont attaqué le groupe."]]
+
+
 def test_known_renderings_are_replaced_when_placeholders_cannot_be_kept(fr_en: Glossary) -> None:
     def never_keeps(text: str) -> str:
         return word_for_word(text).replace("ZQ", "Zq").replace("Daech", "Daesh")

@@ -152,6 +152,12 @@ def test_piece_spans_find_pieces_and_skip_what_the_normaliser_changed() -> None:
     assert piece_spans("a ﬁn b", ["▁a", "▁fin", "▁b"]) == [(0, 1), (1, 1), (5, 6)]
 
 
+def test_piece_spans_step_over_zero_width_characters_sentencepiece_drops() -> None:
+    # Scraped pages leave runs of U+200B between sentences; a piece after them is still found where it is.
+    text = 'cause"\u200b\u200b\u200b\u200b"Nous'
+    assert piece_spans(text, ["▁cause", '"', '▁"', "Nous"]) == [(0, 5), (5, 6), (10, 11), (11, 15)]
+
+
 def test_pipeline_decodes_each_sentence_once_when_the_engine_aligns(argos_fr_en: Path, fr_en: Glossary) -> None:
     """One hit per sentence, so the random model cannot align two hits to one word: every hit is aligned,
     the hit words are never translated alone, and no sentence is translated a second time with placeholders."""

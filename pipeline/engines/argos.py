@@ -11,6 +11,7 @@ CTranslate2 in one call per model (``translate_iterable``: 512-token
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -335,7 +336,9 @@ class _PackageModel:
         matrix = matrix[visible]
         best = matrix.argmax(axis=1)
         links = tuple((targets[row], source[int(j)], float(matrix[k, j])) for k, (row, j) in enumerate(zip(visible, best, strict=True)))
-        top = np.argsort(-matrix, axis=0, kind="stable")[:REVERSE_CANDIDATES]
+        # A hit is rendered as words: a target token with no letter or digit ("(...)", ".") is never a candidate.
+        words = np.array([any(ch.isalnum() for ch in text[a:b]) for a, b in (targets[row] for row in visible)])
+        top = np.argsort(-np.where(words[:, None], matrix, -1.0), axis=0, kind="stable")[: min(REVERSE_CANDIDATES, int(words.sum()))]
         reverse = tuple(
             (span, targets[visible[int(k)]], float(matrix[k, j]))
             for j, span in enumerate(source[: matrix.shape[1]])
@@ -468,7 +471,8 @@ def piece_spans(text: str, pieces: Sequence[str]) -> list[Span]:
         surface = piece.replace("\u2581", " ").strip()
         found = text.find(surface, cursor) if surface else -1
         # A piece the normaliser changed is not searched for far ahead: that would match a later word.
-        if found < 0 or len(text[cursor:found].strip()) > 2:
+        # What SentencePiece drops (spaces, zero-width and other format characters) is no such change.
+        if found < 0 or sum(not (ch.isspace() or unicodedata.category(ch) == "Cf") for ch in text[cursor:found]) > 2:
             spans.append((cursor, cursor))
             continue
         spans.append((found, found + len(surface)))
