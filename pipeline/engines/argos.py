@@ -43,7 +43,7 @@ DEFAULT_MAX_BATCH_TOKENS = 512
 DEFAULT_MAX_INPUT_TOKENS = 512
 # argostranslate's decoding setting, kept so outputs match it.
 LENGTH_PENALTY = 0.2
-# Target tokens kept per source token as fallbacks for a hit whose own words another hit took.
+# Word tokens (not punctuation) kept per source token as fallbacks for a hit whose own words another hit took.
 REVERSE_CANDIDATES = 3
 # Compute types tried for ``compute_type="auto"``, fastest first.
 PREFERRED_COMPUTE_TYPES = {"cpu": ("int8", "float32"), "cuda": ("int8_float16", "float16", "float32")}
@@ -373,7 +373,7 @@ class Alignment:
 
     ``links`` are (target token span in ``text``, source token span, attention
     weight), in target order; ``reverse`` per source token its span, each of
-    the ``REVERSE_CANDIDATES`` target tokens attending to it most and the
+    the ``REVERSE_CANDIDATES`` target word tokens attending to it most and the
     weight: the fallback for a source word no free target token chose. Both empty when attention was not asked for.
     """
 
