@@ -26,8 +26,11 @@ SENTENCES = [
 ]
 # ``normalize`` with two observers that write a line to file descriptor argv[1]: "locked" once the run holds its
 # output lock, "written" after each document's files are in place. Tests wait on these instead of polling the folder.
+# Ctrl-C is made to raise KeyboardInterrupt as in a terminal, also when the tests run as a background job (nohup,
+# `&`), whose children start with SIGINT ignored.
 OBSERVED_CLI = """
-import importlib, os, sys
+import importlib, os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 fd = int(sys.argv.pop(1))
 lock, run = importlib.import_module("pipeline.lock"), importlib.import_module("pipeline.run")
 acquire, done = lock.OutputLock.acquire, run.Collector.done
