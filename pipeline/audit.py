@@ -312,7 +312,7 @@ def collateral_edits(seg: Segment) -> tuple[list[Edit], list[Edit], list[Change]
             unaligned.append(change)
             unknown.add(label)
         else:
-            mt_spans[_with_brackets(seg.mt, change.mt_span) if change.method == Method.MERGED else change.mt_span] = label
+            mt_spans[_merged_region(seg, change.mt_span) if change.method == Method.MERGED else change.mt_span] = label
     raw, normalised = _tokens(seg.mt, mt_spans), _tokens(seg.target, labels)
     a, b = [t for t, _ in raw], [t for t, _ in normalised]
     collateral: list[Edit] = []
@@ -358,6 +358,14 @@ def _tokens(text: str, spans: dict[Span, str]) -> list[tuple[str, Span]]:
             continue
         out.append((m.group(), m.span()))
     return out
+
+
+def _merged_region(seg: Segment, span: Span) -> Span:
+    """What the enforce stage removed with a merged name: " (EI)" whole, or "HTS, " of "(HTS, ex-branche …)"."""
+    for (a, b), _ in seg.translation.edits or ():
+        if a <= span[0] and span[1] <= b:
+            return a, b
+    return _with_brackets(seg.mt, span)
 
 
 def _with_brackets(text: str, span: Span) -> Span:

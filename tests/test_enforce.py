@@ -70,6 +70,28 @@ def test_equivalent_names_in_brackets_are_said_once(fr_en: Glossary) -> None:
     assert [c.method for c in seg.changes] == ["rendering", "merged", "merged"]
 
 
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        # The acronym goes with its comma; what the bracket says about the group stays.
+        (
+            "Le groupe Hayat Tahrir al-Cham (HTS, ex-branche syrienne d'Al-Qaïda) a attaqué.",
+            "The group Hay'at Tahrir al-Sham (ex-branche syrienne d'al-Qaeda) a attaqué.",
+        ),
+        # A bracket listing another group right after the acronym keeps it: "(al-Qaeda)" would read as a name.
+        ("Le groupe Hayat Tahrir al-Cham (HTS, Al-Qaïda) a attaqué.", "The group Hay'at Tahrir al-Sham (Hay'at Tahrir al-Sham, al-Qaeda) a attaqué."),
+        # An unclosed bracket is left as it is.
+        ("Le groupe Hayat Tahrir al-Cham (HTS, a attaqué.", "The group Hay'at Tahrir al-Sham (Hay'at Tahrir al-Sham, a attaqué."),
+    ],
+)
+def test_a_name_is_said_once_in_a_bracket_that_goes_on(fr_en: Glossary, source: str, target: str) -> None:
+    seg = run_one(fr_en, source).segments[0]
+    assert seg.target == target
+    merged = [c for c in seg.changes if c.method == "merged"]
+    assert all(c.target_span == seg.changes[0].target_span for c in merged)
+    assert len(merged) == (1 if seg.target.count("Hay'at") == 1 else 0)
+
+
 def aligned_word_for_word(text: str, wanted: Sequence[Span]) -> EngineOutput:
     """Word for word, and says where each requested span went: the ``aligned`` path, one decoding."""
     pieces, placed, pos = [], [], 0

@@ -26,6 +26,8 @@ from pipeline.stages.translate import placeholders_kept
 
 # Separators between equivalent names in one bracket: "Daech (État islamique, EI)".
 BRACKET_FILLER = re.compile(r"^[\s,;/]*(?:(?:ou|or|o|et|and|y)\b[\s,;/]*)?$", re.IGNORECASE)
+# After those names, a comma and more words before the bracket closes: "(HTS, ex-branche d'Al-Qaïda)".
+BRACKET_GOES_ON = re.compile(r"\s*[,;]\s*(?=[^()]*?\w[^()]*\))")
 
 
 class EnforceStage:
@@ -80,12 +82,12 @@ class EnforceStage:
             a, b = loc.span
             merged = self._merge_bracket(seg, raw, pos, placed, k)
             if merged:
-                end = merged
+                end, bracket_goes_on = merged
                 previous = seg.changes[-1]
                 for hit2, loc2 in placed[k : k + self._bracket_size(placed, k, end)]:
                     seg.changes.append(_change(hit2, raw, loc2.span, previous.target_span, previous.target_text, Method.MERGED))
                     k += 1
-                start = _rstrip_index(raw, pos, raw.index("(", pos, a))
+                start = a if bracket_goes_on else _rstrip_index(raw, pos, raw.index("(", pos, a))
                 edits.append(((start, end), (len(out) + start - pos,) * 2))
                 out += raw[pos:start]
                 pos = end
@@ -131,32 +133,41 @@ class EnforceStage:
                     return f"{adjective} {hit.replacement}", end
         return hit.replacement, b
 
-    def _merge_bracket(self, seg: Segment, raw: str, pos: int, placed: list[tuple[TermHit, Located]], k: int) -> int:
-        """End of " (EI)" / " (État islamique, EI)" right after a change with the same name, else 0.
+    def _merge_bracket(
+        self, seg: Segment, raw: str, pos: int, placed: list[tuple[TermHit, Located]], k: int
+    ) -> tuple[int, bool] | None:
+        """Where equivalent names in brackets right after a change with the same name end, and whether the
+        bracket goes on after them; None when there are none.
 
         Equivalent names in brackets after a name would read "Islamic State
         (Islamic State, Islamic State)": they are said once. So after its
-        members ("Hay'at Tahrir al-Sham militants (HTS)").
+        members ("Hay'at Tahrir al-Sham militants (HTS)"). " (EI)" and
+        " (État islamique, EI)" go whole; in "(HTS, ex-branche syrienne
+        d'Al-Qaïda)" the names and their comma go and the rest of the bracket stays.
         """
         if not seg.changes or seg.changes[-1].mt_span is None:
-            return 0
+            return None
         previous = seg.changes[-1]
         between = raw[pos : placed[k][1].span[0]]
         if between.strip() != "(":
-            return 0
-        end = placed[k][1].span[1]
+            return None
+        said = None  # the end of the last equivalent name
         j = k
-        while True:
-            if not _says(previous.target_text, placed[j][0].replacement):
-                return 0
-            rest = raw[end:]
+        while j < len(placed) and _says(previous.target_text, placed[j][0].replacement):
+            said = placed[j][1].span[1]
+            rest = raw[said:]
             close = rest.find(")")
             if close >= 0 and not rest[:close].strip(" ,"):
-                return end + close + 1
-            if j + 1 >= len(placed) or not BRACKET_FILLER.match(raw[end : placed[j + 1][1].span[0]]):
-                return 0
+                return said + close + 1, False
+            if j + 1 >= len(placed) or not BRACKET_FILLER.match(raw[said : placed[j + 1][1].span[0]]):
+                break
             j += 1
-            end = placed[j][1].span[1]
+        if said is None:
+            return None
+        separator = BRACKET_GOES_ON.match(raw, said)
+        if separator is None or any(loc.span[0] == separator.end() for _, loc in placed):
+            return None  # "(HTS, Al-Qaïda)" lists another group: without "HTS" it would read as its name
+        return separator.end(), True
 
     @staticmethod
     def _bracket_size(placed: list[tuple[TermHit, Located]], k: int, end: int) -> int:
