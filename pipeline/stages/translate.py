@@ -200,7 +200,7 @@ class TranslateStage:
 
 
 def _split_at_placeholders(masked: str, placeholders: Mapping[str, TermHit]) -> list[str]:
-    """``masked`` cut at its placeholders: text, placeholder, text, ... (a placeholder the engine must keep)."""
+    """``masked`` cut at its placeholders: text, placeholder, text, ..."""
     if not placeholders:
         return [masked]
     return re.split("(" + "|".join(map(re.escape, placeholders)) + ")", masked)
