@@ -214,3 +214,17 @@ def test_a_repeated_word_is_placed_at_its_own_occurrence(fr_en: Glossary) -> Non
     adjective = [f for f in seg.findings if f.check == Check.LOADED_ADJECTIVE]
     assert len(adjective) == 1 and adjective[0].target_span == (13, 23)  # marked on the English side too
     assert [f.check for f in seg.findings if f.check == Check.LOADED_RENDERING] == []
+
+
+def test_an_adjective_in_a_quotation_is_reported_as_the_speakers_word(fr_en: Glossary) -> None:
+    """Kept either way; the finding says why, and suggests no neutral word for a speaker's quotation."""
+
+    doc = text_document(
+        "« Ils doivent juger les combattants terroristes étrangers », a déclaré Mike Pompeo. "
+        "Les combattants terroristes étrangers sont détenus.",
+        language="fr",
+    )
+    Chain(fr_en, ScriptedEngine(lambda text: text))([doc])
+    quoted, plain = ([f.message for f in seg.findings if f.check == Check.LOADED_ADJECTIVE] for seg in doc.segments)
+    assert len(quoted) == 1 and "inside a quotation (said by Mike Pompeo)" in quoted[0] and "neutral word" not in quoted[0]
+    assert len(plain) == 1 and "the neutral word is" in plain[0] and "quotation" not in plain[0]

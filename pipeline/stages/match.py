@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from pipeline.glossary.load import Entry
 from pipeline.glossary.matcher import Match, Matcher, expand_variant, fold
-from pipeline.model import Check, Document, Finding, Span, TermHit
+from pipeline.model import Check, Document, Finding, Quote, Span, TermHit
 from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans, single_marks_hidden
 
 __all__ = ["MatchStage", "find_speaker", "protected_spans", "quote_spans"]
@@ -104,11 +104,11 @@ class MatchStage:
             seg.hits = []
             for m in self._matches(hidden[seg.start : seg.end]):
                 start, end = seg.start + m.start, seg.start + m.end
-                finding = self._refusal(doc, m, start, end)
+                quote = index.around(start, end)
+                finding = self._refusal(doc, m, start, end, quote)
                 if finding is not None:
                     seg.findings.append(finding)
                     continue
-                quote = index.around(start, end)
                 loaded, quoted_form = self._loadedness(m, seg.source)
                 seg.hits.append(
                     TermHit(
@@ -152,16 +152,20 @@ class MatchStage:
         return True, m.entry.name(plural=m.plural, group=quoted) if quoted is not None else None
 
     @staticmethod
-    def _refusal(doc: Document, m: Match, start: int, end: int) -> Finding | None:
+    def _refusal(doc: Document, m: Match, start: int, end: int, quote: Quote | None) -> Finding | None:
         """The finding that replaces a hit: a context-refused loaded word, or a flag-only one."""
         if m.rejected is not None:
             group = m.group.entry.standard if m.group is not None else None
             neutral = m.entry.name(plural=m.plural, group=group)
+            if quote is not None:  # the speaker's word: no neutral word to suggest
+                who = f"said by {quote.speaker}" if quote.speaker else "speaker not identified"
+                advice = f"; it is inside a quotation ({who}), whose words stay either way"
+            else:
+                advice = "" if "{group}" in neutral else f"; if it names people, the neutral word is “{neutral}”"
             return Finding(
                 check=Check.LOADED_ADJECTIVE,
                 message=f"{doc.text[start:end]!r} kept as is: its entry's context rules did not apply here "
-                f"({m.rejected}), so it reads as a description"
-                + ("" if "{group}" in neutral else f"; if it names people, the neutral word is “{neutral}”"),
+                f"({m.rejected}), so it reads as a description" + advice,
                 entry=m.entry.id,
                 source_span=(start, end),
             )
