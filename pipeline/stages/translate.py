@@ -153,9 +153,9 @@ class TranslateStage:
         """Translate the sentences with placeholders; where only a placeholder differs, it marks the hit's rendering.
 
         A few sentences (``SPECULATE_CHARS`` in all) go in the same engine call as the text between their
-        placeholders: a neural engine's decoding step costs about the same for 3 inputs as for 10 (2.7 s
-        against 2.8 s for one such call in bench/README.md), so the pieces add little, and a model that
-        drops the placeholders needs no further call after this one.
+        placeholders: a neural engine's decoding step costs about the same for 2 inputs as for 13 (2.0-2.4 s
+        against 2.6 s in bench/README.md), so the pieces add little, and a model that drops the
+        placeholders needs no further call after this one.
         """
         masked: dict[str, int] = {}
         texts: list[str] = []
