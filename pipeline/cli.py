@@ -109,7 +109,7 @@ def run(
     compute_type: Annotated[
         str | None, typer.Option("--compute-type", metavar="TYPE", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", metavar="N", help="argos: threads per translation (default 0: all cores).")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", metavar="N", help="argos: CPU threads to use (default 0: every usable core; parallel batches first).")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo every document, and overwrite files in --out that normalize did not write.")
     ] = False,
@@ -135,7 +135,7 @@ def run(
 
     try:
         settings = load_settings(config)
-        flags = {"beam_size": beam_size, "compute_type": compute_type, "intra_threads": threads}
+        flags = {"beam_size": beam_size, "compute_type": compute_type, "threads": threads}
         argos = settings.engines.setdefault("argos", {})
         argos.update({k: v for k, v in flags.items() if v is not None})
         options = RunOptions(

@@ -6,8 +6,9 @@ FILE``); command-line flags override it. Shape::
     [engines.argos]        # keyword options of the engine, see `normalize run --help`
     beam_size = 4
     compute_type = "int8"  # auto | int8 | int8_float32 | float32 ...
-    inter_threads = 1
-    intra_threads = 0      # 0: CTranslate2 picks
+    threads = 0            # CPUs to use, 0: all this process may use
+    # inter_threads = 2    # batches in parallel and threads per batch;
+    # intra_threads = 1    # unset, split from `threads`: parallel batches first
     max_batch_tokens = 512  # source tokens per batch: more uses more memory, helps only with many cores
 
     [cache]

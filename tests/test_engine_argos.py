@@ -11,8 +11,8 @@ import sentencepiece
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.engines import create_engine
-from pipeline.engines.argos import ArgosEngine, needs_apostrophe_normalising
+from pipeline.engines import argos, create_engine
+from pipeline.engines.argos import ArgosEngine, needs_apostrophe_normalising, resolve_threads
 from pipeline.engines.argos_packages import install_file
 from pipeline.engines.chunking import split_to_fit
 from pipeline.errors import ConfigError, EngineUnavailable
@@ -95,6 +95,41 @@ def test_bad_option_is_a_config_error(argos_fr_en: Path) -> None:
         ArgosEngine("fr", "en", beam_size=0)
     with pytest.raises(ConfigError, match="compute_type"):
         ArgosEngine("fr", "en", compute_type="float128")
+
+
+@pytest.mark.parametrize(
+    ("cpus", "threads", "inter", "intra", "expected"),
+    [
+        (2, 0, None, None, (2, 1)),  # this machine: two batches at once beat one batch on two threads
+        (1, 0, None, None, (1, 1)),
+        (16, 0, None, None, (4, 4)),  # parallel batches first, capped: each costs its own memory
+        (16, 8, None, None, (4, 2)),  # --threads is a budget, whatever the machine has
+        (2, 6, None, None, (4, 1)),
+        (16, 0, None, 8, (2, 8)),
+        (16, 0, 3, None, (3, 5)),
+        (2, 0, 1, 0, (1, 0)),  # argostranslate's own defaults, kept as given
+    ],
+)
+def test_thread_budget_goes_to_parallel_batches_first(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, threads: int, inter: int | None, intra: int | None, expected: tuple[int, int]
+) -> None:
+    monkeypatch.setattr(argos, "usable_cpus", lambda: cpus)
+    assert resolve_threads(threads, inter, intra) == expected
+
+
+def test_threads_reach_ctranslate2_and_do_not_change_the_translation(argos_fr_en: Path) -> None:
+    sentences = [s for p in fixture_sentences() for s in p.split(". ") if s.strip()]
+    spans = [[(0, min(9, len(s)))] for s in sentences]
+    default = ArgosEngine("fr", "en", inter_threads=1, intra_threads=0)
+    expected, expected_aligned = default.translate(sentences), default.translate_aligned(sentences, spans)
+    for settings in ({"threads": 1}, {"threads": 4}, {"inter_threads": 1, "intra_threads": 2}):
+        engine = ArgosEngine("fr", "en", **settings)
+        (model,) = engine._loaded()
+        assert model.translator.num_translators == engine.threads[0]
+        assert engine.translate(sentences) == expected, settings
+        assert engine.translate_aligned(sentences, spans) == expected_aligned, settings
+    with pytest.raises(ConfigError, match="threads must be at least 0"):
+        ArgosEngine("fr", "en", threads=-1)
 
 
 def test_long_sentence_is_split_and_every_piece_translated(argos_fr_en: Path) -> None:

@@ -91,6 +91,22 @@ def test_engine_flags_reach_the_engine(argos_fr_en: Path, seeds: Path, tmp_path:
     assert bad.exit_code == 2 and "beam" in bad.stderr
 
 
+def test_threads_flag_is_the_engines_cpu_budget(argos_fr_en: Path, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[tuple[int, int]] = []
+    original = ArgosEngine.__init__
+
+    def recording(self: ArgosEngine, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        built.append(self.threads)
+
+    monkeypatch.setattr(ArgosEngine, "__init__", recording)
+    result = runner.invoke(app, ["run", str(seeds), "--engine", "argos", "--threads", "1", "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert built == [(1, 1)]
+    bad = runner.invoke(app, ["run", str(seeds), "--engine", "argos", "--threads", "-1", "-o", str(tmp_path / "out")])
+    assert bad.exit_code == 2 and "threads" in bad.stderr
+
+
 def test_config_file_sets_engine_options(argos_fr_en: Path, seeds: Path, tmp_path: Path) -> None:
     config = tmp_path / "normalize.toml"
     config.write_text('[engines.argos]\nbeam_size = 1\n\n[cache]\nenabled = false\n', encoding="utf-8")

@@ -11,6 +11,7 @@ CTranslate2 in one call per model (``translate_iterable``: 512-token
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -45,6 +46,11 @@ DEFAULT_MAX_INPUT_TOKENS = 512
 LENGTH_PENALTY = 0.2
 # Word tokens (not punctuation) kept per source token as fallbacks for a hit whose own words another hit took.
 REVERSE_CANDIDATES = 3
+# Batches decoded in parallel per model, at most. On 2 cores two batches on
+# one thread each decode ~1.9x faster than one batch on two threads (intra-op
+# threads barely help a base-size model); each extra batch in flight costs its
+# own working memory, ~100 MB at 512 tokens (bench/README.md).
+MAX_INTER_THREADS = 4
 # Compute types tried for ``compute_type="auto"``, fastest first.
 PREFERRED_COMPUTE_TYPES = {"cpu": ("int8", "float32"), "cuda": ("int8_float16", "float16", "float32")}
 
@@ -68,16 +74,18 @@ class ArgosEngine(Engine):
         beam_size: int = DEFAULT_BEAM_SIZE,
         compute_type: str = "auto",
         device: str = "cpu",
-        inter_threads: int = 1,
-        intra_threads: int = 0,
+        threads: int = 0,
+        inter_threads: int | None = None,
+        intra_threads: int | None = None,
         max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
         max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
     ) -> None:
         super().__init__(source, target)
         for option, value, least in (
             ("beam_size", beam_size, 1),
-            ("inter_threads", inter_threads, 1),
-            ("intra_threads", intra_threads, 0),
+            ("threads", threads, 0),
+            ("inter_threads", 1 if inter_threads is None else inter_threads, 1),
+            ("intra_threads", 0 if intra_threads is None else intra_threads, 0),
             ("max_batch_tokens", max_batch_tokens, 1),
             ("max_input_tokens", max_input_tokens, 8),
         ):
@@ -92,7 +100,7 @@ class ArgosEngine(Engine):
         self._route = route
         self._device = device
         self._compute_type = resolve_compute_type(compute_type, device)
-        self._threads = (inter_threads, intra_threads)
+        self._threads = resolve_threads(threads, inter_threads, intra_threads)
         self._beam_size = beam_size
         self._max_batch_tokens = max_batch_tokens
         self._max_input_tokens = max_input_tokens
@@ -123,6 +131,11 @@ class ArgosEngine(Engine):
             texts = [r.text for r in results]
             located = [r.locate_all(ss) for r, ss in zip(results, located, strict=True)]
         return [EngineOutput(text, tuple(ss)) for text, ss in zip(texts, located, strict=True)]
+
+    @property
+    def threads(self) -> tuple[int, int]:
+        """``(inter_threads, intra_threads)`` given to CTranslate2: batches in parallel, threads per batch."""
+        return self._threads
 
     @property
     def version(self) -> str:
@@ -183,6 +196,29 @@ class ArgosEngine(Engine):
                 for package in self._route
             ]
         return self._models
+
+
+def resolve_threads(threads: int, inter: int | None, intra: int | None) -> tuple[int, int]:
+    """``(inter_threads, intra_threads)`` for a budget of ``threads`` CPUs (0: every CPU this process may use).
+
+    Unset, the budget goes to parallel batches first (up to
+    ``MAX_INTER_THREADS``), the rest to threads within each batch: 2 CPUs give
+    2 x 1, 16 give 4 x 4. A value the user set is kept as given.
+    """
+    budget = threads or usable_cpus()
+    if inter is None:
+        inter = max(1, min(MAX_INTER_THREADS, budget // intra if intra else budget))
+    if intra is None:
+        intra = max(1, budget // inter)
+    return inter, intra
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask: a container or ``taskset`` limit), not the machine's count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 class _PackageModel:

@@ -44,6 +44,7 @@ DOCS_PER_TASK = 16
 DOCS_PER_TRANSLATE = 32
 RETRIES = 3  # times a batch is sent again after its worker died; actors themselves are restarted without limit
 WORKERS_PER_CPU = 3  # worker processes a node keeps per CPU: its translate actor, prepare and finish tasks
+THREAD_OPTIONS = ("threads", "inter_threads", "intra_threads")
 TASK = {"max_retries": RETRIES}
 ACTOR = {"max_restarts": -1, "max_task_retries": RETRIES}
 LOST = (
@@ -136,7 +137,7 @@ class Translator:
     def __init__(self, job: bytes) -> None:
         spec: Job = pickle.loads(job)
         options = spec.options
-        self.engine = build_engine(options.engine, options.source, options.target, settings=options.engine_settings,
+        self.engine = build_engine(options.engine, options.source, options.target, settings=actor_settings(options.engine_settings),
                                    cache=options.cache, cache_path=options.cache_path)
         _, middle, _ = _split(DEFAULT_ORDER)
         self.chain = Chain(options.glossary, self.engine, middle)
@@ -148,6 +149,15 @@ class Translator:
         for i, doc in live:
             docs[i] = pickle.dumps(doc)
         return {**rows, "doc": docs}
+
+
+def actor_settings(settings: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The engine settings with one thread per translate actor, unless the user chose threads: there is one actor
+    per CPU, and an engine left to take every core in each of them would run 2-4x as many threads as cores."""
+    argos = settings.get("argos", {})
+    if any(key in argos for key in THREAD_OPTIONS):
+        return settings
+    return {**settings, "argos": {**argos, "threads": 1}}
 
 
 def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:

@@ -1,0 +1,6 @@
+"""Arabic."""
+
+from pipeline.lang.ar.words import FUNCTION_WORDS
+from pipeline.lang.base import Language
+
+LANGUAGE = Language(code="ar", name="Arabic", function_words=FUNCTION_WORDS)

@@ -1,0 +1,6 @@
+"""Russian."""
+
+from pipeline.lang.base import Language
+from pipeline.lang.ru.words import ABBREVIATIONS, FUNCTION_WORDS
+
+LANGUAGE = Language(code="ru", name="Russian", function_words=FUNCTION_WORDS, abbreviations=ABBREVIATIONS)
