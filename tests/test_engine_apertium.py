@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
+import pipeline.engines.apertium as apertium_module
 from pipeline.engines import create_engine, engine_class
 from pipeline.engines.apertium import ApertiumEngine
-from pipeline.errors import ConfigError, EngineUnavailable
+from pipeline.errors import ConfigError, EngineError, EngineUnavailable
 from tests.conftest import needs
 
 
@@ -125,3 +127,75 @@ def test_unknown_spans_carry_marks_over_to_the_plain_text() -> None:
     assert [plain[a:b] for a, b in unknown_spans(plain, "But the envoy *Nathan *Sales said.")] == ["Nathan"]
     assert unknown_spans("The #MeToo", "The #**MeToo") == ((5, 10),)
     assert unknown_spans("cette", "ce**tte") == ()  # a mark inside a word is not a word
+
+
+# Process handling, with fake apertium scripts (no Apertium needed): every pipe is drained at once, one deadline ends all.
+
+
+def _fake_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legs: dict[str, str]) -> tuple[str, Path]:
+    """A fake ``apertium`` (plus -destxt and -retxt) whose leg for each mode runs the given shell code; it logs its pid."""
+    modes = tmp_path / "modes"
+    modes.mkdir()
+    for mode in ("fr-es", "spa-eng"):
+        (modes / f"{mode}.mode").write_text("", encoding="utf-8")
+    monkeypatch.setattr(apertium_module, "MODES_DIR", modes)
+    pids = tmp_path / "pids"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    cases = "".join(f"  *{mode}*) {code} ;;\n" for mode, code in legs.items())
+    scripts = {
+        "apertium": f'#!/bin/sh\necho $$ >> "{pids}"\nfor last in "$@"; do :; done\ncase "$last" in\n{cases}  *) exec cat ;;\nesac\n',
+        "apertium-destxt": "#!/bin/sh\nexec cat\n",
+        "apertium-retxt": f'#!/bin/sh\necho $$ >> "{pids}"\nexec tr -d "\\\\000"\n',
+    }
+    for name, text in scripts.items():
+        path = bin_dir / name
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o755)
+    return str(bin_dir / "apertium"), pids
+
+
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def test_a_leg_that_writes_much_to_stderr_does_not_block_the_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1 MB on stderr before reading any input (a full stderr pipe stops its writer); the input is larger than a pipe too.
+    noisy = "head -c 1000000 /dev/zero | tr '\\\\0' x >&2; exec cat"
+    binary, _ = _fake_apertium(tmp_path, monkeypatch, {"fr-es": noisy, "spa-eng": noisy})
+    engine = ApertiumEngine("fr", "en", binary=binary, timeout=60)
+    sentences = [f"phrase {i} " + "mot " * 50 for i in range(2000)]
+    assert engine.translate(sentences) == [" ".join(s.split()) for s in sentences]
+
+
+def test_a_failing_leg_reports_the_last_line_of_its_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    failing = "head -c 1000000 /dev/zero | tr '\\\\0' x >&2; echo >&2; echo 'cannot read the dictionary' >&2; exit 3"
+    binary, _ = _fake_apertium(tmp_path, monkeypatch, {"spa-eng": failing})
+    engine = ApertiumEngine("fr", "en", binary=binary, timeout=60)
+    with pytest.raises(EngineError, match="spa-eng exited 3: cannot read the dictionary"):
+        engine.translate(["Une phrase."] * 1000)
+
+
+def test_a_hung_leg_times_out_and_every_process_is_ended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    binary, pids = _fake_apertium(tmp_path, monkeypatch, {"fr-es": "exec sleep 300"})
+    engine = ApertiumEngine("fr", "en", binary=binary, timeout=0.5)
+    with pytest.raises(EngineError, match="did not finish in 0.5s"):
+        engine.translate(["Une phrase."] * 10)
+    started = [int(line) for line in pids.read_text(encoding="utf-8").split()]
+    assert len(started) >= 3  # both legs and the reformatter, each its own process
+    assert all(_gone(pid) for pid in started)
+
+
+def test_available_checks_the_configured_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    binary, _ = _fake_apertium(tmp_path, monkeypatch, {})
+    assert ApertiumEngine.available("fr", "en", binary=binary)
+    missing = str(tmp_path / "nowhere" / "apertium")
+    assert not ApertiumEngine.available("fr", "en", binary=missing)
+    with pytest.raises(EngineUnavailable, match="nowhere"):
+        ApertiumEngine("fr", "en", binary=missing)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert ApertiumEngine.available("fr", "en")  # the default binary is looked up on PATH

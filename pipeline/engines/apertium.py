@@ -27,13 +27,13 @@ import difflib
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from pipeline.engines.apertium_process import Step, run_pipeline
 from pipeline.engines.base import Engine, EngineOutput, Span
-from pipeline.errors import EngineError
+from pipeline.errors import EngineError, EngineUnavailable
 
 MODES_DIR = Path("/usr/share/apertium/modes")
 # (source, target) -> the Apertium modes to chain.
@@ -43,6 +43,7 @@ ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
     ("fr", "es"): ("fr-es",),
     ("en", "es"): ("eng-spa",),
 }
+BINARY = "apertium"
 PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 MARKER = "⟦{}⟧"
 MARKER_OPEN = MARKER[0].encode("utf-8")
@@ -58,18 +59,23 @@ class ApertiumEngine(Engine):
 
     name = "apertium"
 
-    def __init__(self, source: str, target: str, *, binary: str = "apertium", timeout: float = 3600.0) -> None:
+    def __init__(self, source: str, target: str, *, binary: str = BINARY, timeout: float = 3600.0) -> None:
         super().__init__(source, target)
+        if not self.available(source, target, binary=binary):
+            raise EngineUnavailable(f"{binary!r} (or its -destxt and -retxt) is not installed; {self.install_hint(source, target)}")
         self.binary = binary
         self.modes = ROUTES[(source, target)]
-        self.timeout = timeout
+        self.timeout = timeout  # for each call's whole process pipeline
         self._version: str | None = None
 
     @classmethod
-    def available(cls, source: str, target: str) -> bool:
+    def available(cls, source: str, target: str, *, binary: str = BINARY) -> bool:
+        """Whether ``binary`` (the configured one; ``apertium`` on PATH by default), its helpers and the route's modes exist."""
         route = ROUTES.get((source, target))
-        return bool(route) and shutil.which("apertium") is not None and all(
-            (MODES_DIR / f"{mode}.mode").exists() for mode in route or ()
+        return (
+            bool(route)
+            and all(shutil.which(binary + suffix) is not None for suffix in ("", "-destxt", "-retxt"))
+            and all((MODES_DIR / f"{mode}.mode").exists() for mode in route or ())
         )
 
     @classmethod
@@ -120,16 +126,9 @@ class ApertiumEngine(Engine):
         the chunks are cut at the markers, which ``_clean`` keeps out of the text.
         """
         text = "".join(f"{MARKER.format(i)}\n\n{_clean(s)}\n\n" for i, s in enumerate(sentences))
-        try:
-            done = subprocess.run(
-                [self.binary + "-destxt"], input=text.encode("utf-8"), capture_output=True, timeout=self.timeout, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise EngineError(f"cannot run {self.binary}-destxt: {exc}; {self.install_hint(self.source, self.target)}") from exc
-        if done.returncode != 0:
-            raise EngineError(f"{self.binary}-destxt exited {done.returncode}: {done.stderr.decode('utf-8', 'replace').strip()}")
+        destxt = Step([self.binary + "-destxt"], "apertium destxt")
+        stream = run_pipeline([destxt], text.encode("utf-8"), timeout=self.timeout, hint=self.install_hint(self.source, self.target))
         first = MARKER.format(0).encode("utf-8")
-        stream = done.stdout
         if not stream.startswith(first):
             raise EngineError(f"{self.binary}-destxt changed the first sentence marker; report the input that caused it")
         return stream.replace(MARKER_OPEN, b"\0" + MARKER_OPEN)[1:] + b"\0"
@@ -146,54 +145,12 @@ class ApertiumEngine(Engine):
 
     def _run(self, stream: bytes, *, marks: bool = False) -> str:
         """Run the chained modes over ``stream`` (Apertium's format, null-flushed) and reformat the result as text."""
-        procs: list[subprocess.Popen[bytes]] = []
-        commands = [[self.binary, "-f", "none", "-z", *([] if marks else ["-u"]), mode] for mode in self.modes]
-        try:
-            for command in [*commands, [self.binary + "-retxt"]]:
-                proc = subprocess.Popen(
-                    command,
-                    stdin=subprocess.PIPE if not procs else procs[-1].stdout,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                )
-                procs.append(proc)
-        except OSError as exc:
-            raise EngineError(f"cannot start {self.binary}: {exc}; {self.install_hint(self.source, self.target)}") from exc
-        first, last = procs[0], procs[-1]
-        assert first.stdin is not None and last.stdout is not None
-        for proc in procs[:-1]:
-            assert proc.stdout is not None
-            proc.stdout.close()  # the next process owns the pipe now
-
-        def feed() -> None:
-            assert first.stdin is not None
-            try:
-                first.stdin.write(stream)
-            except BrokenPipeError:
-                pass
-            finally:
-                first.stdin.close()
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-        output = last.stdout.read()
-        writer.join()
-        errors = []
-        for proc, mode in zip(procs, [*self.modes, "retxt"], strict=True):
-            try:
-                rc = proc.wait(timeout=self.timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                raise EngineError(f"apertium {mode} did not finish in {self.timeout:.0f}s") from None
-            err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
-            if proc.stderr:
-                proc.stderr.close()
-            if rc != 0:
-                errors.append(f"apertium {mode} exited {rc}: {err.splitlines()[-1] if err else 'no message'}")
-        last.stdout.close()
-        if errors:
-            raise EngineError("; ".join(errors))
-        return output.decode("utf-8", "replace")
+        steps = [
+            Step([self.binary, "-f", "none", "-z", *([] if marks else ["-u"]), mode], f"apertium {mode}") for mode in self.modes
+        ]
+        steps.append(Step([self.binary + "-retxt"], "apertium retxt"))
+        out = run_pipeline(steps, stream, timeout=self.timeout, hint=self.install_hint(self.source, self.target))
+        return out.decode("utf-8", "replace")
 
 
 TOKEN = re.compile(r"\S+")
