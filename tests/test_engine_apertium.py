@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 import pipeline.engines.apertium as apertium_module
 from pipeline.engines import create_engine, engine_class
-from pipeline.engines.apertium import ApertiumEngine
+from pipeline.engines.apertium import ApertiumEngine, unknown_spans
 from pipeline.errors import ConfigError, EngineError, EngineUnavailable
 from tests.conftest import needs
 
@@ -60,6 +61,36 @@ def test_a_sentence_translates_the_same_alone_and_in_any_batch(apertium: Apertiu
     assert apertium.translate(batch)[1::2] == alone * len(before)
     assert [out.text for out in apertium.translate_aligned(batch, [()] * len(batch))][1::2] == alone * len(before)
     assert apertium.translate(sentences[::-1]) == alone[::-1]
+
+
+def _script_chain(engine: ApertiumEngine, sentences: list[str], *, marks: bool) -> list[str]:
+    """The sentences through the ``apertium`` script itself, one leg after the other, as the engine ran them before."""
+    stream = b"".join(engine._stream(sentences, time.monotonic() + 60))
+    for mode in engine.modes:
+        command = ["apertium", "-f", "none", "-z", *([] if marks else ["-u"]), mode]
+        stream = subprocess.run(command, input=stream, capture_output=True, check=True).stdout
+    return engine._texts([subprocess.run(["apertium-retxt"], input=stream, capture_output=True, check=True).stdout], len(sentences))
+
+
+@needs("apertium")
+def test_texts_and_unknown_words_are_those_of_the_apertium_script_chains(apertium: ApertiumEngine) -> None:
+    # The marks change what the next leg and the post-generator do ("a **imam", "an imam"; "*Sales", "Exit"), so the
+    # unmarked text is not the marked one without marks: each leg's front runs once and feeds both tails.
+    sentences = [
+        "Converti à l'islam à 21 ans au contact d'un imam, il est très vite fanatisé.",
+        "Il y a aujourd'hui une prise de conscience qui est insuffisante de leur part.",
+        "Omaima A., une Germano-Tunisienne de 35 ans, s'était rendue en Syrie en 2015 avec ses trois enfants.",
+        "Les takfiristes de Daech ont attaqué les combattants kurdes.",
+        "L'envoyé Nathan Sales a parlé.",
+        "La Russie a livré des missiles à la Syrie.",
+    ] * 40  # over JOB_BYTES, so split across pipelines
+    plain, marked = _script_chain(apertium, sentences, marks=False), _script_chain(apertium, sentences, marks=True)
+    out = apertium.translate_aligned(sentences, [()] * len(sentences))
+    assert [o.text for o in out] == plain == apertium.translate(sentences)
+    assert [o.unknown for o in out] == [unknown_spans(p, m) for p, m in zip(plain, marked, strict=True)]
+    assert any(p != "".join(ch for ch in m if ch not in "*@#") for p, m in zip(plain, marked, strict=True))
+    one = ApertiumEngine("fr", "en", jobs=1).translate_aligned(sentences[:6], [()] * 6)
+    assert one == out[:6]
 
 
 @needs("apertium")
@@ -117,8 +148,6 @@ def test_unknown_words_are_reported_as_spans_of_the_unmarked_text(apertium: Aper
 
 
 def test_unknown_spans_carry_marks_over_to_the_plain_text() -> None:
-    from pipeline.engines.apertium import unknown_spans
-
     plain = "The takfiristes of Daech have attacked the combatientes kurdos to Raqqa."
     marked = "The **takfiristes of **Daech have #attack the *combatientes *kurdos to **Raqqa."
     assert [plain[a:b] for a, b in unknown_spans(plain, marked)] == ["takfiristes", "Daech", "combatientes", "kurdos", "Raqqa"]
@@ -133,21 +162,26 @@ def test_unknown_spans_carry_marks_over_to_the_plain_text() -> None:
 
 
 def _fake_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legs: dict[str, str]) -> tuple[str, Path]:
-    """A fake ``apertium`` (plus -destxt and -retxt) whose leg for each mode runs the given shell code; it logs its pid."""
-    modes = tmp_path / "modes"
-    modes.mkdir()
-    for mode in ("fr-es", "spa-eng"):
-        (modes / f"{mode}.mode").write_text("", encoding="utf-8")
-    monkeypatch.setattr(apertium_module, "MODES_DIR", modes)
-    pids = tmp_path / "pids"
-    bin_dir = tmp_path / "bin"
+    """A fake Apertium: ``apertium`` and its helpers, and modes whose first program runs the given shell code.
+
+    Each mode is ``leg-MODE | pass | gen $1`` (analysis, transfer, generation); every program logs its pid.
+    """
+    bin_dir, modes, pids = tmp_path / "bin", tmp_path / "modes", tmp_path / "pids"
     bin_dir.mkdir()
-    cases = "".join(f"  *{mode}*) {code} ;;\n" for mode, code in legs.items())
+    modes.mkdir()
+    monkeypatch.setattr(apertium_module, "MODES_DIR", modes)
+    log = f'#!/bin/sh\necho $$ >> "{pids}"\n'
     scripts = {
-        "apertium": f'#!/bin/sh\necho $$ >> "{pids}"\nfor last in "$@"; do :; done\ncase "$last" in\n{cases}  *) exec cat ;;\nesac\n',
+        "apertium": "#!/bin/sh\nexit 0\n",
         "apertium-destxt": "#!/bin/sh\nexec cat\n",
-        "apertium-retxt": f'#!/bin/sh\necho $$ >> "{pids}"\nexec tr -d "\\\\000"\n',
+        "apertium-retxt": log + 'exec tr -d "\\\\000"\n',
+        "apertium-wblank-mode": '#!/bin/sh\nfor last in "$@"; do :; done\nexec cat "$last"\n',
+        "pass": log + "exec cat\n",
+        "gen": log + "exec cat\n",
     }
+    for mode in ("fr-es", "spa-eng"):
+        scripts[f"leg-{mode}"] = log + legs.get(mode, "exec cat") + "\n"
+        (modes / f"{mode}.mode").write_text(f"{bin_dir}/leg-{mode} | {bin_dir}/pass | {bin_dir}/gen $1\n", encoding="utf-8")
     for name, text in scripts.items():
         path = bin_dir / name
         path.write_text(text, encoding="utf-8")
@@ -170,13 +204,15 @@ def test_a_leg_that_writes_much_to_stderr_does_not_block_the_pipeline(tmp_path: 
     engine = ApertiumEngine("fr", "en", binary=binary, timeout=60)
     sentences = [f"phrase {i} " + "mot " * 50 for i in range(2000)]
     assert engine.translate(sentences) == [" ".join(s.split()) for s in sentences]
+    out = engine.translate_aligned(sentences, [()] * len(sentences))
+    assert [o.text for o in out] == [" ".join(s.split()) for s in sentences]
 
 
 def test_a_failing_leg_reports_the_last_line_of_its_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     failing = "head -c 1000000 /dev/zero | tr '\\\\0' x >&2; echo >&2; echo 'cannot read the dictionary' >&2; exit 3"
     binary, _ = _fake_apertium(tmp_path, monkeypatch, {"spa-eng": failing})
     engine = ApertiumEngine("fr", "en", binary=binary, timeout=60)
-    with pytest.raises(EngineError, match="spa-eng exited 3: cannot read the dictionary"):
+    with pytest.raises(EngineError, match="spa-eng leg-spa-eng exited 3: cannot read the dictionary"):
         engine.translate(["Une phrase."] * 1000)
 
 
@@ -186,8 +222,13 @@ def test_a_hung_leg_times_out_and_every_process_is_ended(tmp_path: Path, monkeyp
     with pytest.raises(EngineError, match="did not finish in 0.5s"):
         engine.translate(["Une phrase."] * 10)
     started = [int(line) for line in pids.read_text(encoding="utf-8").split()]
-    assert len(started) >= 3  # both legs and the reformatter, each its own process
+    assert len(started) == 7  # both legs' three programs and the reformatter, in one pipeline
     assert all(_gone(pid) for pid in started)
+    pids.unlink()
+    with pytest.raises(EngineError, match="did not finish in 0.5s"):
+        engine.translate_aligned(["Une phrase."] * 10, [()] * 10)
+    started = [int(line) for line in pids.read_text(encoding="utf-8").split()]
+    assert len(started) == 2 and all(_gone(pid) for pid in started)  # the first leg's front: the hung program, the next
 
 
 def test_available_checks_the_configured_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

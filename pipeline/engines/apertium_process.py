@@ -17,7 +17,7 @@ import selectors
 import signal
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, cast
 
@@ -35,14 +35,23 @@ class Step:
     name: str
 
 
-def run_pipeline(steps: Sequence[Step], data: bytes, *, timeout: float, hint: str = "") -> bytes:
+def run_pipeline(
+    steps: Sequence[Step],
+    data: bytes,
+    *,
+    timeout: float,
+    deadline: float | None = None,
+    hint: str = "",
+    env: Mapping[str, str] | None = None,
+) -> bytes:
     """Pipe ``data`` through ``steps`` (each one's stdout the next one's stdin); the last one's stdout.
 
     Raises ``EngineError`` when a process cannot start, exits non-zero (with
     the last line it wrote to stderr) or the whole pipeline takes longer than
-    ``timeout`` seconds; every process is ended before it returns or raises.
+    ``timeout`` seconds (or passes ``deadline``, a ``time.monotonic()`` of a
+    longer job that took ``timeout`` in all); every process is ended before it returns or raises.
     """
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout if deadline is None else deadline
     procs: list[subprocess.Popen[bytes]] = []
     try:
         for step in steps:
@@ -53,6 +62,7 @@ def run_pipeline(steps: Sequence[Step], data: bytes, *, timeout: float, hint: st
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     process_group=procs[0].pid if procs else 0,
+                    env=env,
                 )
             except OSError as exc:
                 raise EngineError(f"cannot start {step.command[0]}: {exc}" + (f"; {hint}" if hint else "")) from exc
