@@ -9,10 +9,13 @@ import pytest
 from pipeline.chain import Chain
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary, load_glossary_file
+from pipeline.lang import get_language
 from pipeline.model import Check, Document, Quote, TermHit, text_document
 from pipeline.stages.match import protected_spans
 from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, paragraph_spans, quote_spans
 from tests.conftest import ScriptedEngine
+
+FR = get_language("fr")
 
 
 def quoted(text: str, quote: Quote) -> str:
@@ -20,7 +23,7 @@ def quoted(text: str, quote: Quote) -> str:
 
 
 def tops(text: str) -> list[str]:
-    return [quoted(text, q) for q in find_quotes(text) if q.depth == 0]
+    return [quoted(text, q) for q in find_quotes(text, language=FR) if q.depth == 0]
 
 
 # ---- the scan -------------------------------------------------------------
@@ -29,7 +32,7 @@ def tops(text: str) -> list[str]:
 def test_guillemets_curly_and_straight_quotes_are_paired() -> None:
     text = "Il a dit « non », puis “peut-être”, enfin \"oui\" et \"jamais\"."
     assert tops(text) == ["« non »", "“peut-être”", '"oui"', '"jamais"']
-    assert all(q.closed for q in find_quotes(text))
+    assert all(q.closed for q in find_quotes(text, language=FR))
 
 
 def test_apostrophes_are_never_quotation_marks() -> None:
@@ -48,7 +51,7 @@ def test_apostrophes_are_never_quotation_marks() -> None:
 )
 def test_single_curly_quotes_pair(text: str, found: list[str]) -> None:
     assert tops(text) == found
-    assert all(q.closed for q in find_quotes(text))
+    assert all(q.closed for q in find_quotes(text, language=FR))
 
 
 @pytest.mark.parametrize(
@@ -64,12 +67,12 @@ def test_single_curly_quotes_pair(text: str, found: list[str]) -> None:
     ],
 )
 def test_apostrophes_among_single_curly_quotes_open_nothing(text: str) -> None:
-    assert find_quotes(text) == []
+    assert find_quotes(text, language=FR) == []
 
 
 def test_single_curly_quotes_nest_inside_guillemets_and_curly_doubles() -> None:
     text = "« Ils parlent des ‘terroristes’ de l’EI », dit Ali. “Les ‘rebelles’”, répond Omar."
-    assert [(quoted(text, q), q.depth) for q in find_quotes(text)] == [
+    assert [(quoted(text, q), q.depth) for q in find_quotes(text, language=FR)] == [
         ("« Ils parlent des ‘terroristes’ de l’EI »", 0),
         ("‘terroristes’", 1),
         ("“Les ‘rebelles’”", 0),
@@ -79,12 +82,12 @@ def test_single_curly_quotes_nest_inside_guillemets_and_curly_doubles() -> None:
 
 def test_a_single_curly_quote_closes_in_its_paragraph_or_is_no_quotation() -> None:
     text = "Il parle des ‘terroristes.\n\nLes combattants’ armes."
-    assert find_quotes(text) == []
+    assert find_quotes(text, language=FR) == []
 
 
 def test_nested_quotations_have_depth() -> None:
     text = "« Ils nous traitent de “terroristes” et de \"bandits\" », a dit Ali."
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, language=FR)
     assert [(quoted(text, q), q.depth) for q in quotes] == [
         ("« Ils nous traitent de “terroristes” et de \"bandits\" »", 0),
         ("“terroristes”", 1),
@@ -94,7 +97,7 @@ def test_nested_quotations_have_depth() -> None:
 
 def test_same_mark_nested_inside_itself() -> None:
     text = "« Il a crié « à l'aide » puis il est parti », raconte un témoin."
-    assert [(quoted(text, q), q.depth) for q in find_quotes(text)] == [
+    assert [(quoted(text, q), q.depth) for q in find_quotes(text, language=FR)] == [
         ("« Il a crié « à l'aide » puis il est parti »", 0),
         ("« à l'aide »", 1),
     ]
@@ -102,7 +105,7 @@ def test_same_mark_nested_inside_itself() -> None:
 
 def test_a_quotation_continues_into_a_paragraph_that_reopens_it() -> None:
     text = "Le ministre a déclaré : « Nous poursuivrons la lutte.\n\n« Les terroristes seront jugés », a-t-il ajouté.\n\nLa suite."
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, language=FR)
     assert len(quotes) == 1
     q = quotes[0]
     assert quoted(text, q).startswith("« Nous poursuivrons") and quoted(text, q).endswith("jugés »")
@@ -121,18 +124,18 @@ def test_straight_quotes_continue_across_paragraphs_too() -> None:
 
 def test_an_unclosed_mark_ends_with_its_paragraph() -> None:
     text = "Il a parlé de « terroristes sans finir.\n\nLes jihadistes sont partis. « Puis » rien."
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, language=FR)
     assert [(quoted(text, q), q.closed) for q in quotes] == [("« terroristes sans finir.", False), ("« Puis »", True)]
 
 
 def test_an_unclosed_mark_in_the_last_paragraph_ends_with_the_text() -> None:
     text = "Premier.\n\nIl a crié « au secours"
-    assert [(quoted(text, q), q.closed) for q in find_quotes(text)] == [("« au secours", False)]
+    assert [(quoted(text, q), q.closed) for q in find_quotes(text, language=FR)] == [("« au secours", False)]
 
 
 def test_an_unclosed_inner_quotation_ends_with_the_outer_one() -> None:
     text = "« Il a dit “non et il est parti », raconte Ali."
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, language=FR)
     assert [(quoted(text, q), q.depth, q.closed) for q in quotes] == [
         ("« Il a dit “non et il est parti »", 0, True),
         ("“non et il est parti »", 1, False),
@@ -146,7 +149,7 @@ def test_a_stray_closing_mark_is_ignored() -> None:
 
 def test_an_odd_straight_quote_does_not_swallow_the_next_paragraph() -> None:
     text = 'Un pouce de 2" de long.\n\nLes jihadistes sont partis.'
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, language=FR)
     assert [(quoted(text, q), q.closed) for q in quotes] == [('" de long.', False)]
 
 
@@ -157,9 +160,9 @@ def test_paragraph_spans_skip_blank_lines_and_edges() -> None:
 
 def test_given_paragraphs_are_used() -> None:
     text = "« a.\n« b »"  # one line break only: not a blank line, but the caller says they are two paragraphs
-    one = find_quotes(text)  # one paragraph: the second « opens a quotation inside the unclosed first one
+    one = find_quotes(text, language=FR)  # one paragraph: the second « opens a quotation inside the unclosed first one
     assert [(q.depth, q.closed) for q in one] == [(0, False), (1, True)]
-    assert [quoted(text, q) for q in find_quotes(text, [(0, 4), (5, 10)])] == ["« a.\n« b »"]
+    assert [quoted(text, q) for q in find_quotes(text, [(0, 4), (5, 10)], language=FR)] == ["« a.\n« b »"]
 
 
 def test_quote_spans_gives_top_level_spans_in_a_range() -> None:
@@ -171,7 +174,7 @@ def test_quote_spans_gives_top_level_spans_in_a_range() -> None:
 
 def test_the_scan_is_linear_on_many_marks() -> None:
     text = "« a " * 20000 + "\n\n" + "“ b " * 20000 + "” " * 20000 + "» " * 20000
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, language=FR)
     assert len(quotes) == 40000
     assert sum(q.closed for q in quotes) == 20000
 
@@ -198,7 +201,7 @@ def test_the_scan_is_linear_on_many_marks() -> None:
     ],
 )
 def test_speakers(text: str, who: str | None) -> None:
-    quotes = find_quotes(text)
+    quotes = find_quotes(text, language=FR)
     assert quotes[0].speaker == who
 
 
@@ -225,7 +228,7 @@ def test_speakers(text: str, who: str | None) -> None:
     ],
 )
 def test_introduced_and_inverted_speakers(text: str, who: str | None) -> None:
-    assert find_quotes(text)[0].speaker == who
+    assert find_quotes(text, language=FR)[0].speaker == who
 
 
 def test_a_pronoun_takes_the_introduced_speaker_not_a_name_two_paragraphs_back() -> None:
@@ -233,7 +236,7 @@ def test_a_pronoun_takes_the_introduced_speaker_not_a_name_two_paragraphs_back()
         "« Nous avons fui », raconte Fatima, 34 ans.\n\nLe général a affirmé : « Les terroristes sont en fuite.\n\n"
         "« Nous les poursuivrons », a-t-il ajouté."
     )
-    assert [q.speaker for q in find_quotes(text)] == ["Fatima", "général"]
+    assert [q.speaker for q in find_quotes(text, language=FR)] == ["Fatima", "général"]
 
 
 def test_a_pronoun_takes_the_previous_quotation_in_the_same_or_previous_paragraph_only() -> None:
@@ -241,59 +244,59 @@ def test_a_pronoun_takes_the_previous_quotation_in_the_same_or_previous_paragrap
     too_far = "« Un », a dit Ali.\n\nLa ville est calme.\n\n« Deux », a-t-il ajouté."
     unknown = "« Un », a dit Ali. « Les combattants sont partis hier soir. » « Deux », a-t-il ajouté."
     term = "« Un », a dit Ali. Les « terroristes » sont partis. « Deux », a-t-il ajouté."
-    assert [q.speaker for q in find_quotes(previous)] == ["général", "général"]
-    assert [q.speaker for q in find_quotes(too_far)] == ["Ali", None]
-    assert [q.speaker for q in find_quotes(unknown)] == ["Ali", None, None]  # the quotation before is nobody's
-    assert [q.speaker for q in find_quotes(term)] == ["Ali", None, "Ali"]  # a word in quotes is not speech
+    assert [q.speaker for q in find_quotes(previous, language=FR)] == ["général", "général"]
+    assert [q.speaker for q in find_quotes(too_far, language=FR)] == ["Ali", None]
+    assert [q.speaker for q in find_quotes(unknown, language=FR)] == ["Ali", None, None]  # the quotation before is nobody's
+    assert [q.speaker for q in find_quotes(term, language=FR)] == ["Ali", None, "Ali"]  # a word in quotes is not speech
 
 
 def test_selon_lui_refers_back_within_its_sentence() -> None:
     text = "« Un », a nuancé le porte-parole.\n\nSelon lui, les ‘terroristes’ ont fui. Les « rebelles » restent."
-    assert [q.speaker for q in find_quotes(text)] == ["porte-parole", "porte-parole", None]
+    assert [q.speaker for q in find_quotes(text, language=FR)] == ["porte-parole", "porte-parole", None]
 
 
 def test_an_introduction_by_a_pronoun_is_the_previous_speaker() -> None:
     text = "« Un », a dit Mazloum Abdi.\n\nIl a ensuite déclaré : « Deux »."
-    assert [q.speaker for q in find_quotes(text)] == ["Mazloum Abdi", None]  # "ensuite": no introduction read
+    assert [q.speaker for q in find_quotes(text, language=FR)] == ["Mazloum Abdi", None]  # "ensuite": no introduction read
     text = "« Un », a dit Mazloum Abdi.\n\nIl a déclaré : « Deux »."
-    assert [q.speaker for q in find_quotes(text)] == ["Mazloum Abdi", "Mazloum Abdi"]
+    assert [q.speaker for q in find_quotes(text, language=FR)] == ["Mazloum Abdi", "Mazloum Abdi"]
 
 
 def test_the_speaker_of_a_continued_quotation_is_found_around_its_first_and_last_paragraphs() -> None:
     before = "Jean-Yves Le Drian a déclaré : « Un.\n\n« Deux », a-t-il ajouté."
     after = "« Un.\n\n« Deux », a déclaré Mazloum Abdi."
-    assert find_quotes(before)[0].speaker == "Jean-Yves Le Drian"
-    assert find_quotes(after)[0].speaker == "Mazloum Abdi"
+    assert find_quotes(before, language=FR)[0].speaker == "Jean-Yves Le Drian"
+    assert find_quotes(after, language=FR)[0].speaker == "Mazloum Abdi"
 
 
 def test_a_pronoun_refers_back_to_the_last_speaker_named() -> None:
     text = "« Un », a déclaré Mazloum Abdi. « Deux », a-t-il ajouté.\n\n« Trois », prévient-il."
-    assert [q.speaker for q in find_quotes(text)] == ["Mazloum Abdi"] * 3
+    assert [q.speaker for q in find_quotes(text, language=FR)] == ["Mazloum Abdi"] * 3
 
 
 def test_a_pronoun_is_not_resolved_past_another_name_or_too_far() -> None:
     other = "« Un », a déclaré Mazloum Abdi. Pour l'AFP Jean-Charles Brisard, c'est clair. « Deux », a-t-il ajouté."
     far = "« Un », a déclaré Mazloum Abdi. " + "Rien. " * 500 + "« Deux », a-t-il ajouté."
     first = "« Deux », a-t-il ajouté."
-    assert [q.speaker for q in find_quotes(other)] == ["Mazloum Abdi", None]
-    assert [q.speaker for q in find_quotes(far)] == ["Mazloum Abdi", None]
-    assert [q.speaker for q in find_quotes(first)] == [None]
+    assert [q.speaker for q in find_quotes(other, language=FR)] == ["Mazloum Abdi", None]
+    assert [q.speaker for q in find_quotes(far, language=FR)] == ["Mazloum Abdi", None]
+    assert [q.speaker for q in find_quotes(first, language=FR)] == [None]
 
 
 def test_a_nested_quotation_inherits_its_speaker() -> None:
     text = "« Ils disent “Daech” pour nous insulter », a expliqué Ahmad Khaled."
-    assert [q.speaker for q in find_quotes(text)] == ["Ahmad Khaled", "Ahmad Khaled"]
+    assert [q.speaker for q in find_quotes(text, language=FR)] == ["Ahmad Khaled", "Ahmad Khaled"]
 
 
 def test_find_speaker_stays_inside_the_paragraphs_given() -> None:
     text = "Vladimir Poutine a déclaré :\n\n« Rien »."
-    q = find_quotes(text)[0]
-    assert find_speaker(text, q.start, q.start, q.end, q.end) is None
+    q = find_quotes(text, language=FR)[0]
+    assert find_speaker(text, q.start, q.start, q.end, q.end, FR) is None
 
 
 def test_quote_index_finds_the_innermost_quotation() -> None:
     text = "a « b “c” d » e « f »"
-    index = QuoteIndex(find_quotes(text))
+    index = QuoteIndex(find_quotes(text, language=FR))
     c, b, e, f = (text.index(w) for w in "cbef")
     inner = index.around(c, c + 1)
     outer = index.around(b, b + 1)

@@ -13,10 +13,10 @@ import importlib
 
 from pipeline.lang.base import NEUTRAL, Language
 
-__all__ = ["NEUTRAL", "Language", "get_language", "has_language", "register_language"]
+__all__ = ["NEUTRAL", "Language", "get_language", "has_language", "packaged_languages", "register_language"]
 
 # Languages that ship a package here; imported on first use, so a run pays only for its own.
-PACKAGED = ("fr", "es", "ru", "ar")
+PACKAGED = ("fr", "es", "ru", "ar", "en")
 _loaded: dict[str, Language] = {}
 
 
@@ -44,3 +44,8 @@ def get_language(code: str) -> Language:
             return NEUTRAL
         _loaded[key] = importlib.import_module(f"pipeline.lang.{key}").LANGUAGE
     return _loaded[key]
+
+
+def packaged_languages() -> tuple[Language, ...]:
+    """The rules of every language that ships a package here (each imported now)."""
+    return tuple(get_language(code) for code in PACKAGED)

@@ -21,11 +21,14 @@ from __future__ import annotations
 import re
 
 from pipeline.grammar import Grammar, grammar_for
+from pipeline.lang import NEUTRAL, Language, get_language
+from pipeline.lang.speech import alternation
 from pipeline.model import Change, Check, Document, Finding, Kind, Located, Method, Segment, Span, TermHit
 from pipeline.stages.translate import placeholders_kept
 
-# Separators between equivalent names in one bracket: "Daech (État islamique, EI)".
-BRACKET_FILLER = re.compile(r"^[\s,;/]*(?:(?:ou|or|o|et|and|y)\b[\s,;/]*)?$", re.IGNORECASE)
+# Conjunctions of the English between equivalent names in one bracket; the source language adds its own,
+# which the engine may leave as they are ("Daech (État islamique ou EI)").
+TARGET_FILLERS = ("or", "and")
 # After those names, a comma and more words before the bracket closes: "(HTS, ex-branche d'Al-Qaïda)".
 BRACKET_GOES_ON = re.compile(r"\s*[,;]\s*(?=[^()]*?\w[^()]*\))")
 
@@ -39,24 +42,26 @@ class EnforceStage:
         self.grammar: Grammar = grammar_for(target)
 
     def __call__(self, doc: Document) -> Document:
+        language = get_language(doc.language)
         for seg in doc.segments:
-            self.enforce(seg)
+            self.enforce(seg, language)
         return doc
 
-    def enforce(self, seg: Segment) -> None:
+    def enforce(self, seg: Segment, language: Language = NEUTRAL) -> None:
+        """Write ``seg.target`` and ``seg.changes``; ``language`` (the source's) says which words are plural."""
         seg.changes = []
         tr = seg.translation
         todo = [(hit, loc) for hit, loc in zip(seg.hits, tr.located, strict=True) if not hit.kept]
         if all(loc is not None for _, loc in todo):
-            self._splice(seg, [(hit, loc) for hit, loc in todo if loc is not None])
+            self._splice(seg, language, [(hit, loc) for hit, loc in todo if loc is not None])
         elif placeholders_kept(tr.placeholders, tr.masked):
-            self._by_placeholder(seg, tr.masked or "", Method.PLACEHOLDER)
+            self._by_placeholder(seg, language, tr.masked or "", Method.PLACEHOLDER)
             seg.findings.append(_retranslated(seg))
         elif placeholders_kept(tr.placeholders, tr.pieces):
-            self._by_placeholder(seg, tr.pieces or "", Method.PLACEHOLDER_SPLIT)
+            self._by_placeholder(seg, language, tr.pieces or "", Method.PLACEHOLDER_SPLIT)
             seg.findings.append(_retranslated(seg))
         else:
-            self._splice(seg, [(hit, loc) for hit, loc in todo if loc is not None])
+            self._splice(seg, language, [(hit, loc) for hit, loc in todo if loc is not None])
             for hit, loc in todo:
                 if loc is None:
                     seg.findings.append(
@@ -69,7 +74,7 @@ class EnforceStage:
                         )
                     )
 
-    def _splice(self, seg: Segment, placed: list[tuple[TermHit, Located]]) -> None:
+    def _splice(self, seg: Segment, language: Language, placed: list[tuple[TermHit, Located]]) -> None:
         """The raw translation with each located rendering replaced; ``edits`` records every rewritten region."""
         raw = seg.translation.raw
         out = ""
@@ -80,7 +85,7 @@ class EnforceStage:
         while k < len(placed):
             hit, loc = placed[k]
             a, b = loc.span
-            merged = self._merge_bracket(seg, raw, pos, placed, k)
+            merged = self._merge_bracket(seg, language, raw, pos, placed, k)
             if merged:
                 end, bracket_goes_on = merged
                 previous = seg.changes[-1]
@@ -102,7 +107,7 @@ class EnforceStage:
             span = (len(out), len(out) + len(name))
             out += name
             after = raw[b:]
-            agreed = self.grammar.agree(after, plural_name=name.endswith("s"), plural_source=_plural(hit.text))
+            agreed = self.grammar.agree(after, plural_name=name.endswith("s"), plural_source=_plural(language, hit.text))
             keep = _common_suffix(after, agreed)
             out += agreed[: len(agreed) - keep]
             pos = b + len(after) - keep
@@ -134,7 +139,7 @@ class EnforceStage:
         return hit.replacement, b
 
     def _merge_bracket(
-        self, seg: Segment, raw: str, pos: int, placed: list[tuple[TermHit, Located]], k: int
+        self, seg: Segment, language: Language, raw: str, pos: int, placed: list[tuple[TermHit, Located]], k: int
     ) -> tuple[int, bool] | None:
         """Where equivalent names in brackets right after a change with the same name end, and whether the
         bracket goes on after them; None when there are none.
@@ -159,7 +164,7 @@ class EnforceStage:
             close = rest.find(")")
             if close >= 0 and not rest[:close].strip(" ,"):
                 return said + close + 1, False
-            if j + 1 >= len(placed) or not BRACKET_FILLER.match(raw[said : placed[j + 1][1].span[0]]):
+            if j + 1 >= len(placed) or not _filler(language).match(raw[said : placed[j + 1][1].span[0]]):
                 break
             j += 1
         if said is None:
@@ -173,7 +178,7 @@ class EnforceStage:
     def _bracket_size(placed: list[tuple[TermHit, Located]], k: int, end: int) -> int:
         return sum(1 for _, loc in placed[k:] if loc.span[1] <= end)
 
-    def _by_placeholder(self, seg: Segment, text: str, method: Method) -> None:
+    def _by_placeholder(self, seg: Segment, language: Language, text: str, method: Method) -> None:
         """The fallback: the sentence translated with placeholders, each swapped for its name."""
         tr = seg.translation
         located = {id(h): loc for h, loc in zip(seg.hits, tr.located, strict=True)}
@@ -202,7 +207,7 @@ class EnforceStage:
             seg.changes.append(_change(hit, tr.raw, mt_span, (start, len(out)), name, method))
             pos = at + len(token)
             after = text[pos:]
-            agreed = self.grammar.agree(after, plural_name=name.endswith("s"), plural_source=_plural(hit.text))
+            agreed = self.grammar.agree(after, plural_name=name.endswith("s"), plural_source=_plural(language, hit.text))
             keep = _common_suffix(after, agreed)
             out += agreed[: len(agreed) - keep]
             pos += len(after) - keep
@@ -244,8 +249,21 @@ def _says(written: str, name: str) -> bool:
     return all(word.isalpha() and word.islower() for word in bare[len(name) + 1 :].split())
 
 
-def _plural(source: str) -> bool:
-    return source.lower().endswith(("s", "x"))
+def _plural(language: Language, source: str) -> bool:
+    """Whether the source words are plural; unknown counts as plural, so the engine's verb is left alone."""
+    plural = language.plural(source)
+    return True if plural is None else plural
+
+
+def _filler(language: Language) -> re.Pattern[str]:
+    """Separators between equivalent names in one bracket: "Daech (État islamique, EI)", "(EI o Dáesh)"."""
+    if language not in _fillers:
+        words = alternation((*language.bracket_fillers, *TARGET_FILLERS))
+        _fillers[language] = re.compile(rf"^[\s,;/]*(?:{words}\b[\s,;/]*)?$", re.IGNORECASE)
+    return _fillers[language]
+
+
+_fillers: dict[Language, re.Pattern[str]] = {}
 
 
 def _common_prefix(a: str, b: str) -> int:

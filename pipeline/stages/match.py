@@ -8,8 +8,10 @@ words) and the check stage reports it, as the Reuters, AP and BBC guides ask.
 A variant the glossary marks loaded (``loaded_variants``: "Daech" of Islamic
 State) makes its hit loaded: outside quotations it still becomes the standard
 name; inside one it is written in its quoted form ("Daesh") or kept. A
-loaded word the text explains ("Daech, acronyme arabe de l'EI") is a
-``mention`` and is kept the same way.
+loaded word the text explains ("Daech, acronyme arabe de l'EI", "Daesh
+(acrónimo en árabe de ...)": the gloss words are the document language's,
+``Language.gloss``) is a ``mention`` and is kept the same way. Quotation
+marks and speakers are the document language's too (``get_language``).
 
 Context-refused matches of loaded entries ("attaque terroriste") become
 findings, not replacements. Nothing inside a URL, an e-mail address, an
@@ -20,9 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pipeline.glossary.load import Entry
 from pipeline.glossary.matcher import Match, Matcher, expand_variant, fold
+from pipeline.lang import Language, get_language
+from pipeline.lang.base import Gloss
+from pipeline.lang.speech import alternation
 from pipeline.model import Check, Document, Finding, Quote, Span, TermHit
 from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans, single_marks_hidden
 
@@ -39,16 +45,38 @@ PROTECTED = re.compile(
     re.IGNORECASE,
 )
 TRAILING = ".,;:!?)]}'’"
-# A loaded word the text explains: "Daech (acronyme arabe de l'EI)", "Daech, acronyme arabe de l'Etat islamique".
-GLOSS_AFTER = re.compile(
-    r"\s*[«»\"“”]?\s*[(,–—-]\s*(?:qui\s+(?:est|signifie|désigne)\s+)?(?:l['’]|le\s+|un\s+|une\s+)?"
-    r"(?:acronyme|abréviation|sigle|nom|appellation|terme|mot|surnom|transcription|équivalent)\b",
-    re.IGNORECASE,
-)
-GLOSS_BEFORE = re.compile(
-    r"(?:\b(?:acronyme|abréviation|sigle|appellation|terme|mot|surnom|vocable)|appel(?:é|ée|és|ées|le|lent))\s*[«\"“]?\s*$",
-    re.IGNORECASE,
-)
+
+
+@dataclass(frozen=True)
+class _Gloss:
+    """A language's gloss patterns: the words after or before a loaded word that explain it."""
+
+    after: re.Pattern[str] | None
+    before: re.Pattern[str] | None
+
+
+_glosses: dict[Gloss, _Gloss] = {}
+
+
+def _gloss_of(language: Language) -> _Gloss:
+    """The compiled gloss patterns of ``language``, built on first use.
+
+    After the word: a bracket, comma or dash, maybe "qui est", an article, then a gloss noun ("Daech (acronyme
+    arabe de l'EI)", "Daech, acronyme arabe de l'Etat islamique", "ISIS, por sus siglas en inglés"). Before it: a
+    gloss word and maybe an opening mark ("le groupe appelé « Daech »", "conocido como Daesh").
+    """
+    g = language.gloss
+    if g not in _glosses:
+        that = rf"(?:{alternation(g.that)}\s+{alternation(g.that_verbs)}\s+)?" if g.that and g.that_verbs else ""
+        articles = [alternation([a]) + ("" if a.endswith("'") else r"\s+") for a in g.after_articles]
+        article = f"(?:{'|'.join(articles)})?" if articles else ""
+        after = rf"\s*[«»\"“”]?\s*[(,–—-]\s*{that}{article}{alternation(g.after)}\b"
+        before = rf"\b{alternation(g.before)}\s*[«\"“]?\s*$"
+        _glosses[g] = _Gloss(
+            after=re.compile(after, re.IGNORECASE) if g.after else None,
+            before=re.compile(before, re.IGNORECASE) if g.before else None,
+        )
+    return _glosses[g]
 
 
 def protected_spans(text: str) -> list[Span]:
@@ -96,10 +124,12 @@ class MatchStage:
         self.loaded_variants = _LoadedVariants(matcher.entries)
 
     def __call__(self, doc: Document) -> Document:
+        language = get_language(doc.language)
         paragraphs = [(p[0].start, p[-1].end) for p in doc.paragraphs()]
-        doc.quotes = find_quotes(doc.text, paragraphs)
+        doc.quotes = find_quotes(doc.text, paragraphs, language)
         index = QuoteIndex(doc.quotes)
-        hidden = single_marks_hidden(doc.text, doc.quotes)  # no variant runs across a ‘ ’ quotation mark
+        hidden = single_marks_hidden(doc.text, doc.quotes, language)  # no variant runs across a ‘ ’ quotation mark
+        gloss = _gloss_of(language)
         for seg in doc.segments:
             seg.hits = []
             for m in self._matches(hidden[seg.start : seg.end]):
@@ -123,7 +153,7 @@ class MatchStage:
                         in_quote=quote is not None,
                         speaker=quote.speaker if quote is not None else None,
                         quoted_form=quoted_form,
-                        mention=loaded and _is_gloss(seg.source, m.start, m.end),
+                        mention=loaded and _is_gloss(gloss, seg.source, m.start, m.end),
                     )
                 )
         return doc
@@ -180,6 +210,8 @@ class MatchStage:
         return None
 
 
-def _is_gloss(text: str, start: int, end: int) -> bool:
+def _is_gloss(gloss: _Gloss, text: str, start: int, end: int) -> bool:
     """Whether the text explains the word at ``text[start:end]`` rather than uses it."""
-    return GLOSS_AFTER.match(text, end) is not None or GLOSS_BEFORE.search(text, max(0, start - 40), start) is not None
+    if gloss.after is not None and gloss.after.match(text, end) is not None:
+        return True
+    return gloss.before is not None and gloss.before.search(text, max(0, start - 40), start) is not None

@@ -4,17 +4,20 @@ The engine reads the Arabic article of a transliterated name as French "à la":
 "Bachar al-Assad" comes out as "Bachar to the-Assad". Names the glossary lists
 (``kind: name`` entries, e.g. ``glossaries/fr-en.names.yaml``; groups such as
 Hachd al-Chaabi) are matched by the match stage like any entry. This stage,
-run after it, finds the names nobody listed, by their shape only:
+run after it, finds the names nobody listed, by their shape only; the words
+that make a shape are the document language's (``Language.names``):
 
 - a word with the Arabic article (al-, el-, ad-, ach-, ez-, ...) before a
   capital, with one capitalised word before it and any article forms after it:
-  "Moustafa al-Kazimi", "al-Bab", "Jabal al-Arba'in", "Deir ez-Zor";
+  "Moustafa al-Kazimi", "al-Bab", "Jabal al-Arba'in", "Deir ez-Zor"; where the
+  language writes the article without a hyphen (Spanish "Bashar al Asad"), the
+  spaced form inside a chain, before no common word ("viajó al Líbano" is "a el");
 - an Abou/Abu/Ibn/Ben/Abdel chain: "Abou Foued", "Abou Ibrahim al-Andaloussi",
   "Ben Nasr"; lower-case ben/bin/ibn between capitalised words join a chain;
-- a French place name whose parts are joined by hyphens around a lower-case
-  word ("Thonon-les-Bains", which the engine writes "Thonon-the-Baths");
+- a place name whose parts are joined by hyphens around a lower-case word
+  (French "Thonon-les-Bains", which the engine writes "Thonon-the-Baths");
 - an all-capital acronym of 2 to 6 letters that is not part of a headline in
-  capitals, not a French word in capitals (LE, DES) and not a Roman numeral;
+  capitals, not a word in capitals (French LE, DES) and not a Roman numeral;
 - two or more capitalised words in a row, less a title or preposition before
   them ("Marie Dosé", "Jean-Yves Le Drian"). Such
   a sequence may as well be a place or body the English must translate
@@ -24,7 +27,7 @@ run after it, finds the names nobody listed, by their shape only:
   first word is capitalised anyway, so its change alone proves nothing
   ("Hier Donald Trump" -> "Yesterday Donald Trump").
 
-Ordinary capitalised French words are never taken on their own. Each name
+Ordinary capitalised words of the language are never taken on their own. Each name
 found becomes a ``Kind.NAME`` hit whose replacement is the name as written, so
 the translate and enforce stages place it in the raw translation exactly as
 they place a glossary name (the engine's "to the-Assad" becomes "al-Assad"),
@@ -36,9 +39,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pipeline.glossary.load import Entry, Glossary
 from pipeline.glossary.matcher import expand_variant, fold
+from pipeline.lang import NEUTRAL, Language, get_language
+from pipeline.lang.base import Names
+from pipeline.lang.speech import alternation
 from pipeline.model import Check, Document, Finding, Kind, Segment, TermHit
 
 UNKNOWN = "unknown-name"  # the entry id of a protected name no glossary lists
@@ -47,40 +54,44 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zß-öø-ÿ"
 # A capitalised word; it ends where a lower-case run ends, so a scraped "al-BaghdadiLe" yields "al-Baghdadi".
 _CAP = rf"[{_UP}][{_LOW}]+(?:['’][{_LOW}]+)*(?![{_LOW}])"
-# The Arabic article before a capital. Short forms that are also French words need the capital.
-_ARTICLE = r"(?:[Aa]l|[Ee]l|[Aa]d|[Aa]ch|[Aa]sh|[Ee]ch|[Ee]z|[Aa]z|[Aa]s|[Aa]t|[Aa]r|[Ee]d|[Ee]s|[Uu]l)"
-_ART_WORD = rf"(?<![\w-])(?:{_ARTICLE}-{_CAP}(?:-{_CAP})*|(?:al|el)-[{_LOW}]{{2,}}(?:['’][{_LOW}]+)*(?![{_LOW}]))"
-_KUNYA = r"(?:Abou|Abu|Ibn|Ben|Bin|Abdel|Abdul|Oum|Umm)"
-_JOIN = r"(?:ben|bin|ibn|bint|abou|abu|ould)"
-_NEXT = rf"(?:\s+(?:{_ART_WORD}|{_JOIN}\s+{_CAP}|{_KUNYA}\s+{_CAP}))"
-NAME = re.compile(
-    rf"(?<![\w-])(?:(?P<lead>{_CAP})\s+)?(?P<core>{_ART_WORD}|{_KUNYA}\s+(?:{_ART_WORD}|{_CAP}))(?:{_NEXT})*"
-)
-# A French place name joined by hyphens around a lower-case word: Thonon-les-Bains, Boulogne-sur-Mer.
-_PLACE_LINK = r"(?:les|lès|le|la|sur|sous|en|de|du|des|aux|au)"
-PLACE = re.compile(rf"(?<![\w-]){_CAP}(?:-{_CAP})*(?:(?:-{_PLACE_LINK})+-{_CAP}(?:-{_CAP})*)+(?![\w-])")
 # Capitalised words in a row (hyphenated ones count as one): a person's name, or a body or place.
 SEQUENCE = re.compile(rf"(?<![\w'’-]){_CAP}(?:-{_CAP})*(?:\s+{_CAP}(?:-{_CAP})*)+(?![\w'’-])")
 WORD = re.compile(r"\S+")
 ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,6}(?![\w-])")
 CAPITAL_WORD = re.compile(rf"[{_UP}]{{2,}}")
 ROMAN = re.compile(r"^[IVX]+$")
-# Capitalised French words that may stand right before a name without being part of it (folded: no accents).
-NOT_A_NAME = frozenset(
-    """le la les l un une des du de d et ou mais or donc ni car selon pour par dans en au aux avec sans sous sur chez
-    contre entre vers depuis apres avant pendant lors quand si comme ce cet cette ces son sa ses leur leurs mon ma mes
-    il elle ils elles on nous vous je tu qui que quoi dont ou tout tous toute toutes aussi ainsi alors puis enfin
-    president presidente premier premiere ministre general generale cheikh emir imam roi reine prince calife chef
-    commandant colonel marechal monsieur madame docteur ayatollah mollah sayyed camp ville province region quartier
-    village localite place rue prison mosquee tribu clan famille groupe brigade bataillon front armee
-    me mme mlle m dr pr mgr maitre""".split()
-)
-# French words that are written in capitals in headlines; never taken for an acronym.
-FRENCH_CAPS = frozenset(
-    """LE LA LES UN UNE DES DU DE ET OU EN AU AUX CE CES SA SON SES IL ILS ELLE ON NOUS VOUS JE TU NE PAS PLUS QUE QUI
-    EST SONT ONT FAIT DIT MAIS OUI NON PAR POUR SUR DANS AVEC SANS TOUT TOUS TRES BON FIN MORT GUERRE PAIX VIE ETAT
-    AVANT APRES DEPUIS CONTRE ENTRE VOIR LIRE VIDEO PHOTO PHOTOS DIRECT INFO ALERTE URGENT EXCLUSIF""".split()
-)
+
+
+@dataclass(frozen=True)
+class _Shapes:
+    """A language's name patterns, compiled from its ``Names`` lists."""
+
+    chain: re.Pattern[str]  # article forms and Abou/Ibn/Ben chains
+    place: re.Pattern[str] | None  # places joined by hyphens around a lower-case word
+    spaced: re.Pattern[str] | None  # a spaced article and the word after it ("al Asad"), where the language has one
+
+
+_shapes: dict[Names, _Shapes] = {}
+
+
+def _shapes_of(language: Language) -> _Shapes:
+    """The compiled name shapes of ``language``, built on first use."""
+    n = language.names
+    if n not in _shapes:
+        article, lower = alternation(n.arabic_articles, either_case=True), alternation(n.lower_articles)
+        art_word = rf"(?<![\w-])(?:{article}-{_CAP}(?:-{_CAP})*|{lower}-[{_LOW}]{{2,}}(?:['’][{_LOW}]+)*(?![{_LOW}]))"
+        kunya, join = alternation(n.kunyas), alternation(n.joins)
+        spaced = rf"{alternation(n.spaced_articles, either_case=True)}\s+{_CAP}" if n.spaced_articles else ""
+        also = f"|{spaced}" if spaced else ""
+        next_ = rf"(?:\s+(?:{art_word}|{join}\s+{_CAP}|{kunya}\s+{_CAP}{also}))"
+        chain = rf"(?<![\w-])(?:(?P<lead>{_CAP})\s+)?(?P<core>{art_word}|{kunya}\s+(?:{art_word}|{_CAP}){also})(?:{next_})*"
+        place = None
+        if n.place_links:
+            link = alternation(n.place_links)
+            place = re.compile(rf"(?<![\w-]){_CAP}(?:-{_CAP})*(?:(?:-{link})+-{_CAP}(?:-{_CAP})*)+(?![\w-])")
+        spaced_word = rf"(?<![\w-]){alternation(n.spaced_articles, either_case=True)}\s+(?P<word>{_CAP})"
+        _shapes[n] = _Shapes(re.compile(chain), place, re.compile(spaced_word) if spaced else None)
+    return _shapes[n]
 
 
 def name_key(text: str) -> str:
@@ -104,21 +115,23 @@ class NamesStage:
                         self.known.setdefault(name_key(form), entry)
 
     def __call__(self, doc: Document) -> Document:
+        language = get_language(doc.language)
         for seg in doc.segments:
-            found = [hit for hit in self.find(seg) if not _overlaps(hit, seg.hits)]
-            found += [hit for hit in self.sequences(seg) if not _overlaps(hit, [*seg.hits, *found])]
+            found = [hit for hit in self.find(seg, language) if not _overlaps(hit, seg.hits)]
+            found += [hit for hit in self.sequences(seg, language) if not _overlaps(hit, [*seg.hits, *found])]
             if not found:
                 continue
             seg.hits = sorted([*seg.hits, *found], key=lambda h: h.start)
             seg.findings += [_unknown(hit) for hit in found if hit.entry == UNKNOWN and not hit.tentative]
         return doc
 
-    def sequences(self, seg: Segment) -> Iterator[TermHit]:
+    def sequences(self, seg: Segment, language: Language = NEUTRAL) -> Iterator[TermHit]:
         """Tentative hits for runs of capitalised words, less leading titles and prepositions ("Selon", "Me")."""
+        not_a_name = language.names.not_a_name
         for m in SEQUENCE.finditer(seg.source):
             words = list(WORD.finditer(m.group()))
             drop = 0
-            while drop < len(words) and fold(words[drop].group()) in NOT_A_NAME:
+            while drop < len(words) and fold(words[drop].group()) in not_a_name:
                 drop += 1
             if len(words) - drop < 2:
                 continue
@@ -128,10 +141,12 @@ class NamesStage:
             yield TermHit(entry=UNKNOWN, start=seg.start + a, end=seg.start + b, text=text, standard=written,
                           loaded=False, kind=Kind.NAME, tentative=True)
 
-    def find(self, seg: Segment) -> Iterator[TermHit]:
+    def find(self, seg: Segment, language: Language = NEUTRAL) -> Iterator[TermHit]:
         """The names in ``seg`` by their shape, in text order, not overlapping one another."""
-        places = (m.span() for m in PLACE.finditer(seg.source))
-        spans = sorted([*_chains(seg.source), *places, *_acronyms(seg.source)], key=lambda s: (s[0], -s[1]))
+        shapes, names = _shapes_of(language), language.names
+        places = (m.span() for m in shapes.place.finditer(seg.source)) if shapes.place is not None else ()
+        chains = _chains(seg.source, shapes, names)
+        spans = sorted([*chains, *places, *_acronyms(seg.source, names)], key=lambda s: (s[0], -s[1]))
         end = 0
         for a, b in spans:
             if a < end:
@@ -149,21 +164,34 @@ class NamesStage:
                               loaded=False, kind=Kind.NAME)
 
 
-def _chains(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of article forms and Abou/Ibn/Ben chains, with a capitalised word before them that is no French word."""
-    for m in NAME.finditer(text):
-        start = m.start()
+def _chains(text: str, shapes: _Shapes, names: Names) -> Iterator[tuple[int, int]]:
+    """Spans of article forms and Abou/Ibn/Ben chains, with a capitalised word before them that is no common word.
+
+    A spaced article ("Bashar al Asad", "Abu Bakr al Bagdadi") is a name's only inside a chain and before no
+    common word: Spanish "al" is also "a el" ("viajó al Líbano", "Pidió al Gobierno"), so the chain stops there
+    and one that begins with it needs a name's word before it.
+    """
+    for m in shapes.chain.finditer(text):
+        start, end, core = m.start(), m.end(), m.start("core")
         lead = m.group("lead")
-        if lead is not None and fold(lead) in NOT_A_NAME:
-            start = m.start("core")
-        yield start, m.end()
+        if lead is not None and fold(lead) in names.not_a_name:
+            start, lead = core, None
+        if shapes.spaced is not None:
+            for spaced in shapes.spaced.finditer(text, core, end):
+                if fold(spaced.group("word")) in names.not_after_spaced:
+                    end = spaced.start()
+                    break
+            end = len(text[:end].rstrip())
+            if end <= core or (lead is None and shapes.spaced.match(text, core)):
+                continue
+        yield start, end
 
 
-def _acronyms(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of all-capital acronyms that are not a headline in capitals, a French word or a Roman numeral."""
+def _acronyms(text: str, names: Names) -> Iterator[tuple[int, int]]:
+    """Spans of all-capital acronyms that are not a headline in capitals, a word in capitals or a Roman numeral."""
     for m in ACRONYM.finditer(text):
         word = m.group()
-        if word in FRENCH_CAPS or ROMAN.match(word) or _shouted(text, m.start(), m.end()):
+        if word in names.capital_words or ROMAN.match(word) or _shouted(text, m.start(), m.end()):
             continue
         yield m.span()
 

@@ -1,29 +1,35 @@
 """Quotations over a whole document: one pass, nested, across paragraphs, with the speaker.
 
-French news quotes with «…», “…”, straight "…" and, for a word or a quotation
-inside another, ‘…’ or ‹…›; a quotation that runs over
-several paragraphs leaves each paragraph open and reopens the next one with «
-(the English convention does the same with “ or "). So the scan keeps a stack
-of open quotations from one paragraph to the next:
+The marks and the words around a quotation are the document's language's
+(``pipeline.lang``: ``Language.quotes`` and ``Language.speech``); this module
+has none of its own. French news quotes with «…», “…”, straight "…" and, for a
+quotation inside another, ‘…’ or ‹…›; Spanish also with '…'; Russian nests
+„…“. A quotation that runs over several paragraphs leaves each paragraph open
+and reopens the next one with its own mark or one the language names (French
+«, Spanish »). So the scan keeps a stack of open quotations from one paragraph
+to the next:
 
 - an opening mark pushes a quotation (inside another one it is nested, ``depth`` + 1);
 - a closing mark closes the innermost open quotation it belongs to (and any
   still open inside that one); a closing mark with nothing to close is ignored;
-- a straight ``"`` closes an open ``"`` quotation, else opens one;
+- a mark that both opens and closes (straight ``"``) closes an open quotation of its own, else opens one;
 - at the end of a paragraph, open quotations continue when the next paragraph
   begins with a reopening mark, and otherwise end there (``closed=False``):
   an unclosed mark never swallows the rest of the document;
-- ’ is also the French apostrophe (``l’EI``, ``aujourd’hui``, ``qu’il``), so
-  single curly marks count only as a pair in one paragraph: ‘ opens after white
-  space, punctuation or the paragraph start, and the ’ closing it is followed by
-  no letter; any other ‘ or ’ is an apostrophe. A straight ' always is.
+- ’ is also the apostrophe (``l’EI``, ``aujourd’hui``, ``qu’il``), so marks
+  that are also apostrophes count only as a pair in one paragraph: ‘ opens
+  after white space, punctuation or the paragraph start, and the ’ closing it is
+  followed by no letter; any other ‘ or ’ is an apostrophe. A straight ' always
+  is, unless the language quotes with it (Spanish), and then by the same rule.
 
 The scan is linear in the text. ``Quote.speaker`` is who the paragraphs around
 a top-level quotation say spoke it ("« … », a déclaré X", "X a affirmé : « … »",
-"selon X, « … »", "« … », a déclaré à l'AFP un responsable"); "« … », a-t-il
-ajouté" is the speaker of the quotation just before, in the same or the previous
-paragraph. A nested quotation inherits its outer quotation's speaker. When
-unsure, the speaker is None ("speaker not identified"), never a guess.
+"selon X, « … »", "«…», dijo el portavoz"; the shapes are in
+``pipeline.lang.speech``); "« … », a-t-il ajouté" or "«…», añadió." is the
+speaker of the quotation just before, in the same or the previous paragraph.
+A nested quotation inherits its outer quotation's speaker. When unsure, the
+speaker is None ("speaker not identified"), never a guess; a language without
+speech verbs names nobody.
 """
 
 from __future__ import annotations
@@ -33,89 +39,50 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.lang import NEUTRAL, Language
+from pipeline.lang.base import Quotation
+from pipeline.lang.speech import SENTENCE_END, SpeechPatterns, speech_patterns
 from pipeline.model import Quote, Span
 
-PAIRS = {"«": "»", "“": "”", '"': '"', "‘": "’", "‹": "›"}
-CLOSERS = {close: open_ for open_, close in PAIRS.items()}
-MARKS = re.compile('[«»“”"‘’‹›]')
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
-REOPEN = re.compile(r"\s*([«“\"])")
-
-SPEECH_VERBS = (
-    r"(?:déclaré|affirmé|dit|ajouté|indiqué|expliqué|souligné|estimé|assuré|martelé|dénoncé|accusé|lancé|répondu|"
-    r"écrit|averti|rappelé|annoncé|confié|précisé|insisté|tweeté|commenté|tranché|réitéré|prévenu|résumé|poursuivi|"
-    r"conclu|relevé|noté|observé|jugé|réagi|lâché|glissé|raconté|témoigné|avancé|fait valoir|reconnu|admis|plaidé|"
-    r"regretté|déploré|détaillé|promis|menacé|répété|rétorqué|interpellé|analysé|argué|justifié|confirmé|démenti|"
-    r"nuancé|tempéré|ironisé|soufflé|renchéri)"
-)
-PRESENT_VERBS = (
-    r"(?:déclare|affirme|dit|ajoute|indique|explique|souligne|estime|assure|martèle|dénonce|accuse|lance|répond|"
-    r"écrit|avertit|rappelle|annonce|confie|précise|insiste|tweete|commente|tranche|réitère|prévient|résume|"
-    r"poursuit|conclut|relève|note|observe|juge|réagit|lâche|glisse|raconte|témoigne|avance|fait valoir|reconnaît|"
-    r"admet|plaide|regrette|déplore|détaille|promet|menace|répète|rétorque|interpelle|analyse|argue|justifie|"
-    r"confirme|dément|interroge|nuance|tempère|ironise|souffle|renchérit|s['’](?:indigne|inquiète|alarme|exclame|emporte|interroge|insurge))"
-)
-WORD = r"[A-ZÀ-Ý][\w'’\-]+"
-PARTICLE = r"(?:(?:al|el|ad|as|ibn|ben|bin|abou|abu)-|(?:de|du|von|van|ben|bin)\s+|d['’])"
-TITLE = (
-    r"(?:(?:le|la|l['’])\s*(?:général|générale|président|présidente|ministre|porte-parole|chef|directeur|directrice|"
-    r"colonel|commandant|secrétaire|émir|cheikh|imam|député|sénateur)\s+)"
-)
-NAME = rf"(?P<who>(?:{TITLE}|(?:le|la|l['’])\s*)?{WORD}(?:\s+{PARTICLE}?{WORD}){{0,4}})"
-# After the quotation, a subject may also be a role: ", a tranché le ministre", ", précise l'exécutif".
-ROLE_END = (
-    r"(?=\s*(?:[,.;:!?«»\"“”()\n]|$)|\s+(?:sur|dans|lors|devant|à|au|aux|en|après|avant|depuis|pendant|hier|"
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|avec|pour|selon|qui|interrogé|interrogée|sous|joint|jointe)\b)"
-)
-ROLE = rf"(?P<role>(?:(?:le|la|les|un|une|des)\s+|l['’]\s*)[a-zà-ÿ][^,.;:!?«»\"“”()\n]{{1,60}}?){ROLE_END}"
-# Before the quotation or after "selon", only a person's role is taken ("Le général a affirmé :", "selon un
-# responsable de la sécurité,"), with at most a few more words and no verb: "Un habitant a vu le général qui a
-# déclaré :" names nobody rather than "Un habitant a vu le général qui".
-ROLE_NOUN = (
-    r"(?:(?:haut|haute|hauts|hautes|ancien|ancienne|anciens|anciennes|jeune|simple)\s+)?"
-    r"(?:général|générale|président|présidente|ministre|porte-parole|chef|cheffe|directeur|directrice|colonel|"
-    r"commandant|commandante|secrétaire|émir|cheikh|imam|député|députée|sénateur|sénatrice|responsable|officier|"
-    r"source|témoin|habitant|habitante|procureur|procureure|juge|avocat|avocate|expert|experte|analyste|chercheur|"
-    r"chercheuse|spécialiste|diplomate|ambassadeur|ambassadrice|maire|gouverneur|préfet|préfète|conseiller|"
-    r"conseillère|enquêteur|enquêtrice|policier|policière|soldat|militaire|médecin|journaliste|survivant|survivante|"
-    r"rescapé|rescapée|dirigeant|dirigeante|représentant|représentante|négociateur|négociatrice|médiateur|médiatrice|"
-    r"envoyé|envoyée|émissaire)s?"
-)
-ROLE_WORDS = r"(?:\s+(?!(?:a|ont|avait|avaient|qui|que|qu['’]\w*|est|sont|et|mais|ou|a-t-il|a-t-elle)(?![\w'’\-]))[^\s,.;:!?«»\"“”()]+){0,6}"
-PERSON_ROLE = rf"(?P<role>(?<![\w'’\-])(?:(?:[Ll]es?|[Ll]a|[Uu]ne?|[Dd]es)\s+|[Ll]['’]\s*){ROLE_NOUN}(?![\w'’\-]){ROLE_WORDS})"
-INVERTED = r"[a-zà-ÿ']+(?:-t)?-(?P<pronoun>il|elle|ils|elles)\b"  # ", prévient-il", ", a-t-elle tweeté"
-# Where the words were said, between the verb and a subject put after it: "a déclaré à l'AFP", "a raconté à la
-# barre", "a dit au Monde". A run of capitalised words is taken whole ("à l'Agence France-Presse"), so a name
-# after a capitalised outlet is not found rather than cut in two ("à l'Agence France-Presse Laurent X").
-COMPLEMENT = (
-    r"(?:\s+(?:à|au|aux|devant|sur|dans)\s+(?:(?:la|le|les|un|une)\s+|l['’]\s*)?"
-    r"(?>[A-Z]{2,}(?![\w\-])|[A-ZÀ-Ý][\w\-]*(?:\s+[A-ZÀ-Ý][\w\-]*)*|[a-zà-ÿ][\w\-]*))"
-)
-INTRO = (
-    r"(?:,[^,«“\"]{1,80},)?\s+(?:(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + COMPLEMENT + r"{0,2}\s*(?:que\s*)?:?"
-    r"|" + PRESENT_VERBS + COMPLEMENT + r"{0,2}\s*:)\s*$"
-)
-SPEAKER_BEFORE = re.compile(NAME + INTRO)
-ROLE_BEFORE = re.compile(PERSON_ROLE + INTRO)
-REFLEXIVE = r"s['’](?:est|sont)\s+(?:indign|inquiét|alarm|exclam|emport|interrog|insurg)ée?s?"
-SPEAKER_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:a|ont|avait|avaient)\s+" + SPEECH_VERBS + "|" + REFLEXIVE + "|" + PRESENT_VERBS + r")"
-    + COMPLEMENT + r"{0,2}\s+(?:" + NAME + "|" + ROLE + ")"
-)
-SPEAKER_INVERTED = re.compile(r"^\s*,?\s*" + INVERTED)
-SELON = r"(?:\b[Ss]elon|\b[Dd]['’]après|(?:^|[.!?]\s+)Pour)\s+"
-SPEAKER_SELON = re.compile(SELON + NAME)
-SELON_ROLE = re.compile(SELON + PERSON_ROLE + r"\s*,")
-SELON_PRONOUN = re.compile(r"\b(?:[Ss]elon|[Dd]['’]après|Pour)\s+(?:lui|elle|eux|elles)\b")
-SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
-# Two capitalised words in a row that may name a person ("Jean-Charles Brisard", not "Les Kurdes").
-PERSON = re.compile(r"\b(?!(?:Le|La|Les|L|Un|Une|Des|Ce|Cette|Ces|En|Au|Aux|Dans|Selon|Pour|Mais|Et|Il|Elle|Ils|Elles)\b)"
-                    r"[A-ZÀ-Ý][\w’\-]+\s+[A-ZÀ-Ý][\w’\-]+")
-PRONOUNS = frozenset({"il", "elle", "ils", "elles", "on", "nous", "je", "vous", "celui-ci", "celle-ci"})
-BACK = frozenset({"il", "elle", "ils", "elles"})  # "Il a déclaré : « … »" is the speaker last named
 TERM_WORDS = 3  # an unattributed quotation this short is a word in quotes (« terroristes »), not speech
 SAME_SPEAKER = "\x00"  # find_speaker's answer for "a-t-il ajouté": the previous quotation's speaker
 SAME_SPEAKER_REACH = 2000  # characters back to the previous quotation's end, at most
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """A language's quotation marks, ready for the scan."""
+
+    pairs: dict[str, str]  # opening -> closing
+    closers: dict[str, str]  # closing -> opening
+    marks: re.Pattern[str]
+    reopen: re.Pattern[str]  # an opening mark at a paragraph's start
+    continues: str  # marks that continue any open quotation there
+    apostrophes: str  # marks that are also apostrophes
+    single_openers: str  # opening marks among those
+
+
+_marks: dict[Quotation, _Marks] = {}
+
+
+def _marks_of(language: Language) -> _Marks:
+    """The compiled marks of ``language``, built on first use."""
+    q = language.quotes
+    if q not in _marks:
+        pairs = dict(q.pairs)
+        chars = "".join(dict.fromkeys(c for pair in q.pairs for c in pair))
+        openers = "".join(o for o in pairs if o not in q.apostrophes)
+        _marks[q] = _Marks(
+            pairs=pairs,
+            closers={close: open_ for open_, close in q.pairs},
+            marks=re.compile(f"[{re.escape(chars)}]"),
+            reopen=re.compile(rf"\s*([{re.escape(openers + q.reopen)}])" if openers + q.reopen else "(?!)"),
+            continues=q.reopen,
+            apostrophes=q.apostrophes,
+            single_openers="".join(o for o in pairs if o in q.apostrophes),
+        )
+    return _marks[q]
 
 
 @dataclass
@@ -144,67 +111,72 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
-def find_quotes(text: str, paragraphs: Sequence[Span] | None = None) -> list[Quote]:
+def find_quotes(text: str, paragraphs: Sequence[Span] | None = None, language: Language = NEUTRAL) -> list[Quote]:
     """Every quotation in ``text`` (nested ones included), sorted by start, with speakers.
 
-    ``paragraphs`` are the paragraph spans (in order); by default, blank-line separated runs.
+    ``paragraphs`` are the paragraph spans (in order); by default, blank-line separated runs. ``language``
+    gives the marks and the words that name a speaker; ``NEUTRAL`` knows common marks and no speaker.
     """
     paras = list(paragraphs) if paragraphs is not None else paragraph_spans(text)
-    scan = _Scan()
+    marks = _marks_of(language)
+    scan = _Scan(marks)
     for k, (p0, p1) in enumerate(paras):
         pos = p0
         if scan.stack:
-            m = REOPEN.match(text, p0, p1)
-            if m is not None and m.group(1) in (scan.stack[0].mark, "«"):
+            m = marks.reopen.match(text, p0, p1)
+            if m is not None and (m.group(1) == scan.stack[0].mark or m.group(1) in marks.continues):
                 pos = m.end()  # the quotation goes on: this mark reopens it, it opens nothing new
             else:
                 scan.close(0, paras[k - 1][1], k - 1, closed=False)
-        singles = _single_marks(text, pos, p1) if "‘" in text[pos:p1] else frozenset()
-        for m in MARKS.finditer(text, pos, p1):
-            if m.group() in "‘’" and m.start() not in singles:
+        opens_single = any(o in text[pos:p1] for o in marks.single_openers)
+        singles = _single_marks(text, pos, p1, marks) if opens_single else frozenset()
+        for m in marks.marks.finditer(text, pos, p1):
+            if m.group() in marks.apostrophes and m.start() not in singles:
                 continue  # an apostrophe
             scan.mark(m.group(), m.start(), k)
     if scan.stack:
         scan.close(0, paras[-1][1], len(paras) - 1, closed=False)
     scan.found.sort(key=lambda item: (item[0].start, item[0].depth))
-    return _with_speakers(text, paras, scan.found)
+    return _with_speakers(text, paras, scan.found, language)
 
 
-def _single_marks(text: str, start: int, end: int) -> frozenset[int]:
-    """Positions of the ‘ and ’ in ``text[start:end]`` (one paragraph) that pair as quotation marks.
+def _single_marks(text: str, start: int, end: int, marks: _Marks) -> frozenset[int]:
+    """Positions of the marks that are also apostrophes in ``text[start:end]`` (one paragraph) that pair as
+    quotation marks.
 
     ‘ opens after white space, punctuation or the paragraph start, before a non-space; ’ closes after a
     non-space, before no letter ("‘terroristes’ de l’EI": the ’ of "l’EI" is an apostrophe). Each closer
-    takes the nearest unpaired opener; marks left unpaired are apostrophes, so a stray ‘ never opens a
-    quotation that runs to the end of the paragraph.
+    takes the nearest unpaired opener of its pair (a mark that may do both, such as ', closes first); marks
+    left unpaired are apostrophes, so a stray ‘ never opens a quotation that runs to the end of the paragraph.
     """
-    openers: list[int] = []
+    openers: dict[str, list[int]] = {o: [] for o in marks.single_openers}
     paired: list[int] = []
-    for m in re.finditer("[‘’]", text[start:end]):
-        at = start + m.start()
+    for m in re.finditer(f"[{re.escape(marks.apostrophes)}]", text[start:end]):
+        at, mark = start + m.start(), m.group()
         before = text[at - 1] if at > start else " "
         after = text[at + 1] if at + 1 < end else " "
-        if m.group() == "‘":
-            if not before.isalnum() and not after.isspace():
-                openers.append(at)
-        elif openers and not before.isspace() and not after.isalpha():
-            paired += (openers.pop(), at)
+        opener = marks.closers.get(mark)
+        if opener in openers and openers[opener] and not before.isspace() and not after.isalpha():
+            paired += (openers[opener].pop(), at)
+        elif mark in openers and not before.isalnum() and not after.isspace():
+            openers[mark].append(at)
     return frozenset(paired)
 
 
 class _Scan:
     """The open quotations, with where each kind of mark was last opened (so a closing mark is found at once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, marks: _Marks) -> None:
+        self.marks = marks
         self.stack: list[_Open] = []
-        self.where: dict[str, list[int]] = {mark: [] for mark in PAIRS}  # opening mark -> its stack positions
+        self.where: dict[str, list[int]] = {mark: [] for mark in marks.pairs}  # opening mark -> its stack positions
         self.found: list[tuple[Quote, int, int]] = []  # quote, first and last paragraph index
 
     def mark(self, mark: str, at: int, paragraph: int) -> None:
-        opener = CLOSERS.get(mark)
+        opener = self.marks.closers.get(mark)
         if opener is not None and self.where[opener]:
             self.close(self.where[opener][-1], at + 1, paragraph, closed=True)
-        elif mark in PAIRS:
+        elif mark in self.marks.pairs:
             self.where[mark].append(len(self.stack))
             self.stack.append(_Open(at, mark, len(self.stack), paragraph))
         # else: a closing mark with nothing open to close
@@ -227,22 +199,23 @@ class _Said:
     paragraph: int
 
 
-def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, int]]) -> list[Quote]:
+def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, int]], language: Language) -> list[Quote]:
     out: list[Quote] = []
     speaker: str | None = None
     last: _Said | None = None
+    patterns = speech_patterns(language)
     for quote, first, last_para in found:
         if quote.depth == 0:
-            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last_para][1])
+            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last_para][1], language)
             if speaker == SAME_SPEAKER:
-                speaker = _same_speaker(text, last, quote.start, first)
+                speaker = _same_speaker(text, last, quote.start, first, patterns)
             if speaker is not None or len(text[quote.start + 1 : quote.end - 1].split()) > TERM_WORDS:
                 last = _Said(speaker, quote.end, last_para)
         out.append(Quote(quote.start, quote.end, quote.mark, quote.depth, quote.closed, speaker))
     return out
 
 
-def _same_speaker(text: str, last: _Said | None, start: int, paragraph: int) -> str | None:
+def _same_speaker(text: str, last: _Said | None, start: int, paragraph: int, patterns: SpeechPatterns) -> str | None:
     """The previous quotation's speaker, when a pronoun refers back to them ("« … », a-t-il ajouté").
 
     Only the quotation just before counts (words in quotes aside), in the same or the previous paragraph and
@@ -250,55 +223,68 @@ def _same_speaker(text: str, last: _Said | None, start: int, paragraph: int) -> 
     """
     if last is None or last.speaker is None or paragraph - last.paragraph > 1 or start - last.end > SAME_SPEAKER_REACH:
         return None
-    others = [m.group() for m in PERSON.finditer(text, last.end, start) if m.group() not in last.speaker]
+    others = [m.group() for m in patterns.person.finditer(text, last.end, start) if m.group() not in last.speaker]
     return None if others else last.speaker
 
 
-def find_speaker(text: str, para_start: int, q_start: int, q_end: int, para_end: int) -> str | None:
-    """Who said the quotation at ``text[q_start:q_end]``, when the paragraphs around it name them.
+def find_speaker(
+    text: str, para_start: int, q_start: int, q_end: int, para_end: int, language: Language = NEUTRAL
+) -> str | None:
+    """Who said the quotation at ``text[q_start:q_end]``, when the paragraphs around it name them in ``language``.
 
-    ``SAME_SPEAKER`` when they refer back with a pronoun ("», a-t-il ajouté", "selon lui, «").
+    ``SAME_SPEAKER`` when they refer back with a pronoun ("», a-t-il ajouté", "selon lui, «") or no subject.
     """
+    p = speech_patterns(language)
     before = text[max(para_start, q_start - 200) : q_start]
     after = text[q_end : min(para_end, q_end + 200)]
-    m = SPEAKER_AFTER.search(after)
+    m = _search(p.after, after)
     if m is not None and m.group("role") is not None:
-        return _clean(m.group("role"))
-    intro = SPEAKER_BEFORE.search(before)
-    candidates = [intro, ROLE_BEFORE.search(before), m]
+        return _clean(m.group("role"), p)
+    intro = _search(p.before, before)
+    candidates = [intro, _search(p.role_before, before), _search(p.verb_first, before), m, _search(p.according_after, after)]
     # the nearest "selon X" before the quotation, in the same sentence
-    selon = [*SPEAKER_SELON.finditer(before), *SELON_ROLE.finditer(before)]
+    selon = [*_finditer(p.according, before), *_finditer(p.according_role, before)]
     candidates += [c for c in sorted(selon, key=lambda c: -c.start()) if not SENTENCE_END.search(before, c.end())]
+    pronouns = language.speech.pronouns
     for c in candidates:
         if c is None:
             continue
         who = c.groupdict().get("who") or c.groupdict().get("role")
-        if who is not None and who.casefold() not in PRONOUNS:
-            return _clean(who)
-    selon_pronoun = [c for c in SELON_PRONOUN.finditer(before) if not SENTENCE_END.search(before, c.end())]
-    if SPEAKER_INVERTED.search(after) or selon_pronoun:
+        if who is not None and who.casefold() not in pronouns:
+            return _clean(who, p)
+    selon_pronoun = [c for c in _finditer(p.according_pronoun, before) if not SENTENCE_END.search(before, c.end())]
+    if _search(p.same_after, after) or selon_pronoun:
         return SAME_SPEAKER
-    if intro is not None and intro.group("who").casefold() in BACK:
+    if intro is not None and intro.group("who").casefold() in language.speech.back_pronouns:
         return SAME_SPEAKER
     return None
 
 
-def _clean(who: str) -> str:
+def _search(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    return pattern.search(text) if pattern is not None else None
+
+
+def _finditer(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    return list(pattern.finditer(text)) if pattern is not None else []
+
+
+def _clean(who: str, p: SpeechPatterns) -> str:
     """The speaker without a definite article: "le général X" -> "général X", "Un responsable" -> "un responsable"."""
     who = who.strip()
-    if re.match(r"(?:(?:Les?|La|Une?|Des)\s+|L['’]\s*)[a-zà-ÿ]", who):
+    if p.role_opening is not None and p.role_opening.match(who):
         who = who[0].lower() + who[1:]  # a role opening the sentence, not a name such as "Le Drian" or "Laurent"
-    return re.sub(r"^(?:(?:le|la)\s+|l['’]\s*)", "", who).strip()
+    return (p.the.sub("", who) if p.the is not None else who).strip()
 
 
-def single_marks_hidden(text: str, quotes: Sequence[Quote]) -> str:
-    """The document ``text`` with the ‘ ’ of its closed ``quotes`` written as ".
+def single_marks_hidden(text: str, quotes: Sequence[Quote], language: Language = NEUTRAL) -> str:
+    """The document ``text`` with the marks of its closed ``quotes`` that are also apostrophes (‘ ’) written as ".
 
     The glossary matcher reads ’ as an apostrophe that may join two words of a variant, so "les
     ‘terroristes’ de l’EI" would match "terroristes de l'EI" across the closing mark, half in the quotation
     and half out. A " joins nothing; the text keeps its length, so offsets stay true.
     """
-    marks = [p for q in quotes if q.mark == "‘" and q.closed for p in (q.start, q.end - 1)]
+    singles = _marks_of(language).single_openers
+    marks = [p for q in quotes if q.mark in singles and q.closed for p in (q.start, q.end - 1)]
     if not marks:
         return text
     chars = list(text)
@@ -307,10 +293,13 @@ def single_marks_hidden(text: str, quotes: Sequence[Quote]) -> str:
     return "".join(chars)
 
 
-def quote_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
-    """Spans of the top-level quotations in ``text[start:end]``, taken as one paragraph."""
+def quote_spans(text: str, start: int = 0, end: int | None = None, language: Language = NEUTRAL) -> Iterator[Span]:
+    """Spans of the top-level quotations in ``text[start:end]``, taken as one paragraph.
+
+    The default ``NEUTRAL`` marks are those of English too, so the check stage reads the English with them.
+    """
     stop = len(text) if end is None else end
-    for q in find_quotes(text, [(start, stop)] if start < stop else []):
+    for q in find_quotes(text, [(start, stop)] if start < stop else [], language):
         if q.depth == 0:
             yield q.start, q.end
 

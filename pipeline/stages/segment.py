@@ -3,8 +3,9 @@
 Paragraphs are separated by blank lines. A sentence ends at ``. ! ? …`` (plus
 closing quotes or brackets) followed by space and a capital (Latin or
 Cyrillic), a digit or an opening quote or mark (« “ „ ¿ ¡), unless the word
-before the full stop is an abbreviation of the document's language (French M.,
-Mme, gén.; English Mr., Gen.; Spanish Sra., Gral.; Russian г., т.е., ул.) or an
+before the full stop is an abbreviation of the document's language
+(``Language.abbreviations``: French M., Mme, gén.; English Mr., Gen.; Spanish
+Sra., Gral.; Russian г., т.е., ул.) or an
 initial (G. W. Bush, В. В. Путин). Decimals (10.5) and model names (S-300)
 never split because no space follows their punctuation. A language without a
 list uses all of them, so it splits less rather than inside a name.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pipeline.lang import get_language, has_language, packaged_languages
 from pipeline.model import Document, Segment
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0\u202f]*\n\s*")
@@ -43,35 +45,26 @@ FINAL = re.compile(r"[.!?…][\"»”’)\]\s\u00a0\u202f]*$")
 FIRST_WORD = re.compile(r"\S+")
 # What a new sentence may start with on the next line: an opening mark, then a capital or a digit.
 STARTS_SENTENCE = re.compile(r"[«\"“„(\[¿¡]?\s*[A-ZÀ-ÖØ-ÞА-ЯЁ0-9]")
-# Per language, lower-cased, without the final full stop; "p. ex." is seen as "ex" after "p.",
-# "т.е." as "е", "EE.UU." as "uu".
-ABBREVIATIONS_BY_LANGUAGE: dict[str, frozenset[str]] = {
-    "fr": frozenset(
-        """m mm mme mmes mlle mlles dr pr me mgr st ste gén gal col cdt lt cne sgt adj
-        av bd bld boul apr av.-j.-c j.-c cf ex p pp vol chap ch art al no n° nos éd coll
-        fig env min max tél réf dép sq ss etc""".split()
-    ),
-    "en": frozenset(
-        """mr mrs ms messrs dr prof st jr sr gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev hon pres
-        no nos vs etc e.g i.e cf approx dept est fig inc ltd co corp bros mt ft ave blvd rd
-        jan feb mar apr jun jul aug sep sept oct nov dec""".split()
-    ),
-    "es": frozenset(
-        """sr sra srta sres sras d dña dr dra lic ing arq ud uds vd vds gral gen cnel col tte cap cmdte sgto
-        av avda pza c pág p pp núm n nº no vol cap art ej etc aprox dpto ee uu ee.uu""".split()
-    ),
-    "ru": frozenset(
-        """г гг т е д п др пр см ср стр ул пер просп пл д кв им н э тыс млн млрд руб коп
-        ген полк подп лейт кап тов проф акад доц рис гл ст""".split()
-    ),
-}
-ABBREVIATIONS = ABBREVIATIONS_BY_LANGUAGE["fr"]  # the seed's language; kept for callers that name it
-ANY_LANGUAGE = frozenset().union(*ABBREVIATIONS_BY_LANGUAGE.values())
+NEUTRAL_WARNING = (
+    "no rules for source language {!r}: neutral ones were used (common quotation marks; no speakers, glosses, "
+    "elisions or abbreviations of its own)"
+)
 
 
 def abbreviations(language: str) -> frozenset[str]:
-    """The abbreviation list of ``language`` (a code such as ``es``); all lists together for one without its own."""
-    return ABBREVIATIONS_BY_LANGUAGE.get(language.split("-")[0].lower(), ANY_LANGUAGE)
+    """The abbreviations of ``language`` (a code such as ``es``); those of every packaged language together for
+    one without a list of its own, so it splits less rather than inside a name."""
+    return get_language(language).abbreviations or any_language()
+
+
+def any_language() -> frozenset[str]:
+    """The abbreviations of every packaged language (read once)."""
+    if not _ANY:
+        _ANY.append(frozenset().union(*(lang.abbreviations for lang in packaged_languages())))
+    return _ANY[0]
+
+
+_ANY: list[frozenset[str]] = []
 
 
 def paragraphs(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
@@ -99,7 +92,13 @@ def sentences(text: str, start: int, end: int, language: str = "fr") -> Iterator
 
 
 def segment(doc: Document) -> Document:
-    """Fill ``doc.segments``: one ``Segment`` per sentence, numbered in reading order."""
+    """Fill ``doc.segments``: one ``Segment`` per sentence, numbered in reading order.
+
+    A document whose language has no rules of its own (``pipeline.lang``) is warned that the neutral ones
+    are used: common quotation marks, no speakers, glosses or elisions.
+    """
+    if not has_language(doc.language) and NEUTRAL_WARNING.format(doc.language) not in doc.warnings:
+        doc.warnings.append(NEUTRAL_WARNING.format(doc.language))
     doc.segments = []
     for number, (p_start, p_end) in enumerate(paragraphs(doc.text, doc.body_start)):
         for s_start, s_end in sentences(doc.text, p_start, p_end, doc.language):
@@ -159,7 +158,7 @@ def _in_capitals(line: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def _is_abbreviation(text: str, sentence_start: int, stop: int, known: frozenset[str] = ABBREVIATIONS) -> bool:
+def _is_abbreviation(text: str, sentence_start: int, stop: int, known: frozenset[str]) -> bool:
     """Whether the full stop ending at ``stop`` closes an abbreviation or an initial."""
     begin = stop - 1  # the full stop; walk back over the word, so a long sentence costs only that word
     while begin > sentence_start and (text[begin - 1].isalnum() or text[begin - 1] in "_.-"):

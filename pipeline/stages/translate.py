@@ -23,13 +23,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
 from pipeline.glossary.matcher import fold
+from pipeline.lang import Language, get_language
 from pipeline.model import Document, Located, Method, Segment, TermHit, Translation
 from pipeline.stages.punct import detokenise, normalise
 
 # French elision before a hit: "l’EI" masked as "l’ZQAQ" reads as a pronoun to
 # the engine; "le ZQAQ" translates as "the ZQAQ".
-ELISION = re.compile(r"(?i)\b(l|d|qu|j|s)['’]\s*$")
-UNELIDED = {"l": "le ", "d": "de ", "qu": "que ", "j": "je ", "s": "se "}
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 LEADING_ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
 # How alike (difflib ratio, accents folded) a word and its rendering are when the rendering is a spelling of the
@@ -212,7 +211,12 @@ def _pieces(plans: Iterable[list[str]]) -> list[str]:
 
 
 def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]]:
-    """The sentence with every hit the English changes replaced by the engine's placeholder."""
+    """The sentence with every hit the English changes replaced by the engine's placeholder.
+
+    A word elided before a hit is written in full ("l'__T0__" -> "le __T0__"), as the source language says
+    (``Language.elision``), so the engine reads a word and not an apostrophe glued to a placeholder.
+    """
+    elision, unelided = _elision(get_language(engine.source))
     out: list[str] = []
     table: dict[str, TermHit] = {}
     pos = seg.start
@@ -220,15 +224,28 @@ def masked_source(seg: Segment, engine: Engine) -> tuple[str, dict[str, TermHit]
         if hit.kept:
             continue  # the speaker's words stay; the check stage reports them
         before = seg.source[pos - seg.start : hit.start - seg.start]
-        elided = ELISION.search(before)
+        elided = elision.search(before) if elision is not None else None
         if elided:
-            before = before[: elided.start()] + _same_case(UNELIDED[elided.group(1).lower()], elided.group(1))
+            full = unelided[elided.group(1).lower()] + " "
+            before = before[: elided.start()] + _same_case(full, elided.group(1))
         token = engine.placeholder(len(table))
         table[token] = hit
         out.extend((before, token))
         pos = hit.end
     out.append(seg.source[pos - seg.start :])
     return normalise(flat("".join(out)), engine.source)[0], table
+
+
+def _elision(language: Language) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """The pattern of an elided word ending a text, and each elided word's full form (compiled once)."""
+    if language not in _elisions:
+        words = [elided for elided, _ in language.elision]
+        pattern = re.compile(rf"(?i)\b({'|'.join(map(re.escape, words))})['’]\s*$") if words else None
+        _elisions[language] = (pattern, dict(language.elision))
+    return _elisions[language]
+
+
+_elisions: dict[Language, tuple[re.Pattern[str] | None, dict[str, str]]] = {}
 
 
 def find_rendering(
