@@ -19,7 +19,7 @@ def review_command(
     """Serve OUT's review pages on a local address: accept or reject changes, resolve findings, edit the glossary."""
     from pipeline.cli_errors import fail
     from pipeline.config import load_settings
-    from pipeline.errors import ConfigError, NormalizeError
+    from pipeline.errors import ConfigError, NormalizeError, printable
     from pipeline.review.server import new_session, open_socket, output_folder, serve
     from pipeline.review.workspace import Workspace
 
@@ -33,7 +33,8 @@ def review_command(
         raise fail(str(exc), 1) from None
     session = new_session(workspace, sock, host)
     count = len(workspace.docs)
-    typer.echo(f"Reviewing {count} document{'' if count == 1 else 's'} of {out}/ at\n  {session.url}\nCtrl-C to stop.", err=True)
+    folder = printable(str(out))  # a folder's name cannot drive the terminal
+    typer.echo(f"Reviewing {count} document{'' if count == 1 else 's'} of {folder}/ at\n  {session.url}\nCtrl-C to stop.", err=True)
     if open_browser:
         import webbrowser
 

@@ -102,6 +102,12 @@ def serve_review(folder: Path, extra: tuple[Path, ...] = (), *, known_words: boo
     out = folder / "out"
     run_into(inputs, out, glossary, known_words_only() if known_words else None)
     workspace = Workspace(out, engine=known_words_only() if known_words else None)
+    session, server, thread = start_server(workspace)
+    return Served(out, inputs, glossary, session, server, thread, known_words)
+
+
+def start_server(workspace: Workspace) -> tuple[Session, SignallingServer, threading.Thread]:
+    """``normalize review``'s server over ``workspace``, on a free port of 127.0.0.1, in a thread."""
     sock = open_socket("127.0.0.1", 0)
     session = new_session(workspace, sock, "127.0.0.1")
     server = SignallingServer(uvicorn.Config(make_app(session), log_level="warning", access_log=False, lifespan="off"))
@@ -109,7 +115,7 @@ def serve_review(folder: Path, extra: tuple[Path, ...] = (), *, known_words: boo
     thread.start()
     if not server.ready.wait(timeout=10) or not server.started:
         raise RuntimeError("the review server did not start")
-    return Served(out, inputs, glossary, session, server, thread, known_words)
+    return session, server, thread
 
 
 def http(url: str, *, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:

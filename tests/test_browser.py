@@ -27,6 +27,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.glossary.load import load_glossary_file
 from pipeline.model import Document
 from pipeline.review.decisions import segment_keys
 from pipeline.review.glossary_edit import entry_blocks
@@ -601,7 +602,11 @@ def test_review_creates_an_entry_from_a_selection(browser: webdriver.Chrome, rev
     mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl[data-entry="guardians-of-religion"]'))[0]
     assert shown(mark) == "Gardiens de la religion"
     assert runner.invoke(app, ["glossary", "check", str(review.glossary)]).exit_code == 0
-    assert review.glossary.read_text(encoding="utf-8").rstrip().endswith("variants:\n      - Gardiens de la religion")
+    text = review.glossary.read_text(encoding="utf-8")
+    assert "  - id: guardians-of-religion\n    kind: group\n" in text and "variants:\n      - Gardiens de la religion\n" in text
+    kinds = [str(e.kind) for e in load_glossary_file(review.glossary).entries]
+    ids = [e.id for e in load_glossary_file(review.glossary).entries]
+    assert "group" not in kinds[ids.index("guardians-of-religion") + 1 :]  # after the last group, in its section of the file
 
 
 def test_review_pages_keep_hostile_markup_inert(browser: webdriver.Chrome, review: Served) -> None:
@@ -633,6 +638,31 @@ def test_review_server_refuses_other_origins_and_missing_tokens(browser: webdriv
     assert outcome == "blocked"  # the preflight from another origin is refused, so the POST is never sent
     after = (review.out / "review.json").read_bytes() if (review.out / "review.json").exists() else b""
     assert after == before
+
+
+def test_review_after_a_run_behind_its_back_shows_the_new_name_and_accept_keeps_the_runs_report(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    served = serve_review(tmp_path, known_words=True)  # its own folder: the glossary is edited by hand
+    try:
+        load(browser, served.page("tanzim"))
+        assert "Islamic State group" not in shown(browser.find_element(By.TAG_NAME, "main"))
+        text = served.glossary.read_text(encoding="utf-8")
+        served.glossary.write_text(text.replace("    standard: Islamic State\n", "    standard: Islamic State group\n", 1), encoding="utf-8")
+        served.rerun()  # `normalize run` into the folder while the server runs
+        report = json.loads((served.out / "report.json").read_text(encoding="utf-8"))
+        browser.refresh()
+        mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.tgt a.hl.change[data-entry="group-militants"]'))[0]
+        assert "Islamic State group" in shown(mark)  # the page reloaded from the files on disk, not from memory
+        act(browser, str(mark.get_attribute("id")), "accepted")
+        after = json.loads((served.out / "report.json").read_text(encoding="utf-8"))
+        assert after["glossaries"] == report["glossaries"] and after["changes_per_entry"] == report["changes_per_entry"]
+        assert "Islamic State group" in (served.out / "tanzim.html").read_text(encoding="utf-8")
+        load(browser, served.url("index.html"))
+        assert "Islamic State group" in shown(browser.find_element(By.TAG_NAME, "body"))
+        assert_clean(browser, served.session.origin)
+    finally:
+        served.stop()
 
 
 LAYOUTS = [(1440, 900), (390, 844)]

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.errors import ConfigError
+from pipeline.glossary.load import load_glossary_file
 from pipeline.review.decisions import Decisions, segment_keys
 from pipeline.review.glossary_edit import add_words, create_entry, entry_blocks
 from tests.conftest import FR_EN, GLOSSARIES, needs
@@ -64,7 +65,11 @@ def test_a_rendering_and_a_new_entry_pass_glossary_check(tmp_path: Path) -> None
     text = path.read_text(encoding="utf-8")
     check(path)
     assert text.startswith(original[: original.index("  - id: hurras-al-din")])
-    assert text.rstrip().endswith("variants:\n      - Gardiens de la religion")
+    # The new entry follows the last entry of its kind (its section), not the end of the file.
+    kinds = [(e.id, e.kind) for e in load_glossary_file(path).entries]
+    at = [i for i, _ in kinds].index("guardians")
+    assert kinds[at - 1][1] == "members" and all(kind != "members" for _, kind in kinds[at + 1 :])
+    assert "variants:\n      - Gardiens de la religion\n\n  - id: " in text
     assert "    loaded: true\n" in text[text.index("id: guardians") :]
 
 

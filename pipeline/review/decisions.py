@@ -80,6 +80,8 @@ class Decisions:
         """The folder's ``review.json``; none yet, or unreadable, is an empty set (never fatal)."""
         path = out / FILE_NAME
         try:
+            if path.is_symlink():  # not the folder's own file: never read (nor served) through a link
+                raise OSError(f"{path} is a symbolic link")
             data = json.loads(path.read_text(encoding="utf-8"))
             items = data.get("decisions", {}) if isinstance(data, dict) else {}
         except (OSError, ValueError):
@@ -95,22 +97,31 @@ class Decisions:
 
     def decide(self, key: str, status: str | None, *, comment: str = "", document: str = "", about: str = "") -> None:
         """Record (or with ``status=None`` withdraw) a decision and save the file atomically."""
+        self.items = self.with_decision(key, status, comment=comment, document=document, about=about).items
+        self.save()
+
+    def with_decision(self, key: str, status: str | None, *, comment: str = "", document: str = "", about: str = "") -> Decisions:
+        """A copy with one decision recorded (or with ``status=None`` withdrawn); this set and the file are unchanged."""
+        items = dict(self.items)
         if status is None:
-            self.items.pop(key, None)
+            items.pop(key, None)
         elif status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
         else:
             at = datetime.now(UTC).isoformat(timespec="seconds")
-            self.items[key] = {"status": status, "comment": comment, "document": document, "about": about, "at": at}
-        self.save()
+            items[key] = {"status": status, "comment": comment, "document": document, "about": about, "at": at}
+        return Decisions(items, self.path)
+
+    def text(self) -> str:
+        """The content of ``review.json``."""
+        return json.dumps({"version": VERSION, "decisions": dict(sorted(self.items.items()))}, ensure_ascii=False, indent=2) + "\n"
 
     def save(self) -> None:
         if self.path is None:
             return
         from pipeline.render.write import write_atomic  # here, not at import: the renderers import this module
 
-        data = {"version": VERSION, "decisions": dict(sorted(self.items.items()))}
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_atomic(self.path, self.text())
 
     def progress(self, doc: Document) -> tuple[int, int]:
         """(decided, total) notes of a document."""

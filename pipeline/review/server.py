@@ -12,15 +12,26 @@ another tab must not be able to drive it):
   which a cross-site form cannot send without a CORS preflight the server never
   grants: so no cross-site request forgery;
 - pages keep their Content-Security-Policy (only their own inline script and
-  style, ``connect-src 'self'``), may not be framed, and send no referrer.
+  style, ``connect-src 'self'``), may not be framed, and send no referrer;
+- a body is read up to 64 KiB and no further (a larger ``Content-Length`` is
+  refused before reading, a stream without one is cut at the limit);
+- only the run's own regular files are published: a name that is a symbolic
+  link (or anything but a regular file) in the output folder is a 404,
+  whatever it points at.
+
+Every request first lets the workspace reload what changed on disk; every
+action is made under the output lock, all or nothing, and a refusal or
+failure is a JSON ``{"error": ...}`` in plain words, never a traceback.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import os
 import secrets
 import socket
+import stat
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -33,12 +44,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, NormalizeError
 from pipeline.render import FORMATS
 from pipeline.render.html import ReviewMode, render_document
 from pipeline.review import glossary_edit
 from pipeline.review.decisions import STATUSES, segment_keys
-from pipeline.review.workspace import Workspace
+from pipeline.review.workspace import Busy, Stale, Workspace, WriteFailed
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -72,6 +83,10 @@ class Session:
         if self.host == "127.0.0.1":
             hosts.add(f"localhost:{self.port}")
         return hosts
+
+    def allowed_origins(self) -> set[str]:
+        """The origins of the pages this server serves: one per host it answers to."""
+        return {f"http://{host}" for host in self.allowed_hosts()}
 
 
 def review_script() -> str:
@@ -107,7 +122,7 @@ class Pages:
         return ReviewMode(
             script=self.script,
             entries=tuple((e.id, e.standard) for e in glossary.entries),
-            files=tuple(str(p) for p in self.session.workspace.record.glossaries),
+            files=tuple(self.session.workspace.record.glossary_labels),
         )
 
     def page(self, request: Request) -> Response:
@@ -115,7 +130,13 @@ class Pages:
         if path == "":
             return RedirectResponse(f"/{self.session.token}/index.html", headers=HEADERS)
         ws = self.session.workspace
+        if not published(ws, path):
+            return refuse(404, "no such page in this review session")
         with ws.lock:
+            try:
+                ws.refresh(None if path == "index.html" else [n for n in [document_of(path)] if n is not None])
+            except Stale as exc:
+                return refuse(503, str(exc))
             if path == "index.html":
                 return self._index(ws)
             if path == "review.json":
@@ -130,7 +151,7 @@ class Pages:
 
     def _file(self, ws: Workspace, path: str) -> Response:
         for fmt, (suffix, renderer) in FORMATS.items():
-            doc = ws.doc(path[: -len(suffix)]) if path.endswith(suffix) else None
+            doc = ws.doc(path[: -len(suffix)]) if path.endswith(suffix) and fmt in ws.record.formats else None
             if doc is None:
                 continue
             if fmt == "html":
@@ -148,20 +169,76 @@ class Pages:
     async def _post(self, request: Request, action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], int]]) -> Response:
         try:
             data = await _body(request)
+        except TooLarge as exc:
+            return JSONResponse({"error": str(exc)}, status_code=413, headers={**HEADERS, "Connection": "close"})
         except ValueError as exc:
             return JSONResponse({"error": f"bad request: {exc}"}, status_code=400, headers=HEADERS)
         # A re-run takes a moment: off the event loop, so pages keep loading meanwhile.
-        return JSONResponse(*(await run_in_threadpool(action, self.session.workspace, data)), headers=HEADERS)
+        return JSONResponse(*(await run_in_threadpool(answer, action, self.session.workspace, data)), headers=HEADERS)
+
+
+class TooLarge(ValueError):
+    """A body over ``MAX_BODY``: refused without reading the rest."""
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ValueError("request too large")
-    data = json.loads(raw)
+    """The JSON object of a POST, read up to ``MAX_BODY`` bytes and never further."""
+    declared = request.headers.get("content-length")
+    too_large = f"request too large: at most {MAX_BODY // 1024} KiB"
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise ValueError("bad Content-Length")
+        if int(declared) > MAX_BODY:
+            raise TooLarge(too_large)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge(too_large)
+        chunks.append(chunk)
+    try:
+        data = json.loads(b"".join(chunks))
+    except ValueError:
+        raise ValueError("the body is not JSON") from None
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
     return data
+
+
+def answer(action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], int]], ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Run an action; a refusal or failure is an error message in plain words (nothing was changed), never a traceback."""
+    try:
+        return action(ws, data)
+    except (Busy, Stale) as exc:
+        return {"ok": False, "error": str(exc)}, 409
+    except WriteFailed as exc:
+        return {"ok": False, "error": str(exc)}, 500
+    except NormalizeError as exc:
+        return {"ok": False, "error": str(exc)}, 500
+    except Exception as exc:  # a bug: say so plainly; the action wrote nothing it had not finished
+        return {"ok": False, "error": f"the server failed ({type(exc).__name__}: {exc}); nothing was saved; please report this"}, 500
+
+
+def document_of(path: str) -> str | None:
+    """The document a page name is one of the files of (``NAME.html`` -> ``NAME``)."""
+    return next((path[: -len(suffix)] for suffix, _ in FORMATS.values() if path.endswith(suffix) and len(path) > len(suffix)), None)
+
+
+def published(ws: Workspace, path: str) -> bool:
+    """Whether ``path`` names one of the output folder's own regular files (never through a link, never outside).
+
+    ``review.json`` may be absent (no decision yet); every other page must be on disk as the run wrote it.
+    """
+    if not path or "/" in path or "\\" in path or "\x00" in path or path.startswith("."):
+        return False
+    try:
+        st = os.lstat(ws.out / path)
+    except FileNotFoundError:
+        return path == "review.json"
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode)
 
 
 class Guard:
@@ -177,7 +254,11 @@ class Guard:
             return
         problem = self.check(Request(scope))
         if problem is not None:
-            await refuse(403, f"refused: {problem}")(scope, receive, send)
+            if scope.get("method") == "POST":  # the page's script shows a JSON error in plain words
+                answer = JSONResponse({"ok": False, "error": f"refused: {problem}"}, status_code=403, headers=HEADERS)
+                await answer(scope, receive, send)
+            else:
+                await refuse(403, f"refused: {problem}")(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -193,7 +274,7 @@ class Guard:
             return "request from another site" if fetch_site in ("cross-site", "same-site") else None
         if request.method != "POST":
             return "method not allowed"
-        if request.headers.get("origin") != session.origin:
+        if request.headers.get("origin") not in session.allowed_origins():
             return "request from another origin"
         if fetch_site not in (None, "same-origin"):
             return "request from another site"
@@ -203,44 +284,47 @@ class Guard:
 
 
 def decide(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Record one decision; the document's files and the index are rewritten with it."""
-    doc = ws.doc(str(data.get("doc", "")))
-    key, status = str(data.get("key", "")), data.get("status") or None
+    """Record one decision under the output lock, checked against the folder as it is now; files rewritten with it."""
+    name, key, status = str(data.get("doc", "")), str(data.get("key", "")), data.get("status") or None
     comment = " ".join(str(data.get("comment", "")).split())[:2000]
-    if doc is None:
-        return {"error": "no such document in this session"}, 404
-    notes = {k: kind for seg in doc.segments for k, kind in segment_keys(doc, seg)}
-    if key not in notes:
-        return {"error": "this note is no longer on the page; reload it"}, 409
-    if status is not None and (status not in STATUSES or (status == "resolved") != (notes[key] == "finding")):
-        allowed = "resolved" if notes[key] == "finding" else "accepted or rejected"
-        return {"error": f"a {notes[key]} can be {allowed}, not {status!r}"}, 400
-    with ws.lock:
-        ws.decisions.decide(key, status, comment=comment, document=doc.name, about=str(data.get("about", ""))[:300])
-        ws.write([doc])
-        decided, total = ws.decisions.progress(doc)
+    with ws.writing():
+        doc = ws.doc(name)
+        if doc is None:
+            return {"ok": False, "error": "no such document in this session"}, 404
+        notes = {k: kind for seg in doc.segments for k, kind in segment_keys(doc, seg)}
+        if key not in notes:
+            return {"ok": False, "error": "this note is no longer on the page; reload it"}, 409
+        if status is not None and (status not in STATUSES or (status == "resolved") != (notes[key] == "finding")):
+            allowed = "resolved" if notes[key] == "finding" else "accepted or rejected"
+            return {"ok": False, "error": f"a {notes[key]} can be {allowed}, not {status!r}"}, 400
+        decisions = ws.decide(doc, key, status, comment=comment, document=doc.name, about=str(data.get("about", ""))[:300])
+        decided, total = decisions.progress(doc)
     return {"ok": True, "key": key, "status": status, "comment": comment, "decided": decided, "total": total}, 200
 
 
 def edit_glossary(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Add a variant (or rendering) to an entry, or create one; then re-run the documents it can change."""
+    """Add a variant (or rendering) to an entry, or create one; the documents it can change re-run; all or nothing."""
     action, words = data.get("action"), str(data.get("words", ""))
-    files = ws.record.glossaries
+    if action not in ("add-variant", "create"):
+        return {"ok": False, "error": "action must be add-variant or create"}, 400
     try:
-        with ws.lock:
+        with ws.writing():
+            files = ws.record.glossaries
+            labels = ws.record.glossary_labels
             if action == "add-variant":
                 entry_id = str(data.get("entry", ""))
                 field = "renderings" if data.get("field") == "renderings" else "variants"
-                path = next((p for p in files if any(e.id == entry_id and e.file == str(p) for e in ws.glossary.entries)), None)
+                label = next((e.file for e in ws.glossary.entries if e.id == entry_id), None)
+                path = ws.record.glossary_at(label) if label is not None else None
                 if path is None:
-                    return {"error": f"no entry {entry_id!r} in this run's glossaries"}, 400
-                edit = glossary_edit.add_words(path, entry_id, words, field=field, others=files)
-            elif action == "create":
-                chosen = str(data.get("file") or files[0])
-                path = next((p for p in files if str(p) == chosen), None)
+                    return {"ok": False, "error": f"no entry {entry_id!r} in this run's glossaries"}, 400
+                planned = glossary_edit.plan_words(path, entry_id, words, field=field, others=files)
+            else:
+                chosen = str(data.get("file") or labels[0])
+                path = ws.record.glossary_at(chosen)
                 if path is None:
-                    return {"error": "that file is not one of this run's glossaries"}, 400
-                edit = glossary_edit.create_entry(
+                    return {"ok": False, "error": "that file is not one of this run's glossaries"}, 400
+                planned = glossary_edit.plan_entry(
                     path,
                     entry_id=str(data.get("id", "")),
                     standard=str(data.get("standard", "")),
@@ -249,15 +333,16 @@ def edit_glossary(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], 
                     loaded=bool(data.get("loaded")),
                     others=files,
                 )
-            else:
-                return {"error": "action must be add-variant or create"}, 400
+            edit = planned.edit
             # New source words can only change documents that contain them; a new rendering, those the entry matched.
             names = ws.affected(edit.words, edit.entry if data.get("field") == "renderings" else None)
             page = str(data.get("doc", ""))
             if ws.doc(page) is not None and page not in names:
                 names.append(page)
-            seconds = ws.rerun(names)
-    except ConfigError as exc:  # an expected answer (the reviewer fixes the form), not a failed request
+            seconds = ws.edit(planned, names)
+    except (Busy, Stale, WriteFailed):
+        raise
+    except ConfigError as exc:  # an expected answer (the reviewer fixes the form, or the file), not a failed request
         return {"ok": False, "error": str(exc)}, 200
     return {"ok": True, **glossary_edit.edit_summary(edit), "rerun": names, "seconds": round(seconds, 3)}, 200
 
@@ -290,6 +375,10 @@ def serve(session: Session, sock: socket.socket, *, log_level: str = "warning") 
 
 
 def output_folder(path: Path) -> Path:
+    if not path.exists():
+        raise ConfigError(f"{path} does not exist; give the output folder of a `normalize run` (its --out)")
+    if not path.is_dir():
+        raise ConfigError(f"{path} is not a folder; give the output folder of a `normalize run` (its --out)")
     if not (path / "report.json").is_file():
         raise ConfigError(f"{path} has no report.json; run `normalize run INPUTS --out {path}` first")
     return path
