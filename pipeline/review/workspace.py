@@ -379,7 +379,8 @@ class Workspace:
         decisions: Decisions,
         fingerprints: Mapping[str, dict[str, str]] | None = None,
     ) -> list[tuple[Path, str]]:
-        """Every file a write makes, rendered (nothing is written yet): ``docs``' files, report, index, decisions."""
+        """Every file a write makes, rendered (nothing is written yet): ``docs``' files, report, index, and
+        ``review.json`` when ``decisions`` are not the ones already saved."""
         prints = self.fingerprints if fingerprints is None else fingerprints
         files: list[tuple[Path, str]] = []
         for doc in docs:
@@ -391,8 +392,10 @@ class Workspace:
                 files.append((self.out / (doc.name + suffix), text))
         report = RunReport(info, [DocSummary.of(d, decisions) for d in every])
         files.append((self.out / REPORT_NAME, dumps(report.to_json())))
-        files += [(self.out / name, index_html(report, part, page=i + 1, pages=len(pages))) for pages in [index_pages(report)] for i, (name, part) in enumerate(pages)]
-        files.append((self.out / REVIEW_NAME, decisions.text()))
+        pages = index_pages(report)
+        files += [(self.out / name, index_html(report, part, page=i + 1, pages=len(pages))) for i, (name, part) in enumerate(pages)]
+        if decisions is not self.decisions:  # a new decision: review.json last, once everything it shows is ready
+            files.append((self.out / REVIEW_NAME, decisions.text()))
         return files
 
     def _commit(self, files: Sequence[tuple[Path, str]], before: Callable[[], None] | None = None) -> None:
