@@ -294,6 +294,11 @@ def test_find_speaker_stays_inside_the_paragraphs_given() -> None:
     assert find_speaker(text, q.start, q.start, q.end, q.end, FR) is None
 
 
+def test_a_paragraph_ending_with_a_colon_introduces_the_quotation_opening_the_next() -> None:
+    assert find_quotes("Vladimir Poutine a déclaré :\n\n« Rien ».", language=FR)[0].speaker == "Vladimir Poutine"
+    assert find_quotes("Vladimir Poutine a déclaré.\n\n« Rien ».", language=FR)[0].speaker is None
+
+
 def test_quote_index_finds_the_innermost_quotation() -> None:
     text = "a « b “c” d » e « f »"
     index = QuoteIndex(find_quotes(text, language=FR))

@@ -51,7 +51,7 @@ class SpeechPatterns:
 
     before: re.Pattern[str] | None  # "X a déclaré :" ending the text before the quotation
     role_before: re.Pattern[str] | None  # "Un responsable a affirmé :"
-    verb_first: re.Pattern[str] | None  # "Dijo el ministro:", "Cuenta X, …:"
+    verb_first: re.Pattern[str] | None  # "Dijo el ministro:", "Cuenta X, …:", "قال مصدر … إن"
     after: re.Pattern[str] | None  # ", a déclaré X" / ", dijo el portavoz" opening the text after it
     according_after: re.Pattern[str] | None  # ", según los fiscales" opening the text after it
     same_after: re.Pattern[str] | None  # ", a-t-il ajouté" / ", añadió.": the speaker last named
@@ -74,8 +74,9 @@ def speech_patterns(language: Language) -> SpeechPatterns:
 
 
 def _compile(s: Speech) -> SpeechPatterns:
-    caps, low = s.capitals, s.lowercase
-    word = rf"[{caps}][\w'’\-]+"
+    cap = f"[{s.capitals}]" if s.capitals else "(?!)"  # no capitals (Arabic): no name is ever found by its shape
+    low = s.lowercase
+    word = rf"{cap}[\w'’\-]+"
     elided = alternation(s.elided) + r"['’]" if s.elided else ""
     articles = (*s.the, *s.the_plural, *s.a, *s.some)
     the = one_of(alternation(s.the) if s.the else "", elided)
@@ -97,7 +98,7 @@ def _compile(s: Speech) -> SpeechPatterns:
     # After the verb, a subject may also be any role: ", a tranché le ministre", ", dijo el portavoz".
     det = one_of(alternation(articles) + r"\s+" if articles else "", rf"{elided}\s*" if elided else "")
     role = rf"(?P<role>{det}[{low}][^{PUNCT}{MARKS}()\n]{{1,60}}?){role_end}" if det else person_role
-    complement = _complement(s, caps, low, elided)
+    complement = _complement(s, cap, low, elided)
     past, present = _past(s), alternation(s.present) if s.present else ""
     that = rf"(?:{alternation(s.that)}\s*)?" if s.that else ""
     intro = one_of(past + complement + rf"\s*{that}:?" if past else "", present + complement + r"\s*:" if present else "")
@@ -125,7 +126,8 @@ def _compile(s: Speech) -> SpeechPatterns:
         before=_maybe(name + intro, intro),
         role_before=_maybe(person_role + intro, intro and s.role_nouns),
         verb_first=_maybe(
-            rf"(?<![\w'’\-])(?:{first_verbs}){complement}\s+(?:{name}|{person_role})(?:\s*,[^:«“„\"]{{1,200}})?\s*:\s*$",
+            rf"(?<![\w'’\-])(?:{first_verbs}){complement}\s+(?:{name}|{person_role})(?:\s*,[^:«“„\"]{{1,200}})?\s*"
+            + (rf"(?::|{alternation(s.that)})\s*$" if s.that else r":\s*$"),
             s.verb_first and first_verbs,
         ),
         after=_maybe(rf"{lead_after}(?:{verbs}){complement}\s+(?:{name}|{role})", verbs),
@@ -138,7 +140,7 @@ def _compile(s: Speech) -> SpeechPatterns:
         according_pronoun=_maybe(
             rf"\b{according_words}\s+{alternation(s.object_pronouns)}\b", according_words and s.object_pronouns
         ),
-        person=re.compile(rf"\b{not_person}[{caps}][\w’\-]+\s+[{caps}][\w’\-]+"),
+        person=re.compile(rf"\b{not_person}{cap}[\w’\-]+\s+{cap}[\w’\-]+"),
         role_opening=_maybe(rf"{opening_role}[{low}]", opening_role),
         the=_maybe("^" + strip_the, strip_the),
     )
@@ -157,17 +159,17 @@ def _past(s: Speech, *, either_case: bool = False) -> str:
     )
 
 
-def _complement(s: Speech, caps: str, low: str, elided: str) -> str:
+def _complement(s: Speech, cap: str, low: str, elided: str) -> str:
     """Up to two places the words were said, between a verb and a subject after it: "a déclaré à l'AFP", "dijo a la
     prensa". A run of capitalised words is taken whole ("à l'Agence France-Presse"), so a name after a capitalised
-    outlet is not found rather than cut in two."""
+    outlet is not found rather than cut in two; so is an acronym after a noun ("a la emisora BBC el ministro")."""
     if not s.prepositions:
         return ""
     det = one_of(alternation((*s.the, *s.the_plural, *s.a)) + r"\s+" if s.the or s.the_plural or s.a else "",
                  rf"{elided}\s*" if elided else "")
     return (
         rf"(?:\s+{alternation(s.prepositions)}\s+{det}{'?' if det else ''}"
-        rf"(?>[A-Z]{{2,}}(?![\w\-])|[{caps}][\w\-]*(?:\s+[{caps}][\w\-]*)*|[{low}][\w\-]*))"
+        rf"(?>[A-Z]{{2,}}(?![\w\-])|{cap}[\w\-]*(?:\s+{cap}[\w\-]*)*|[{low}][\w\-]*(?:\s+[A-Z]{{2,}}(?![\w\-]))?))"
         "{0,2}"
     )
 

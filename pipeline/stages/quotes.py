@@ -206,13 +206,23 @@ def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, i
     patterns = speech_patterns(language)
     for quote, first, last_para in found:
         if quote.depth == 0:
-            speaker = find_speaker(text, paras[first][0], quote.start, quote.end, paras[last_para][1], language)
+            speaker = find_speaker(text, _intro_start(text, paras, first, quote), quote.start, quote.end,
+                                   paras[last_para][1], language)
             if speaker == SAME_SPEAKER:
                 speaker = _same_speaker(text, last, quote.start, first, patterns)
             if speaker is not None or len(text[quote.start + 1 : quote.end - 1].split()) > TERM_WORDS:
                 last = _Said(speaker, quote.end, last_para)
         out.append(Quote(quote.start, quote.end, quote.mark, quote.depth, quote.closed, speaker))
     return out
+
+
+def _intro_start(text: str, paras: list[Span], k: int, quote: Quote) -> int:
+    """Where the words that may introduce a quotation begin: its paragraph, or the one before when the quotation
+    opens its paragraph and that one ends with a colon ("Cuenta X, subdirectora de la oficina:" then "«…»")."""
+    start = paras[k][0]
+    if k > 0 and quote.start == start and text[paras[k - 1][1] - 1] == ":":
+        return paras[k - 1][0]
+    return start
 
 
 def _same_speaker(text: str, last: _Said | None, start: int, paragraph: int, patterns: SpeechPatterns) -> str | None:
