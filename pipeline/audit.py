@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError, NormalizeError
+from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Check, Document, Method, Segment, Span, TermHit
 from pipeline.render.run_info import RunInfo
@@ -216,7 +216,7 @@ class AuditReport:
                     out += [f"  {doc} segment {x.segment}: {_describe(x)}" for doc, x in items[:show]]
         if self.failed:
             out += ["", f"failed documents ({len(self.failed)}):", *(f"  {d.path}: {d.error}" for d in self.failed)]
-        return "\n".join(out) + "\n"
+        return "".join(printable(line) + "\n" for line in out)  # one line each: a name cannot forge another
 
 
 def audit(docs: Sequence[Document], *, info: RunInfo | None = None, corpus: str = "") -> AuditReport:
@@ -430,7 +430,7 @@ def process_articles(folder: Path, glossary: Glossary, engine: Engine) -> list[D
     docs: list[Document] = []
     for path in paths:
         try:
-            docs.append(read_document(path, language=glossary.source))
+            docs.append(read_document(path, language=glossary.source, root=folder))
         except NormalizeError as exc:
             docs.append(Document(path=path, name=path.stem, text="", language=glossary.source, sha256="", error=str(exc)))
     return list(Chain(glossary, engine)(docs))

@@ -125,6 +125,9 @@ def run(
         str | None, typer.Option("--ray-address", metavar="ADDRESS", help="ray: address of a running cluster (default: start a local one).")
     ] = None,
     max_size: Annotated[str, typer.Option("--max-size", metavar="SIZE", help="Largest input file read, e.g. 20MB; bigger ones fail.")] = "20MB",
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Read links to files outside the input folders (never folders or system files).")
+    ] = False,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings
@@ -158,6 +161,7 @@ def run(
             batch_sentences=batch_sentences,
             keep_documents=False,
             max_size=parse_size(max_size),
+            follow_links=follow_links,
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CacheWarning)

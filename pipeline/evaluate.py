@@ -23,7 +23,7 @@ from sacrebleu.metrics.chrf import CHRF
 
 from pipeline.chain import Chain
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, printable
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Finding, text_document
 from pipeline.outputs import DocSummary, RunReport
@@ -173,7 +173,7 @@ class EvalResult:
                     f"    diff {word_diff(c.raw, c.normalised)}",
                     f"    ref  {c.reference}",
                 ]
-        return "\n".join(out) + "\n"
+        return "".join(printable(line) + "\n" for line in out)  # one line each: a name cannot forge another
 
 
 def evaluate(

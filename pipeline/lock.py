@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Self
 
 from pipeline.errors import ConfigError
-from pipeline.render.write import TEMP_PREFIX, TEMP_SUFFIX
+from pipeline.render.write import TEMP_PREFIX, TEMP_SUFFIX, UnsafeFile, open_exclusive_file, remove, same_file
 
 LOCK_NAME = ".normalize.lock"
 # What pipeline.render.write leaves when killed mid-write: its prefix, the output's name, mkstemp's 8 characters.
@@ -49,9 +49,11 @@ class OutputLock:
         except OSError as exc:
             raise ConfigError(f"cannot create output folder {self.folder}: {exc.strerror or exc}; choose another --out") from exc
         while True:
-            existed = self.path.exists()
+            existed = os.path.lexists(self.path)
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                fd = open_exclusive_file(self.folder, LOCK_NAME)
+            except UnsafeFile as exc:
+                raise ConfigError(f"{self.folder}: {exc.strerror}") from exc
             except OSError as exc:
                 reason = exc.strerror or exc
                 raise ConfigError(f"cannot create {self.path}: {reason}; check that {self.folder} is writable") from exc
@@ -65,7 +67,7 @@ class OutputLock:
                     f"{self.folder} is in use by another normalize run ({who}); "
                     "wait for it to finish or choose another --out"
                 ) from None
-            if _same_file(fd, self.path):
+            if same_file(fd, self.path):
                 break
             os.close(fd)  # the holder removed it between our open and lock: try the new one
         os.ftruncate(fd, 0)
@@ -78,7 +80,7 @@ class OutputLock:
         """Remove the lock file, then unlock; whoever opened it meanwhile sees it gone and retries."""
         if self._fd is None:
             return
-        self.path.unlink(missing_ok=True)
+        remove(self.path)
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
@@ -88,8 +90,7 @@ def remove_temporaries(folder: Path) -> list[Path]:
     """Remove the temporary files a killed run of this program left in ``folder``; returns them."""
     removed = []
     for leftover in folder.glob(TEMP_PREFIX + "*" + TEMP_SUFFIX):
-        if TEMPORARY.match(leftover.name) and leftover.is_file() and not leftover.is_symlink():
-            leftover.unlink(missing_ok=True)
+        if TEMPORARY.match(leftover.name) and remove(leftover):
             removed.append(leftover)
     return removed
 
@@ -99,11 +100,3 @@ def _read_pid(fd: int) -> int | None:
         return int(os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "0") or None
     except (OSError, ValueError):
         return None
-
-
-def _same_file(fd: int, path: Path) -> bool:
-    try:
-        mine, there = os.fstat(fd), path.stat()
-    except OSError:
-        return False
-    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from pipeline.render import FORMATS, RunInfo
 from pipeline.render.html import render_index
 from pipeline.render.json_format import dumps
 from pipeline.render.json_format import render_document as render_json
-from pipeline.render.write import write_temporary
+from pipeline.render.write import read_own, remove, replace, write_temporary
 from pipeline.review.decisions import Decisions, json_keys
 
 MANIFEST_NAME = ".normalize-manifest.json"
@@ -47,6 +48,7 @@ REPORT_NAME = "report.json"
 INDEX_NAME = "index.html"
 INDEX_PAGE_SIZE = 1000  # documents per index page; beyond it the index is split into numbered pages
 RESERVED_STEMS = ("index", "report", "review")  # the run's own files: index.html, index.N.html, report.json, review.json
+RESERVED_PREFIX = ".normalize"  # the manifest, the lock and temporary files
 HASH_LENGTHS = (8, 16, 64)
 MAX_STEM_BYTES = 160  # + "-" and a 64-hex hash + ".part001" + ".xliff"-style suffix < 255, the usual file-name limit
 
@@ -122,7 +124,7 @@ def _numbered(names: list[str]) -> list[str]:
 
 def _reserved(stem: str) -> bool:
     low = stem.casefold()
-    return any(low == r or low.startswith(r + ".") for r in RESERVED_STEMS)
+    return low.startswith(RESERVED_PREFIX) or any(low == r or low.startswith(r + ".") for r in RESERVED_STEMS)
 
 
 def _short_hash(path: Path, length: int) -> str:
@@ -393,7 +395,7 @@ class OutputFolder:
         """Remove the stale pages (only files this program wrote); returns their names."""
         removed = self.stale()
         for n in removed:
-            (self.out / n).unlink(missing_ok=True)
+            remove(self.out / n)
         self.owned -= set(removed)
         self._write_manifest()
         return removed
@@ -415,10 +417,13 @@ class OutputFolder:
         if "json" not in self.formats:
             return None  # only the JSON records what produced a document
         files = self.files_of(name)
-        if not all(f in self.owned and (self.out / f).is_file() for f in files):
+        if not all(f in self.owned and _regular(self.out / f) for f in files):
             return None
         try:
-            data = json.loads((self.out / files[-1]).read_text(encoding="utf-8"))
+            text = read_own(self.out / files[-1])
+            if text is None:
+                return None
+            data = json.loads(text)
             if data.get("run_signature") != signature or data["source"]["sha256"] != sha256:
                 return None
             use = data.get("glossary_fingerprint") or {}
@@ -474,11 +479,11 @@ class OutputFolder:
         )
 
     def _read_manifest(self) -> set[str]:
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            return {str(n) for n in data["files"] if "/" not in str(n)}
-        except FileNotFoundError:
+        if not os.path.lexists(self.manifest_path):
             return set()
+        try:
+            data = json.loads(read_own(self.manifest_path) or "")
+            return {str(n) for n in data["files"] if "/" not in str(n)}
         except (OSError, ValueError, KeyError, TypeError):
             return set()  # unreadable: trust nothing, so every existing name counts as foreign
 
@@ -531,11 +536,11 @@ def _write_together(files: Sequence[tuple[Path, str]]) -> None:
         for path, text in files:
             temps.append(write_temporary(path, text))
         for tmp, (path, _) in zip(list(temps), files, strict=True):
-            os.replace(tmp, path)
+            replace(tmp, path)
             temps.remove(tmp)
     finally:
         for tmp in temps:
-            tmp.unlink(missing_ok=True)
+            remove(tmp)
 
 
 SIGNED = re.compile(rb"normalize:\d[^|\s]*\|engine:")
@@ -549,6 +554,14 @@ def _signed(path: Path) -> bool:
             return False
         with path.open("rb") as fh:
             return SIGNED.search(fh.read(SIGNED_BYTES)) is not None
+    except OSError:
+        return False
+
+
+def _regular(path: Path) -> bool:
+    """A regular file at ``path`` itself: a link planted in place of a page makes the document redone, never kept."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
 

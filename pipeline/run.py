@@ -32,7 +32,7 @@ from pipeline.progress import Bar
 from pipeline.render import FORMATS, RunInfo
 from pipeline.review.decisions import Decisions
 from pipeline.stages.check import CheckStage
-from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, read_document
+from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, input_root, read_document
 
 EXECUTORS = ("local", "ray")
 BATCH_SENTENCES = 2000  # sentences per translation batch: large enough for engines to batch, small enough to bound memory
@@ -63,6 +63,7 @@ class RunOptions:
     batch_sentences: int = BATCH_SENTENCES
     part_chars: int = PART_CHARS
     max_size: int = DEFAULT_MAX_SIZE  # bytes per input document
+    follow_links: bool = False  # read links that leave the input folder (never links to folders, never system files)
     keep_documents: bool = True  # keep every Document in the result (tests, library use); the CLI streams without
 
 
@@ -293,7 +294,8 @@ def _hash(data: object) -> str:
 def read_parts(path: Path, name: str, options: RunOptions) -> list[Document]:
     """Read one input; a failure is a failed document; a very large one is split into parts."""
     try:
-        doc = read_document(path, language=options.source, name=name, max_size=options.max_size)
+        doc = read_document(path, language=options.source, name=name, max_size=options.max_size,
+                            root=input_root(path, options.inputs), follow_links=options.follow_links)
     except NormalizeError as exc:
         return [Document(path=path, name=name, text="", language=options.source, sha256="", error=str(exc))]
     return split_large(doc, options.part_chars)

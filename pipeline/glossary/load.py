@@ -23,11 +23,15 @@ import yaml
 
 from pipeline.errors import ConfigError
 from pipeline.glossary.schema import NOT_IN_FILE, Rule, doc, json_schema
+from pipeline.lang import Language, get_language
 from pipeline.model import Kind
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 50,000 entries in seconds
 # Characters YAML refuses (C0 controls but tab, LF and CR; DEL; C1 but NEL; surrogates; U+FFFE/FFFF).
 NOT_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters that do not show: bidi controls (a variant that reads backwards), zero-width ones and a BOM
+# inside the text (a variant that looks right and never matches), the soft hyphen.
+INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 OPTIONAL_PART = re.compile(r"\(([^()]*)\)")  # as the matcher reads ``(s)``
 SLOT_PATTERN = re.compile(r"\{([^{}]*)\}")
 SLOT_NAMES = frozenset({"group"})
@@ -200,8 +204,9 @@ def load_glossary_file(path: Path) -> Glossary:
         files={str(path): hashlib.sha256(raw).hexdigest()},
     )
     _check_unique(glossary)
+    language = get_language(glossary.source)
     for entry in glossary.entries:
-        _check_patterns(entry)
+        _check_patterns(entry, language)
     return glossary
 
 
@@ -273,8 +278,8 @@ def _check_structure(root: yaml.Node, path: Path) -> None:
 
 
 def _check_characters(text: str, path: Path) -> None:
-    """A NUL or other character YAML refuses, named with its line and column (PyYAML gives neither, on two lines)."""
-    bad = NOT_YAML.search(text)
+    """A NUL, another character YAML refuses, or an invisible one, named with its line and column."""
+    bad = NOT_YAML.search(text) or INVISIBLE.search(text)
     if bad is None:
         return
     line = text.count("\n", 0, bad.start()) + 1
@@ -285,8 +290,8 @@ def _check_characters(text: str, path: Path) -> None:
     )
 
 
-def _check_patterns(entry: Entry) -> None:
-    """Refuse slots with unknown names and variants that can match an empty string."""
+def _check_patterns(entry: Entry, language: Language) -> None:
+    """Refuse slots with unknown names and variants that can match an empty string or only function words."""
     where = f"{entry.file}:{entry.line}"
     for text in (entry.standard, *((entry.plural,) if entry.plural else ())):
         for slot in SLOT_PATTERN.findall(text):
@@ -300,6 +305,20 @@ def _check_patterns(entry: Entry) -> None:
                 )
         if _letters_at_least(variant) == 0:
             raise ConfigError(f"{where}: variant {variant!r} of {entry.id!r} {_TOO_SHORT.format(what='an empty string')}")
+        if "{" not in variant and any(language.only_function_words(form) for form in _forms(variant)):
+            if _letters_at_least(variant) < MIN_LETTERS:
+                shortest = OPTIONAL_PART.sub("", variant).strip()
+                what = f"the one-letter word {shortest!r}"
+                raise ConfigError(f"{where}: variant {variant!r} of {entry.id!r} {_TOO_SHORT.format(what=what)}")
+            raise ConfigError(
+                f"{where}: variant {variant!r} of {entry.id!r} is only {language.name} function words, which every "
+                "text has; write the label it belongs to (e.g. 'de Daech'), or use only_after to give it a context"
+            )
+
+
+def _forms(variant: str) -> tuple[str, str]:
+    """A variant's shortest and longest forms: every optional part left out, every one kept."""
+    return OPTIONAL_PART.sub("", variant), OPTIONAL_PART.sub(r"\1", variant)
 
 
 _TOO_SHORT = "can match {what}, so it would change ordinary words; write the whole word, e.g. terroriste(s)"

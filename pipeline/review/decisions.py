@@ -80,9 +80,12 @@ class Decisions:
         """The folder's ``review.json``; none yet, or unreadable, is an empty set (never fatal)."""
         path = out / FILE_NAME
         try:
-            if path.is_symlink():  # not the folder's own file: never read (nor served) through a link
-                raise OSError(f"{path} is a symbolic link")
-            data = json.loads(path.read_text(encoding="utf-8"))
+            from pipeline.render.write import read_own  # here, not at import: the renderers import this module
+
+            text = read_own(path)  # a link, a FIFO or a device planted here is never read (nor served)
+            if text is None:
+                raise OSError(f"{path} is not the folder's own file")
+            data = json.loads(text)
             items = data.get("decisions", {}) if isinstance(data, dict) else {}
         except (OSError, ValueError):
             items = {}

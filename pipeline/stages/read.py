@@ -93,6 +93,7 @@ LEGACY_ENCODINGS: dict[str, tuple[str, ...]] = {
 FALLBACK_ENCODING = "cp1252"
 ENCODING_NAMES = {"cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1252": "Windows-1252", "cp1253": "Windows-1253",
                   "cp1254": "Windows-1254", "cp1255": "Windows-1255", "cp1256": "Windows-1256"}  # fmt: skip
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
 FILE_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
               (stat.S_ISSOCK, "a socket"))  # fmt: skip
 
@@ -100,10 +101,11 @@ FILE_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device")
 def collect_inputs(paths: Iterable[Path]) -> list[Path]:
     """Expand folders into their ``*.txt`` files, recursively and sorted; keep files as given.
 
-    Symbolic links to folders are followed once (a link loop ends the descent);
-    a folder that cannot be listed is returned as an input of its own, so the
-    run reports it as a failed document instead of skipping it unseen. A path
-    named twice is kept once.
+    Links to folders are searched only while they stay inside the folder given
+    (a link loop ends the descent); a link to a folder outside it is returned
+    as an input of its own, so the run reports it as a failed document instead
+    of walking the file system. A folder that cannot be listed is returned the
+    same way. A path named twice is kept once.
     """
     found: list[Path] = []
     for path in paths:
@@ -118,9 +120,44 @@ def collect_inputs(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
+def input_root(path: Path, inputs: Iterable[Path]) -> Path | None:
+    """The folder given on the command line that ``path`` was found in (None for a file given by itself)."""
+    return next((root for root in inputs if root != path and path.is_relative_to(root)), None)
+
+
+def check_link(path: Path, root: Path | None, *, follow_links: bool = False) -> None:
+    """Refuse ``path`` when it is, or leads through a link to, a file that may not be published.
+
+    System files (``/proc``, ``/sys``, ``/dev``) are refused whatever the link:
+    ``/proc/self/environ`` is a "regular file" that holds the process's
+    secrets. A link found in an input folder is followed only while it stays
+    inside that folder, unless ``follow_links``; a link to a folder outside it is
+    never searched.
+    """
+    real = Path(os.path.realpath(path))
+    try:
+        info = os.stat(real)
+    except OSError:
+        info = None  # missing or unreadable: read_bytes says why
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        _refuse_special(info)  # a FIFO or a device says what it is, wherever it lives
+    if any(real == system or real.is_relative_to(system) for system in SYSTEM_FOLDERS):
+        raise DocumentError(f"is a system file ({real}), not an article; only text files are read")
+    if root is None:
+        return
+    inside = real.is_relative_to(os.path.realpath(root))
+    if inside:
+        return
+    if real.is_dir():
+        raise DocumentError(f"is a link to the folder {real}, outside {root}; it is not searched: copy its files into {root}")
+    if not follow_links:
+        raise DocumentError(f"is a link to {real}, outside {root}; copy the file into {root}, or pass --follow-links")
+
+
 def _walk(folder: Path) -> Iterator[Path]:
-    """``*.txt`` entries under ``folder``, plus folders that could not be listed."""
+    """``*.txt`` entries under ``folder``, plus folders that could not be listed or that lead out of it."""
     visited: set[tuple[int, int]] = set()
+    real_root = os.path.realpath(folder)
     stack = [folder]
     while stack:
         current = stack.pop()
@@ -134,10 +171,13 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield current  # read_document explains why it cannot be read
             continue
         for entry in entries:
-            if _is_dir(entry):
+            if not _is_dir(entry):
+                if entry.name.endswith(SUFFIX):
+                    yield Path(entry.path)  # broken links included: they fail with their reason
+            elif entry.is_symlink() and not Path(os.path.realpath(entry.path)).is_relative_to(real_root):
+                yield Path(entry.path)  # a way out of the tree: reported, never walked
+            else:
                 stack.append(Path(entry.path))
-            elif entry.name.endswith(SUFFIX):
-                yield Path(entry.path)  # broken links included: they fail with their reason
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -148,9 +188,16 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def read_document(
-    path: Path, *, language: str, name: str | None = None, max_size: int = DEFAULT_MAX_SIZE
+    path: Path,
+    *,
+    language: str,
+    name: str | None = None,
+    max_size: int = DEFAULT_MAX_SIZE,
+    root: Path | None = None,
+    follow_links: bool = False,
 ) -> Document:
-    """Read one file; raise ``DocumentError`` with the reason when it cannot be used."""
+    """Read one file found in ``root`` (see ``check_link``); raise ``DocumentError`` with the reason when it cannot be used."""
+    check_link(path, root, follow_links=follow_links)
     if path.is_dir():
         raise DocumentError("cannot list this folder; check its permissions")
     raw = read_bytes(path, max_size)
@@ -184,6 +231,7 @@ def read_bytes(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
     no more memory than the limit.
     """
     try:
+        _refuse_special(os.stat(path))  # a socket cannot even be opened: say what it is, not "no such device"
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
