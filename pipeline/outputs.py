@@ -259,6 +259,9 @@ class RunReport:
     sentences_translated: int = 0  # sentences sent to the translate stage by this run
     sentences_cached: int = 0  # of those, found in the translation cache
     stale: list[str] = field(default_factory=list)  # pages of earlier runs this run did not write
+    # The folder the run was started in: its relative input and glossary paths are relative to it (the review
+    # server resolves them against it, never against its own folder).
+    cwd: str = field(default_factory=os.getcwd)
     removed: list[str] = field(default_factory=list)  # of those, removed by --clean
 
     def add(self, summary: DocSummary) -> None:
@@ -304,6 +307,7 @@ class RunReport:
         return {
             "signature": self.info.signature_line(),
             **self.info.signature(),
+            "cwd": self.cwd,
             "documents": {
                 "done": [
                     {"path": d.path, "name": d.name, "segments": d.sentences, "warnings": list(d.warnings)} for d in self.done
