@@ -51,15 +51,17 @@ app = typer.Typer(
 app.add_typer(glossary_app, name="glossary")
 app.add_typer(models_app, name="models")
 
-REPO_GLOSSARIES = Path(__file__).resolve().parent.parent / "glossaries"
+# The glossaries that come with normalize: inside the installed package (a wheel or `pip install .`), or
+# beside it in a source checkout (an editable install).
+SHIPPED_GLOSSARIES = (Path(__file__).resolve().parent / "glossaries", Path(__file__).resolve().parent.parent / "glossaries")
 
 
 def glossary_folder(folder: Path | None) -> Path:
-    """``--glossaries``, else ``./glossaries``, else the one beside the package (a source checkout)."""
+    """``--glossaries``, else ``./glossaries`` (the ones you edit), else the ones shipped with normalize."""
     if folder is not None:
         return folder
     here = Path("glossaries")
-    return here if here.is_dir() else REPO_GLOSSARIES
+    return here if here.is_dir() else next((p for p in SHIPPED_GLOSSARIES if p.is_dir()), here)
 
 
 def resolve_glossary(files: list[Path] | None, folder: Path | None, source: str, target: str) -> Glossary:

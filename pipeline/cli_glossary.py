@@ -13,6 +13,7 @@ from pipeline.cli_errors import fail, say
 from pipeline.errors import ConfigError, NormalizeError, printable
 
 Files = Annotated[list[Path] | None, typer.Argument(metavar="FILES", help="Glossary files; default glossaries/*.yaml.", show_default=False)]
+DEFAULT_FOLDER = Path("glossaries")  # or, where there is none, the glossaries shipped with normalize
 Folder = Annotated[Path, typer.Option("--glossaries", metavar="DIR", help="Folder searched when no FILES are given.")]
 
 # The glossary modules (YAML, XML, the matcher) are imported by the command that needs them, so that
@@ -21,6 +22,10 @@ glossary_app = typer.Typer(rich_markup_mode=None, help="Check, test, export and 
 
 
 def _files(files: list[Path] | None, folder: Path) -> list[Path]:
+    from pipeline.cli import glossary_folder
+
+    if not files and folder == DEFAULT_FOLDER:
+        folder = glossary_folder(None)
     found = list(files or []) or sorted(folder.glob("*.yaml"))
     if not found:
         raise typer.BadParameter(f"no glossary files in {folder}; pass FILES")
@@ -30,7 +35,7 @@ def _files(files: list[Path] | None, folder: Path) -> list[Path]:
 @glossary_app.command("check", short_help="Validate glossaries: schema, duplicates, fields that have no effect.")
 def check(
     files: Files = None,
-    folder: Folder = Path("glossaries"),
+    folder: Folder = DEFAULT_FOLDER,
 ) -> None:
     """Validate glossaries: schema, duplicate ids, variants claimed twice, fields that have no effect."""
     from pipeline.glossary.lint import lint
@@ -64,7 +69,7 @@ def check(
 def test(
     files: Files = None,
     engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
-    folder: Folder = Path("glossaries"),
+    folder: Folder = DEFAULT_FOLDER,
 ) -> None:
     """Run every entry's examples through the pipeline and check what the English must (not) contain."""
     from pipeline.engines import create_engine
@@ -100,7 +105,7 @@ def export(
     files: Files = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="tbx or csv (Amazon Translate custom terminology).")] = "tbx",
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write; default standard output.")] = None,
-    folder: Folder = Path("glossaries"),
+    folder: Folder = DEFAULT_FOLDER,
 ) -> None:
     """Write glossaries as TBX or CSV for CAT tools and translation services."""
     from pipeline.glossary.interop import to_csv, to_tbx

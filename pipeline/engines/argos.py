@@ -171,7 +171,11 @@ class ArgosEngine(Engine):
 
     @classmethod
     def install_hint(cls, source: str, target: str) -> str:
-        """How to get a package for the pair, online or from a file."""
+        """How to get a package for the pair, online or from a file (and Argos support itself, if missing)."""
+        try:
+            argos_packages.require_argostranslate()
+        except EngineUnavailable as missing:
+            return str(missing)
         return (
             f"install one with `normalize models install {source} {target}` "
             "(or offline with `normalize models install --file PATH.argosmodel`)"

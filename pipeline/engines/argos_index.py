@@ -33,6 +33,9 @@ ProgressCallback = Callable[[int, int | None], None]
 
 def index_url() -> str:
     """The index URL, resolved now: ``ARGOS_PACKAGE_INDEX`` (environment, then Argos' settings.json) + index.json."""
+    from pipeline.engines.argos_packages import require_argostranslate
+
+    require_argostranslate()
     from argostranslate import settings
 
     base = str(settings.get_setting("ARGOS_PACKAGE_INDEX", default=settings.package_index))

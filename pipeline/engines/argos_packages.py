@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, EngineUnavailable
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
@@ -49,6 +49,17 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 REQUIRED_FILES = ("model/model.bin", "sentencepiece.model")
 
 
+ARGOS_EXTRA = "pip install 'normalize[argos]'"
+
+
+def require_argostranslate() -> None:
+    """Argos package management (argostranslate, from ``argos-translate-lt``) is an extra: say how to get it."""
+    import importlib.util
+
+    if importlib.util.find_spec("argostranslate") is None:
+        raise EngineUnavailable(f"Argos support is not installed; run `{ARGOS_EXTRA}` (Apertium works without it)")
+
+
 def packages_dir() -> Path:
     """The Argos package folder, resolved now: ``ARGOS_PACKAGES_DIR``, else ``$XDG_DATA_HOME/argos-translate/packages``.
 
@@ -60,7 +71,10 @@ def packages_dir() -> Path:
         return Path(explicit)
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     default = data_home / "argos-translate" / "packages"
-    from argostranslate import settings
+    try:
+        from argostranslate import settings
+    except ImportError:  # without the extra: argostranslate's own settings file cannot have moved it
+        return default
 
     return Path(settings.get_setting("ARGOS_PACKAGES_DIR", default=default))
 
@@ -69,6 +83,7 @@ def installed_packages(directory: Path) -> list[Package]:
     """Translation packages installed in ``directory`` (none if it does not exist)."""
     if not directory.is_dir():
         return []
+    require_argostranslate()
     from argostranslate.package import get_installed_packages
 
     try:
@@ -147,6 +162,7 @@ def install_file(archive: Path, directory: Path, *, max_unpacked: int = MAX_UNPA
         raise ConfigError(
             f"{archive} unpacks to {_mb(declared)} but only {_mb(free)} is free beside {directory}; free some space first"
         )
+    require_argostranslate()
     from argostranslate.package import Package
 
     with tempfile.TemporaryDirectory(dir=directory.parent, prefix=".argos-installing-") as staging:
