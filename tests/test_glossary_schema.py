@@ -78,8 +78,8 @@ def test_schema_refuses(tmp_path: Path, text: str, message: str) -> None:
 
 def test_a_loaded_variant_may_keep_the_speakers_word(tmp_path: Path) -> None:
     path = tmp_path / "g.yaml"
-    path.write_text(HEAD + "  - {id: a, standard: A, variants: [x, y], loaded_variants: {x: null, y: Y}}\n", encoding="utf-8")
-    assert load_glossary_file(path).entries[0].quoted_forms() == {"x": None, "y": "Y"}
+    path.write_text(HEAD + "  - {id: a, standard: A, variants: [x, w], loaded_variants: {x: null, w: W}}\n", encoding="utf-8")
+    assert load_glossary_file(path).entries[0].quoted_forms() == {"x": None, "w": "W"}
 
 
 @dataclass
