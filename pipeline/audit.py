@@ -120,6 +120,7 @@ class DocumentAudit:
     path: str
     segments: int = 0
     error: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # the article's title, date, site, URL … as its source says
     changes_per_entry: dict[str, int] = field(default_factory=dict)
     findings_per_check: dict[str, int] = field(default_factory=dict)
     loaded_renderings: list[Note] = field(default_factory=list)
@@ -140,6 +141,8 @@ class DocumentAudit:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "path": self.path, "segments": self.segments}
+        if self.metadata:
+            out["metadata"] = dict(self.metadata)
         if self.error is not None:
             return {**out, "error": self.error}
         details = {name: [x.to_json() for x in getattr(self, name)] for name in DETAILS}
@@ -207,6 +210,10 @@ class AuditReport:
         if self.done:
             out += ["", "changes per entry, per document:"]
             out += [f"  {d.name}: {_inline(d.changes_per_entry) or 'none'}" for d in self.done]
+        described = [d for d in self.documents if set(d.metadata) - {"date", "record"}]
+        if described:
+            out += ["", "articles (as their sources describe them):"]
+            out += [f"  {d.name}: {_described(d.metadata)}" for d in described]
         if show > 0:
             legends = {name: legend for name, _, legend in COUNTERS}
             for name in DETAILS:
@@ -225,7 +232,7 @@ def audit(docs: Sequence[Document], *, info: RunInfo | None = None, corpus: str 
 
 
 def audit_document(doc: Document) -> DocumentAudit:
-    out = DocumentAudit(name=doc.name, path=str(doc.path), segments=len(doc.segments), error=doc.error)
+    out = DocumentAudit(name=doc.name, path=str(doc.path), segments=len(doc.segments), error=doc.error, metadata=dict(doc.metadata))
     if doc.failed:
         return out
     changes: Counter[str] = Counter()
@@ -403,6 +410,13 @@ def _sum_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
     return dict(sorted(total.items()))
 
 
+def _described(meta: dict[str, str]) -> str:
+    """``“Title” — site, date, by author, url`` from what a document's source says of it."""
+    title = f"“{meta['title']}”" if meta.get("title") else "untitled"
+    rest = [meta.get("site", ""), meta.get("date", ""), f"by {meta['author']}" if meta.get("author") else "", meta.get("url", "")]
+    return " — ".join([title, ", ".join(x for x in rest if x)]) if any(rest) else title
+
+
 def _lines(counts: dict[str, int]) -> list[str]:
     if not counts:
         return ["  none"]
@@ -415,22 +429,28 @@ def _inline(counts: dict[str, int]) -> str:
 
 
 def process_articles(folder: Path, glossary: Glossary, engine: Engine) -> list[Document]:
-    """Read every ``*.txt`` under ``folder`` and run ``normalize run``'s stages over them (no files written).
+    """Read every article under ``folder`` (``*.txt``, web pages, feeds, exports …: ``pipeline.readers``) and run
+    ``normalize run``'s stages over them (no files written).
 
     The one place the audit builds documents, so it follows the run's pipeline when that changes.
     """
     from pipeline.chain import Chain
-    from pipeline.stages.read import collect_inputs, read_document
+    from pipeline.outputs import ItemNames, output_names
+    from pipeline.stages.read import collect_inputs, read_documents
 
     if not folder.is_dir():
         raise ConfigError(f"--articles {folder} is not a folder; give a folder of .txt articles")
     paths = collect_inputs([folder])
     if not paths:
-        raise ConfigError(f"no .txt files found in {folder}; give a folder of .txt articles")
+        raise ConfigError(f"no .txt files found in {folder} (nor web pages, feeds or exports); give a folder of .txt articles")
     docs: list[Document] = []
-    for path in paths:
+    names = output_names(paths)
+    taken = {n.casefold() for n in names}
+    for path, name in zip(paths, names, strict=True):
         try:
-            docs.append(read_document(path, language=glossary.source, root=folder))
-        except NormalizeError as exc:
-            docs.append(Document(path=path, name=path.stem, text="", language=glossary.source, sha256="", error=str(exc)))
+            docs.extend(read_documents(path, language=glossary.source, name=path.stem if path.suffix == ".txt" else name,
+                                       root=folder, item_name=ItemNames(name, path, taken)))
+        except Exception as exc:  # NormalizeError: the file's reason; anything else: a reader's bug, this file only
+            reason = str(exc) if isinstance(exc, NormalizeError) else f"cannot read ({type(exc).__name__}: {exc})"
+            docs.append(Document(path=path, name=path.stem, text="", language=glossary.source, sha256="", error=reason))
     return list(Chain(glossary, engine)(docs))

@@ -93,7 +93,11 @@ def main(
 
 @app.command(short_help="Translate, normalise group labels, write review pages and JSON.")
 def run(
-    inputs: Annotated[list[Path], typer.Argument(help="Text files, or folders searched for *.txt.", show_default=False, metavar="INPUTS")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Articles (.txt, .html, .warc.gz, RSS/Atom, .jsonl, .json, .csv, .docx, .odt), or folders searched for them.",
+                       show_default=False, metavar="INPUTS"),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("output"),
     source: Annotated[str, typer.Option("--source", "-s", metavar="LANG", help="Language of the input.")] = "fr",
     target: Annotated[str, typer.Option("--target", "-t", metavar="LANG", help="Language to translate into.")] = "en",
@@ -130,10 +134,18 @@ def run(
     follow_links: Annotated[
         bool, typer.Option("--follow-links", help="Read links to files outside the input folders (never folders or system files).")
     ] = False,
+    text_field: Annotated[
+        str | None, typer.Option("--text-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the text (default text, content, body; a,b tries both).")
+    ] = None,
+    title_field: Annotated[str | None, typer.Option("--title-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the headline (default title).")] = None,
+    id_field: Annotated[str | None, typer.Option("--id-field", metavar="NAME", help="JSON Lines/JSON/CSV: field that names each record's pages (default id).")] = None,
+    date_field: Annotated[str | None, typer.Option("--date-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the date (default date, published).")] = None,
+    url_field: Annotated[str | None, typer.Option("--url-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the article's URL (default url).")] = None,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings
     from pipeline.engines.cache import CacheWarning
+    from pipeline.readers import Fields
     from pipeline.run import Interrupted, RunOptions
     from pipeline.run import run as run_pipeline
     from pipeline.stages.read import parse_size
@@ -164,6 +176,7 @@ def run(
             keep_documents=False,
             max_size=parse_size(max_size),
             follow_links=follow_links,
+            fields=Fields.of(text=text_field, title=title_field, id=id_field, date=date_field, url=url_field),
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CacheWarning)

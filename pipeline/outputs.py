@@ -29,7 +29,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,17 +96,66 @@ def output_names(paths: Sequence[Path]) -> list[str]:
             level[i] = min(level[i] + 1, len(HASH_LENGTHS))
 
 
+class ItemNames:
+    """Output names for the documents inside one source (a feed, a web archive, an export): ``SOURCE--SLUG``.
+
+    The slug comes from the item's id or URL (its last path segment), else its
+    title: lower-case words joined by single hyphens, so it never holds ``--``
+    nor starts with a hyphen, and two sources' item names cannot coincide
+    (the source names are unique). An item whose name an earlier item of the
+    source, or another input of the run (``taken``, case-folded), already has
+    gets a hash of the source's path and its position. A long source name is
+    cut and hashed, a long slug cut, so every name stays under 255 bytes with
+    its part number and suffix.
+    """
+
+    SOURCE_BYTES = 100
+    SLUG_BYTES = 80
+
+    def __init__(self, source: str, path: Path, taken: Collection[str] = ()) -> None:
+        self.path = path
+        self.source = source
+        if len(source.encode("utf-8", "surrogateescape")) > self.SOURCE_BYTES:
+            self.source = f"{_fit(source, self.SOURCE_BYTES - 17)}-{_short_hash(path, 16)}"
+        self.taken = taken
+        self.used: set[str] = set()
+        self.count = 0
+
+    def __call__(self, key: str) -> str:
+        self.count += 1
+        name = f"{self.source}--{item_slug(key, self.SLUG_BYTES) or str(self.count)}"
+        level = 0
+        while name.casefold() in self.used or name.casefold() in self.taken or _reserved(name):
+            level += 1
+            tag = hashlib.sha256(os.fsencode(self.path) + f"\0{self.count}\0{level}".encode()).hexdigest()[:8]
+            name = f"{self.source}--{item_slug(key, self.SLUG_BYTES) or str(self.count)}-{tag}"
+        self.used.add(name.casefold())
+        return name
+
+
+def item_slug(key: str, limit: int = 80) -> str:
+    """``key`` (an id, a URL or a title) as lower-case words joined by hyphens, at most ``limit`` bytes."""
+    text = key.strip()
+    if re.match(r"[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+        without = re.sub(r"[?#].*", "", text.split("://", 1)[1]).rstrip("/")
+        host, _, rest = without.partition("/")
+        last = rest.rsplit("/", 1)[-1] if rest else host
+        text = re.sub(r"\.(?:s?html?|php|aspx?|jsp)$", "", last, flags=re.IGNORECASE) or host
+    slug = "-".join(w for w in re.split(r"[\W_]+", _printable(text).casefold()) if w)
+    return _fit(slug, limit).rstrip("-")
+
+
 def part_name(name: str, part: int) -> str:
     """The output stem of one part of a document too large to handle whole."""
     return f"{name}.part{part:03d}"
 
 
-def _fit(stem: str) -> str:
-    """``stem`` cut to ``MAX_STEM_BYTES`` of UTF-8, so stem, hash, part number and suffix stay under 255 bytes."""
+def _fit(stem: str, limit: int = MAX_STEM_BYTES) -> str:
+    """``stem`` cut to ``limit`` bytes of UTF-8, so stem, hash, part number and suffix stay under 255 bytes."""
     data = stem.encode("utf-8", "surrogateescape")
-    if len(data) <= MAX_STEM_BYTES:
+    if len(data) <= limit:
         return stem
-    return data[:MAX_STEM_BYTES].decode("utf-8", "ignore")
+    return data[:limit].decode("utf-8", "ignore")
 
 
 def _named(stem: str, path: Path, level: int) -> str:
@@ -155,6 +204,11 @@ class DocSummary:
     noops: tuple[tuple[str, int], ...] = ()  # entry -> changes where the engine already wrote the standard name
     decided: int = 0  # notes (changes, findings) a reviewer decided (``normalize review``)
     notes: int = 0  # notes a reviewer can decide
+    metadata: tuple[tuple[str, str], ...] = ()  # the document's title, date, site, URL … (``Document.metadata``)
+
+    def meta(self, key: str) -> str:
+        """One metadata value (``title``, ``date``, ``site``, ``url`` …), "" when the source does not say."""
+        return dict(self.metadata).get(key, "")
 
     @property
     def failed(self) -> bool:
@@ -184,7 +238,7 @@ class DocSummary:
     @classmethod
     def of(cls, doc: Document, reviews: Decisions | None = None) -> DocSummary:
         if doc.failed:
-            return cls(path=str(doc.path), name=doc.name, language=doc.language, error=doc.error)
+            return cls(path=str(doc.path), name=doc.name, language=doc.language, error=doc.error, metadata=tuple(doc.metadata.items()))
         return cls._counted(
             str(doc.path),
             doc.name,
@@ -194,6 +248,7 @@ class DocSummary:
             changes=[(c.entry, c.target_text, c.noop) for s in doc.segments for c in s.changes],
             checks=[str(f.check) for s in doc.segments for f in s.findings],
             progress=(reviews or Decisions({})).progress(doc),
+            metadata=doc.metadata,
         )
 
     @classmethod
@@ -213,6 +268,7 @@ class DocSummary:
             ],
             checks=[f["check"] for s in segments for f in s["findings"]],
             progress=(reviews or Decisions({})).counted(list(json_keys(data))),
+            metadata={str(k): str(v) for k, v in (data["source"].get("metadata") or {}).items()},
         )
 
     @classmethod
@@ -227,6 +283,7 @@ class DocSummary:
         changes: list[tuple[str, str, bool]],  # (entry, target text, the engine already wrote it)
         checks: list[str],
         progress: tuple[int, int],
+        metadata: dict[str, str] | None = None,
     ) -> DocSummary:
         return cls(
             path=path,
@@ -240,6 +297,7 @@ class DocSummary:
             noops=tuple(sorted(Counter(entry for entry, _, noop in changes if noop).items())),
             decided=progress[0],
             notes=progress[1],
+            metadata=tuple((metadata or {}).items()),
         )
 
 

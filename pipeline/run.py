@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import importlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +27,13 @@ from pipeline.errors import ConfigError, NormalizeError, printable
 from pipeline.glossary.load import Entry, Glossary
 from pipeline.lock import OutputLock
 from pipeline.model import Document
-from pipeline.outputs import DocSummary, OutputError, OutputFolder, RunReport, output_names, part_name
+from pipeline.outputs import DocSummary, ItemNames, OutputError, OutputFolder, RunReport, output_names, part_name
 from pipeline.progress import Bar
+from pipeline.readers import READERS, Fields
 from pipeline.render import FORMATS, RunInfo
 from pipeline.review.decisions import Decisions
 from pipeline.stages.check import CheckStage
-from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, input_root, read_document
+from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, input_root, read_documents
 
 EXECUTORS = ("local", "ray")
 BATCH_SENTENCES = 2000  # sentences per translation batch: large enough for engines to batch, small enough to bound memory
@@ -64,6 +65,7 @@ class RunOptions:
     part_chars: int = PART_CHARS
     max_size: int = DEFAULT_MAX_SIZE  # bytes per input document
     follow_links: bool = False  # read links that leave the input folder (never links to folders, never system files)
+    fields: Fields = field(default_factory=Fields)  # where records of JSON Lines, JSON and CSV exports keep each thing
     keep_documents: bool = True  # keep every Document in the result (tests, library use); the CLI streams without
 
 
@@ -291,14 +293,41 @@ def _hash(data: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def read_parts(path: Path, name: str, options: RunOptions) -> list[Document]:
-    """Read one input; a failure is a failed document; a very large one is split into parts."""
-    try:
-        doc = read_document(path, language=options.source, name=name, max_size=options.max_size,
-                            root=input_root(path, options.inputs), follow_links=options.follow_links)
-    except NormalizeError as exc:
-        return [Document(path=path, name=name, text="", language=options.source, sha256="", error=str(exc))]
-    return split_large(doc, options.part_chars)
+def read_parts(path: Path, name: str, options: RunOptions, taken: Collection[str] = ()) -> list[Document]:
+    """Every document of one input (``iter_parts``), as a list."""
+    return list(iter_parts(path, name, options, taken))
+
+
+def iter_parts(path: Path, name: str, options: RunOptions, taken: Collection[str] = ()) -> Iterator[Document]:
+    """Read one input lazily: its documents (many for a feed, a web archive or an export), each very large one
+    split into parts; a file or an item that cannot be used is a failed document, and the others still come.
+
+    ``taken``: the run's output names, case-folded, so an item of a source (``feed--title``) never takes the
+    name of another input's pages.
+    """
+    names = ItemNames(name, path, taken)
+    reading = read_documents(path, language=options.source, name=name, max_size=options.max_size,
+                             root=input_root(path, options.inputs), follow_links=options.follow_links,
+                             fields=options.fields, item_name=names)
+    count = 0
+    while True:
+        try:
+            doc = next(reading)
+        except StopIteration:
+            return
+        except NormalizeError as exc:
+            yield _failed(path, name if not count else names("failed"), options, str(exc))
+            return
+        except Exception as exc:  # a reader's library bug loses this file's remaining documents, not the run
+            reason = f"cannot read ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); please report this file"
+            yield _failed(path, name if not count else names("failed"), options, reason)
+            return
+        count += 1
+        yield from [doc] if doc.failed else split_large(doc, options.part_chars)
+
+
+def _failed(path: Path, name: str, options: RunOptions, error: str) -> Document:
+    return Document(path=path, name=name, text="", language=options.source, sha256="", error=error)
 
 
 def split_large(doc: Document, limit: int) -> list[Document]:
@@ -354,10 +383,11 @@ def _check(options: RunOptions) -> list[Path]:
         raise ConfigError(f"unknown output format {unknown[0]!r}: choose from {', '.join(FORMATS)}")
     if options.executor not in EXECUTORS:
         raise ConfigError(f"unknown executor {options.executor!r}: choose from {', '.join(EXECUTORS)}")
-    paths = collect_inputs(options.inputs)
+    paths = collect_inputs(options.inputs, out=options.out)
     if not paths:
         shown = ", ".join(str(p) for p in options.inputs)
-        raise ConfigError(f"no .txt files found in {shown}; pass text files or a folder that contains them")
+        kinds = ", ".join(sorted(READERS))
+        raise ConfigError(f"no .txt files found in {shown} (nor any article file: {kinds}); pass articles or a folder that contains them")
     missing = [p for p in options.inputs if not p.exists()]
     if missing:
         raise ConfigError(f"{missing[0]} does not exist; check the path")

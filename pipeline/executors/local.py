@@ -26,13 +26,14 @@ def check(options: RunOptions) -> None:
 
 
 def execute(job: Job, engine: Engine, collector: Collector) -> None:
-    from pipeline.run import BATCH_DOCUMENTS, read_parts
+    from pipeline.run import BATCH_DOCUMENTS, iter_parts
 
     chain = Chain(job.options.glossary, engine)
     pending: list[tuple[Key, Document, str]] = []
     sentences = 0
+    taken = {n.casefold() for n in job.names}
     for index, (path, name) in enumerate(zip(job.paths, job.names, strict=True)):
-        for part, doc in enumerate(read_parts(path, name, job.options)):
+        for part, doc in enumerate(iter_parts(path, name, job.options, taken)):  # a source's documents as they are read
             key = (index, part)
             chain.prepare(doc)  # the cheap stages first: what they find decides whether the document is up to date
             matches = "" if doc.failed else collector.use.matches(doc)

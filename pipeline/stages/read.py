@@ -1,5 +1,12 @@
 """Stage 1, read: files on disk -> ``Document``s.
 
+Which files are articles, and how each format becomes documents, is the
+business of ``pipeline.readers`` (one module per format, chosen by suffix:
+web pages, web archives, feeds, dataset exports, office files, text). This
+module finds the inputs, refuses what may not be read whatever its format
+(links out of the input folder, system files, FIFOs and devices, files over
+``--max-size``) and reads text files.
+
 The seed format is UTF-8 text, an optional leading `` date YYYY-MM `` token run,
 then paragraphs separated by blank lines. The text is kept as decoded, one
 character for one character, so every offset later on slices the original:
@@ -30,18 +37,23 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from pipeline.errors import ConfigError, DocumentError
 from pipeline.model import Document
 
+if TYPE_CHECKING:  # the readers import this module: they are imported where used
+    from pipeline.readers import Fields
+
 METADATA = re.compile(r"\A\s*date\s+(?P<date>\d{4}-\d{2}(?:-\d{2})?)\s+")
-SUFFIX = ".txt"
+SUFFIX = ".txt"  # the plain-text format; every format read is listed in pipeline.readers.READERS
 
 # Longest marks first: UTF-32-LE's mark starts with UTF-16-LE's.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -94,22 +106,30 @@ FALLBACK_ENCODING = "cp1252"
 ENCODING_NAMES = {"cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1252": "Windows-1252", "cp1253": "Windows-1253",
                   "cp1254": "Windows-1254", "cp1255": "Windows-1255", "cp1256": "Windows-1256"}  # fmt: skip
 SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+OUTPUT_MANIFEST = ".normalize-manifest.json"  # pipeline.outputs.MANIFEST_NAME: what a run wrote in a folder
+MANIFEST_BYTES = 256 << 20
 FILE_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
               (stat.S_ISSOCK, "a socket"))  # fmt: skip
 
 
-def collect_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into their ``*.txt`` files, recursively and sorted; keep files as given.
+def collect_inputs(paths: Iterable[Path], *, out: Path | None = None) -> list[Path]:
+    """Expand folders into the files a reader takes (``*.txt``, ``*.html``, ``*.warc.gz`` … and ``*.xml`` that
+    are feeds; ``pipeline.readers``), recursively and sorted; keep files as given.
 
     Links to folders are searched only while they stay inside the folder given
     (a link loop ends the descent); a link to a folder outside it is returned
     as an input of its own, so the run reports it as a failed document instead
     of walking the file system. A folder that cannot be listed is returned the
     same way. A path named twice is kept once.
+
+    A run's own files are never articles: in the output folder ``out`` (when an
+    input folder holds it, or is it) only ``*.txt`` files are inputs, and in any
+    folder the files listed in a run's manifest there (``.normalize-manifest.json``:
+    pages and JSON of earlier runs) are left out.
     """
     found: list[Path] = []
     for path in paths:
-        found.extend(sorted(_walk(path)) if path.is_dir() else [path])
+        found.extend(sorted(_walk(path, out)) if path.is_dir() else [path])
     seen: set[str] = set()
     unique: list[Path] = []
     for path in found:
@@ -154,10 +174,13 @@ def check_link(path: Path, root: Path | None, *, follow_links: bool = False) -> 
         raise DocumentError(f"is a link to {real}, outside {root}; copy the file into {root}, or pass --follow-links")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """``*.txt`` entries under ``folder``, plus folders that could not be listed or that lead out of it."""
+def _walk(folder: Path, out: Path | None = None) -> Iterator[Path]:
+    """Input files under ``folder``, plus folders that could not be listed or that lead out of it."""
+    from pipeline.readers import wanted
+
     visited: set[tuple[int, int]] = set()
     real_root = os.path.realpath(folder)
+    real_out = os.path.realpath(out) if out is not None else None
     stack = [folder]
     while stack:
         current = stack.pop()
@@ -170,14 +193,29 @@ def _walk(folder: Path) -> Iterator[Path]:
         except OSError:
             yield current  # read_document explains why it cannot be read
             continue
+        outputs = _outputs_listed(current, entries)
+        in_out = real_out is not None and os.path.realpath(current) == real_out
         for entry in entries:
             if not _is_dir(entry):
-                if entry.name.endswith(SUFFIX):
+                if entry.name in outputs or (in_out and not entry.name.endswith(SUFFIX)):
+                    continue  # pages, JSON and exports this program wrote
+                if wanted(Path(entry.path), inside=Path(os.path.realpath(entry.path)).is_relative_to(real_root)):
                     yield Path(entry.path)  # broken links included: they fail with their reason
             elif entry.is_symlink() and not Path(os.path.realpath(entry.path)).is_relative_to(real_root):
                 yield Path(entry.path)  # a way out of the tree: reported, never walked
             else:
                 stack.append(Path(entry.path))
+
+
+def _outputs_listed(folder: Path, entries: Iterable[os.DirEntry[str]]) -> set[str]:
+    """The names a run's manifest in ``folder`` lists (its pages and JSON), so they are not read back as articles."""
+    if not any(e.name == OUTPUT_MANIFEST for e in entries):
+        return set()
+    try:
+        data = json.loads(read_bytes(folder / OUTPUT_MANIFEST, MANIFEST_BYTES))
+        return {str(name) for name in data["files"]} | {OUTPUT_MANIFEST}
+    except (DocumentError, ValueError, KeyError, TypeError):
+        return set()
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -196,11 +234,52 @@ def read_document(
     root: Path | None = None,
     follow_links: bool = False,
 ) -> Document:
-    """Read one file found in ``root`` (see ``check_link``); raise ``DocumentError`` with the reason when it cannot be used."""
+    """Read one text file found in ``root`` (see ``check_link``); raise ``DocumentError`` with the reason when it cannot be used."""
     check_link(path, root, follow_links=follow_links)
     if path.is_dir():
         raise DocumentError("cannot list this folder; check its permissions")
-    raw = read_bytes(path, max_size)
+    return text_document(path, read_bytes(path, max_size), language=language, name=name)
+
+
+def read_documents(
+    path: Path,
+    *,
+    language: str,
+    name: str | None = None,
+    max_size: int = DEFAULT_MAX_SIZE,
+    root: Path | None = None,
+    follow_links: bool = False,
+    fields: Fields | None = None,
+    item_name: Callable[[str], str] | None = None,
+) -> Iterator[Document]:
+    """Every document of one input, whatever its format (``pipeline.readers``), read lazily.
+
+    The checks of ``read_document`` come first, for every format; a file that
+    cannot be used raises ``DocumentError`` before anything is yielded. A
+    source that holds several documents (a feed, a web archive, a JSON Lines
+    or CSV export) yields one per item, each named ``item_name(key)`` (its id
+    or URL); an item that cannot be used is yielded failed, with its line or
+    record number, and the others still come. ``fields``: a
+    ``pipeline.readers.Fields`` (record field names), None for the defaults.
+    """
+    from pipeline.readers import Fields, Source, reader_for
+
+    check_link(path, root, follow_links=follow_links)
+    if path.is_dir():
+        raise DocumentError("cannot list this folder; check its permissions")
+    stem = name or path.stem
+    reader = reader_for(path)
+    source = Source(path=path, name=stem, language=language, max_size=max_size, fields=fields or Fields())
+    for doc in reader.read(source):
+        if reader.CONTAINER:
+            doc.name = item_name(doc.name) if item_name is not None else f"{stem}--{doc.name}"
+        else:
+            doc.name = stem
+        yield doc
+
+
+def text_document(path: Path, raw: bytes, *, language: str, name: str | None = None) -> Document:
+    """The document of a text file's bytes ``raw``: decoded, its leading `` date `` line read as metadata."""
     text, warnings = decode(raw, language=language)
     body = METADATA.match(text)
     body_start = body.end() if body else 0
@@ -230,23 +309,40 @@ def read_bytes(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
     stops one byte past the limit, so a file that grows, or never ends, costs
     no more memory than the limit.
     """
-    try:
-        _refuse_special(os.stat(path))  # a socket cannot even be opened: say what it is, not "no such device"
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
-    with os.fdopen(fd, "rb") as stream:
+    with open_regular(path) as stream:
         try:
-            info = os.fstat(fd)
-            _refuse_special(info)
-            if info.st_size > max_size:
-                raise DocumentError(_too_big(info.st_size, max_size))
+            size = os.fstat(stream.fileno()).st_size
+            if size > max_size:
+                raise DocumentError(_too_big(size, max_size))
             raw = stream.read(max_size + 1)
         except OSError as exc:
             raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
     if len(raw) > max_size:
         raise DocumentError(_too_big(None, max_size))
     return raw
+
+
+def open_regular(path: Path) -> IO[bytes]:
+    """``path`` opened for reading if it is a regular file (links followed), checked on the open descriptor.
+
+    For the readers that stream a source record by record (web archives, JSON
+    Lines, CSV), which bound each record by ``--max-size`` rather than the file.
+    """
+    try:
+        _refuse_special(os.stat(path))  # a socket cannot even be opened: say what it is, not "no such device"
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
+    stream = os.fdopen(fd, "rb")
+    try:
+        _refuse_special(os.fstat(fd))
+    except OSError as exc:
+        stream.close()
+        raise DocumentError(f"cannot read: {exc.strerror or exc}; check the path and its permissions") from exc
+    except BaseException:
+        stream.close()
+        raise
+    return stream
 
 
 def parse_size(text: str) -> int:
@@ -265,6 +361,11 @@ def _refuse_special(info: os.stat_result) -> None:
         return
     kind = next((what for test, what in FILE_KINDS if test(info.st_mode)), "not a regular file")
     raise DocumentError(f"is {kind}, not a regular file; only plain text files are read, copy its text into a .txt file")
+
+
+def size_text(size: int) -> str:
+    """A size as the one-line reasons say it: ``20.0 MB``, ``1,024 bytes``."""
+    return _mb(size)
 
 
 def _too_big(size: int | None, limit: int) -> str:
