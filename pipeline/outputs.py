@@ -79,7 +79,7 @@ def output_names(paths: Sequence[Path]) -> list[str]:
     path; while two names still coincide (a file may literally be named
     ``same-<hash>``), the names involved get longer hashes.
     """
-    printable = [_printable(p.stem) for p in paths]
+    printable = [_printable(_stem(p)) for p in paths]
     stems = [_fit(s) for s in printable]
     seen = Counter(stems)
     # A stem cut to fit, seen twice, or taken by the run's own files gets a hash of its path.
@@ -143,6 +143,12 @@ def item_slug(key: str, limit: int = 80) -> str:
         text = re.sub(r"\.(?:s?html?|php|aspx?|jsp)$", "", last, flags=re.IGNORECASE) or host
     slug = "-".join(w for w in re.split(r"[\W_]+", _printable(text).casefold()) if w)
     return _fit(slug, limit).rstrip("-")
+
+
+def _stem(path: Path) -> str:
+    """The name of ``path`` without its suffix; a web archive's whole ``.warc.gz`` goes (``crawl.warc.gz`` -> ``crawl``)."""
+    name = path.name
+    return name[: -len(".warc.gz")] if name.lower().endswith(".warc.gz") and len(name) > len(".warc.gz") else path.stem
 
 
 def part_name(name: str, part: int) -> str:

@@ -342,3 +342,239 @@ def test_eval_articles_reads_every_format_and_shows_the_metadata(tmp_path: Path)
     assert docs["export--orangesum-24563"]["metadata"]["url"] == "https://actu.orange.fr/orangesum_24563"
     text = runner.invoke(app, ["eval", "--articles", str(folder), "--engine", "echo"]).stdout
     assert "  seed-page: “Syrie : Daech s'empare de chlore à Idlib” — Actualités du monde, 2018-10-12, by Rédaction internationale, " in text
+
+
+# ---- feeds --------------------------------------------------------------------------------------------------------
+
+
+def build_feed(tmp_path: Path, kind: str) -> Path:
+    """An RSS 2.0 or Atom feed of the articles, written with feedparser's own test of it: parsed back before use."""
+    import xml.etree.ElementTree as ET
+
+    records = export_records()
+    if kind == "rss":
+        rss = ET.Element("rss", version="2.0", attrib={"xmlns:content": "http://purl.org/rss/1.0/modules/content/"})
+        channel = ET.SubElement(rss, "channel")
+        ET.SubElement(channel, "title").text = "Orange Actu — Monde"
+        ET.SubElement(channel, "link").text = "https://actu.orange.fr/monde"
+        for i, r in enumerate(records):
+            item = ET.SubElement(channel, "item")
+            ET.SubElement(item, "title").text = r["title"]
+            ET.SubElement(item, "link").text = r["url"]
+            ET.SubElement(item, "pubDate").text = f"Fri, 1{i} Nov 2019 08:00:00 +0100"
+            paras = "".join(f"<p>{html.escape(p)}</p>" for p in r["text"].split("\n\n"))
+            if i < 2:
+                ET.SubElement(item, "description").text = html.escape(r["text"].split("\n\n")[1])
+                ET.SubElement(item, "content:encoded").text = paras
+            else:
+                ET.SubElement(item, "description").text = paras  # the summary only
+        path = tmp_path / "monde.rss"
+        path.write_bytes(ET.tostring(rss, encoding="utf-8", xml_declaration=True))
+    else:
+        ns = "http://www.w3.org/2005/Atom"
+        feed = ET.Element(f"{{{ns}}}feed")
+        ET.SubElement(feed, f"{{{ns}}}title").text = "Orange Actu — Monde"
+        for i, r in enumerate(records):
+            entry = ET.SubElement(feed, f"{{{ns}}}entry")
+            ET.SubElement(entry, f"{{{ns}}}title").text = r["title"]
+            ET.SubElement(entry, f"{{{ns}}}link", href=r["url"])
+            ET.SubElement(entry, f"{{{ns}}}id").text = f"urn:orange:{r['id']}"
+            ET.SubElement(entry, f"{{{ns}}}updated").text = f"2019-11-1{i}T08:00:00Z"
+            ET.SubElement(entry, f"{{{ns}}}content", type="html").text = "".join(f"<p>{html.escape(p)}</p>" for p in r["text"].split("\n\n"))
+        ET.register_namespace("", ns)
+        path = tmp_path / "monde.xml"  # saved as .xml: found by its content
+        path.write_bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+    import feedparser
+
+    assert len(feedparser.parse(path.read_bytes()).entries) == len(records)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_feed_gives_one_document_per_item(tmp_path: Path, glossary: Glossary, kind: str) -> None:
+    folder = tmp_path / "in"
+    txt_folder(folder)
+    build_feed(folder, kind)
+    (folder / "sitemap.xml").write_text('<?xml version="1.0"?><urlset><url><loc>https://x/</loc></url></urlset>', encoding="utf-8")
+    result = run_folder(folder, tmp_path / "out", glossary)
+    assert result.exit_code == 0, result.failed
+    docs = by_name(result)
+    assert "sitemap" not in docs  # an .xml file that is not a feed is not an input
+    for i, record in enumerate(export_records()):
+        item = docs[f"monde--{record['id'].replace('_', '-')}"]
+        assert english(item) == english(docs[record["id"]])
+        assert_offsets_exact(item)
+        assert item.metadata["url"] == record["url"] and item.metadata["title"] == record["title"]
+        assert item.metadata["site"] == "Orange Actu — Monde" and item.metadata["date"] == f"2019-11-1{i}"
+        summary_only = kind == "rss" and i == 2
+        assert (SUMMARY_ONLY in item.warnings) == summary_only
+
+
+SUMMARY_ONLY = "the feed gives only a summary of this item, not its full text; save the article's page for all of it"
+LAUGHS = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10))
+TRICKS = {
+    "laughs": f'<?xml version="1.0"?><!DOCTYPE rss [{LAUGHS}]><rss version="2.0"><channel><title>t</title>'
+              "<item><title>&lol9;</title><link>https://x/1</link><description>Le ministre a parlé.</description></item></channel></rss>",
+    "xxe": '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title>'
+           "<item><title>&x;</title><link>https://x/1</link><description>Le ministre a parlé.</description></item></channel></rss>",
+    "remote": '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % d SYSTEM "http://127.0.0.1:9/evil.dtd"> %d;]><rss version="2.0">'
+              "<channel><title>t</title><item><title>t</title><description>Le ministre a parlé.</description></item></channel></rss>",
+}
+
+
+def test_entity_tricks_in_a_feed_fail_alone_with_one_line(tmp_path: Path, glossary: Glossary) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "seed.txt")
+    for name, text in TRICKS.items():
+        (folder / f"{name}.rss").write_text(text, encoding="utf-8")
+    (folder / "plain.rss").write_text('<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "">'
+                                     '<rss version="0.91"><channel><title>t</title><item><title>Un</title><link>https://x/1</link>'
+                                     "<description>Le ministre a parlé.</description></item></channel></rss>", encoding="utf-8")
+    started = time.monotonic()
+    result = run_folder(folder, tmp_path / "out", glossary)
+    assert time.monotonic() - started < 30
+    failures = {Path(d.path).stem: d.error or "" for d in result.failed}
+    assert sorted(failures) == sorted(TRICKS)
+    for error in failures.values():
+        assert error.startswith("declares XML entities or an external DTD") and "\n" not in error
+    assert sorted(d.name for d in result.documents if not d.failed) == ["plain--1", "seed"]
+
+
+# ---- web archives -------------------------------------------------------------------------------------------------
+
+
+def build_warc(path: Path, pages: dict[str, str], *, gzip: bool = True) -> None:
+    """A web archive written with warcio itself: a request and an HTML response per page, plus an image and a redirect."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    def record(url: str, kind: str, payload: bytes, headers: StatusAndHeaders | None = None) -> None:
+        made = writer.create_warc_record(url, kind, payload=BytesIO(payload), http_headers=headers)
+        writer.write_record(made)
+        made.raw_stream.close()  # warcio's buffer of the payload, which it leaves open
+
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=gzip)
+        for url, page in pages.items():
+            record(url, "request", b"GET / HTTP/1.1\r\n\r\n")
+            record(url, "response", page.encode(), StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"))
+        record("https://actu.orange.fr/logo.png", "response", b"\x89PNG", StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1"))
+        moved = StatusAndHeaders("301 Moved", [("Location", "https://actu.orange.fr/"), ("Content-Type", "text/html")], protocol="HTTP/1.1")
+        record("http://actu.orange.fr/", "response", b"<p>moved</p>", moved)
+
+
+@pytest.mark.parametrize("gzip", [True, False])
+def test_a_web_archive_gives_one_document_per_html_page(tmp_path: Path, glossary: Glossary, gzip: bool) -> None:
+    folder = tmp_path / "in"
+    txt_folder(folder)
+    pages = {}
+    for r in export_records():
+        pages[r["url"]] = news_page(r["text"].split("\n\n"), title=r["title"], date=r["date"], url=r["url"])
+    pages["https://actu.orange.fr/vide"] = "<html><head><script>x()</script></head><body><script>y()</script></body></html>"
+    build_warc(folder / ("crawl.warc.gz" if gzip else "crawl.warc"), pages, gzip=gzip)
+    result = run_folder(folder, tmp_path / "out", glossary)
+    docs = by_name(result)
+    for r in export_records():
+        item = docs[f"crawl--{r['id'].replace('_', '-')}"]
+        assert english(item) == english(docs[r["id"]])
+        assert_offsets_exact(item)
+        assert (item.metadata["url"], item.metadata["date"], item.metadata["site"]) == (r["url"], r["date"], "Orange Actu")
+    (failed,) = result.failed
+    assert failed.name == "crawl--vide" and (failed.error or "").startswith("record 8: no article text found")
+    assert (tmp_path / "out" / "crawl--orangesum-12476.html").exists()
+
+
+def test_a_damaged_web_archive_keeps_the_records_before_the_damage(tmp_path: Path, glossary: Glossary) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    r = export_records()[0]
+    build_warc(folder / "cut.warc", {r["url"]: news_page(r["text"].split("\n\n"), title=r["title"], date=r["date"], url=r["url"])}, gzip=False)
+    data = (folder / "cut.warc").read_bytes()
+    (folder / "cut.warc").write_bytes(data + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
+    (folder / "not.warc").write_bytes(b"GIF89a not an archive at all")
+    result = run_folder(folder, tmp_path / "out", glossary)
+    assert [d.name for d in result.documents if not d.failed] == ["cut--orangesum-12476"]
+    errors = {d.name: d.error or "" for d in result.failed}
+    assert errors["not"].startswith("is not a readable web archive (WARC)")
+    assert all("\n" not in e for e in errors.values())
+
+
+# ---- office files -------------------------------------------------------------------------------------------------
+
+
+def build_docx(path: Path, paragraphs: Sequence[str], title: str) -> None:
+    import datetime
+
+    import docx
+
+    word = docx.Document()
+    word.add_heading(paragraphs[0], level=1)
+    for p in paragraphs[1:]:
+        word.add_paragraph(p)
+        word.add_paragraph("")
+    word.core_properties.title = title
+    word.core_properties.author = "AFP"
+    word.core_properties.created = datetime.datetime(2019, 11, 15, 8, 0)
+    word.save(str(path))
+
+
+def build_odt(path: Path, paragraphs: Sequence[str], title: str) -> None:
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    body = f'<text:h text:outline-level="1">{escape(paragraphs[0])}</text:h>' + "".join(
+        f"<text:p>{escape(p).replace('  ', ' <text:s/>')}<text:note><text:note-body><text:p>une note</text:p></text:note-body></text:note></text:p>"
+        if i == 0 else f"<text:p>{escape(p)}</text:p>" for i, p in enumerate(paragraphs[1:]))
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               f"{body}</office:text></office:body></office:document-content>")
+    meta = ('<?xml version="1.0" encoding="UTF-8"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>'
+            f"<dc:title>{escape(title)}</dc:title><meta:initial-creator>AFP</meta:initial-creator>"
+            "<meta:creation-date>2019-11-15T08:00:00</meta:creation-date></office:meta></office:document-meta>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+        archive.writestr("meta.xml", meta)
+
+
+def test_word_and_opendocument_files_give_their_paragraphs(tmp_path: Path, glossary: Glossary) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = article(SOME[0])
+    paragraphs = text.split("\n\n")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    build_docx(folder / "b.docx", paragraphs, "Le Drian")
+    build_odt(folder / "c.odt", paragraphs, "Le Drian")
+    docs = by_name(run_folder(folder, tmp_path / "out", glossary))
+    for name in ("b", "c"):
+        assert english(docs[name]) == english(docs["a"])
+        assert_offsets_exact(docs[name])
+        assert docs[name].metadata == {"title": "Le Drian", "date": "2019-11-15", "author": "AFP"}
+    assert "une note" not in docs["c"].text
+
+
+def test_a_word_zip_bomb_fails_alone(tmp_path: Path, glossary: Glossary) -> None:
+    import zipfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "seed.txt")
+    build_docx(folder / "real.docx", ["Titre", "Le ministre a parlé."], "t")
+    with zipfile.ZipFile(folder / "real.docx") as real, zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in real.infolist():
+            bomb.writestr(info.filename, real.read(info.filename))
+        with bomb.open("word/media/image1.png", "w", force_zip64=True) as fh:  # 100 MB of zeros in 100 kB
+            block = bytes(1 << 20)
+            for _ in range(100):
+                fh.write(block)
+    (folder / "fake.docx").write_bytes(b"not a zip")
+    assert (folder / "bomb.docx").stat().st_size < 1 << 20
+    result = run_folder(folder, tmp_path / "out", glossary)
+    errors = {d.name: d.error or "" for d in result.failed}
+    assert errors["bomb"].startswith("unpacks to 100.8 MB, over the limit of 20.0 MB per document (a zip bomb")
+    assert errors["fake"].startswith("is not a Word document (not a zip archive")
+    assert sorted(d.name for d in result.documents if not d.failed) == ["real", "seed"]
