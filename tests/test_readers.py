@@ -578,3 +578,74 @@ def test_a_word_zip_bomb_fails_alone(tmp_path: Path, glossary: Glossary) -> None
     assert errors["bomb"].startswith("unpacks to 100.8 MB, over the limit of 20.0 MB per document (a zip bomb")
     assert errors["fake"].startswith("is not a Word document (not a zip archive")
     assert sorted(d.name for d in result.documents if not d.failed) == ["real", "seed"]
+
+
+# ---- metadata on every output -----------------------------------------------------------------------------------
+
+HOSTILE = {"id": "h1", "title": '<script>alert(1)</script> « Daech » & co', "text": "Le ministre a parlé.",
+           "url": "javascript:alert(document.cookie)", "site": '"><img src=x onerror=alert(1)>', "date": "2019-11-15"}
+
+
+def test_metadata_in_the_page_header_index_and_exports(tmp_path: Path, glossary: Glossary) -> None:
+    from html.parser import HTMLParser
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_PAGE, folder / "seed-page.html")
+    shutil.copy(SEED, folder / "seed.txt")
+    records = export_records()[:2]
+    (folder / "export.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [*records, HOSTILE]), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_folder(folder, out, glossary, formats=("html", "json", "tmx", "xliff"))
+    assert result.exit_code == 0, result.failed
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.links: list[dict[str, str | None]] = []
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+            if tag == "a" and not (dict(attrs).get("href") or "#").startswith("#"):
+                self.links.append(dict(attrs))
+
+    page = (out / "seed-page.html").read_text(encoding="utf-8")
+    assert "<title>Syrie : Daech s&#39;empare de chlore à Idlib — normalize review</title>" in page
+    assert "<h1>Syrie : Daech s&#39;empare de chlore à Idlib</h1>" in page
+    assert '<strong class="outlet">Actualités du monde</strong> · by Rédaction internationale · ' in page
+    assert ", dated 2018-10-12" in page and "from <code>seed-page.html</code>" in page
+    links = Links()
+    links.feed(page)
+    (original,) = [a for a in links.links if a.get("class") == "original"]
+    assert original == {"class": "original", "href": "https://news.example.org/fr/2018/10/12/syrie-daech-chlore-idlib.html",
+                        "rel": "noreferrer noopener", "referrerpolicy": "no-referrer"}
+    assert "default-src &#39;none&#39;" in page and '<meta name="referrer" content="no-referrer">' in page
+
+    hostile = (out / "export--h1.html").read_text(encoding="utf-8")
+    parsed = Links()
+    parsed.feed(hostile)
+    assert "script" not in parsed.tags[: parsed.tags.index("body") + 5] and "img" not in parsed.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; « Daech » &amp; co" in hostile
+    assert not [a for a in parsed.links if "javascript" in (a.get("href") or "")]
+    assert '<span class="original">javascript:alert(document.cookie)</span>' in hostile
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for head in ("Headline", "Date", "Outlet", "Source"):
+        assert f'<th scope="col">{head}</th>' in index
+    assert '<td data-sort="Actualités du monde" data-label="Outlet">Actualités du monde</td>' in index
+    assert '<td data-sort="2018-10-12" data-label="Date">2018-10-12</td>' in index
+    assert f'<a href="export--orangesum-12476.html">{records[0]["title"].replace(chr(34), "&#34;")}</a>' in index
+    assert "<code>export.jsonl</code> <small>line 2</small>" in index
+    assert "<img" not in index and "javascript:" not in index.replace("javascript:alert(document.cookie)", "")
+
+    tmx = (out / "export--orangesum-12476.tmx").read_text(encoding="utf-8")
+    assert f'<prop type="x-title">{html.escape(records[0]["title"], quote=False)}</prop>' in tmx
+    assert '<prop type="x-url">https://actu.orange.fr/orangesum_12476</prop>' in tmx
+    assert '<prop type="x-date">2019-11-10</prop>' in tmx
+    xliff = (out / "seed-page.xlf").read_text(encoding="utf-8")
+    assert '<note id="source-site" category="source-site">Actualités du monde</note>' in xliff
+    assert '<note id="source-url" category="source-url">https://news.example.org/fr/2018/10/12/syrie-daech-chlore-idlib.html</note>' in xliff
+
+    txt_page = (out / "seed.html").read_text(encoding="utf-8")
+    assert "<h1>seed</h1>" in txt_page and 'class="meta source"' not in txt_page  # a .txt file's page is as it was

@@ -275,6 +275,42 @@ def build_rows(doc: Document, notes: list[Note], reviews: Decisions | None = Non
     return paragraphs
 
 
+SHOWN_SCHEMES = ("http://", "https://")
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """What the page header says of the article itself: headline, outlet, author, date, original address, source file."""
+
+    title: str = ""
+    site: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""  # shown as text
+    link: str = ""  # the same address as a link, only when it is http(s): never javascript:, data: or a file
+    file: str = ""
+    record: str = ""
+
+    @classmethod
+    def of(cls, metadata: dict[str, str], path: str) -> SourceLine:
+        url = metadata.get("url", "")
+        return cls(
+            title=metadata.get("title", ""),
+            site=metadata.get("site", ""),
+            author=metadata.get("author", ""),
+            date=metadata.get("date", ""),
+            url=url,
+            link=url if url.lower().startswith(SHOWN_SCHEMES) and not any(c.isspace() for c in url) else "",
+            file=os.path.basename(path),
+            record=metadata.get("record", ""),
+        )
+
+    @property
+    def described(self) -> bool:
+        """Whether the source says more of the article than a .txt file can (its date): a header line is worth it."""
+        return bool(self.title or self.site or self.author or self.url or self.record)
+
+
 def render_document(doc: Document, run: RunInfo, *, review: ReviewMode | None = None) -> str:
     """The review page of one document; with ``review``, the page can also act through the local review server."""
     notes = build_notes(doc, run)
@@ -301,6 +337,7 @@ def render_document(doc: Document, run: RunInfo, *, review: ReviewMode | None = 
         scripts=scripts,
         style=style,
         review=review,
+        source=SourceLine.of(doc.metadata, str(doc.path)),
         csp=policy(scripts, style, connect=review is not None),
     )
 
@@ -332,6 +369,8 @@ class IndexRow(Protocol):
     def decided(self) -> int: ...
     @property
     def to_review(self) -> int: ...
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]: ...
 
 
 def render_index(
@@ -351,8 +390,13 @@ def render_index(
     script = env.get_template("index.js").render()
     style = env.get_template("page.css").render()
     rewrites = rewrites if rewrites is not None else totals
+    sources = {d.name: SourceLine.of(dict(d.metadata), d.path) for d in docs}
+    per_source = Counter(d.path for d in docs)
     return env.get_template("index.html.j2").render(
         docs=docs,
+        sources=sources,
+        described=any(s.described for s in sources.values()),
+        grouped=any(n > 1 for n in per_source.values()) or any(s.record for s in sources.values()),
         run=run,
         totals=sorted(totals.items(), key=lambda kv: (-rewrites.get(kv[0], 0), -kv[1], kv[0])),
         rewrites=rewrites,
@@ -379,4 +423,4 @@ def policy(scripts: list[str] | str, style: str, *, connect: bool = False) -> st
     )
 
 
-__all__ = ["IndexRow", "Note", "Piece", "ReviewMode", "Row", "build_notes", "build_rows", "render_document", "render_index"]
+__all__ = ["IndexRow", "Note", "Piece", "ReviewMode", "Row", "SourceLine", "build_notes", "build_rows", "render_document", "render_index"]

@@ -3,6 +3,8 @@
 Each ``<tu>`` holds the source sentence and its normalised English; glossary
 changes and findings ride along as ``<note>``s, the raw machine translation and
 the source character range as ``<prop>``s (TMX 1.4: notes and props before tuvs).
+The header's props name the source file and the article (``x-title``,
+``x-date``, ``x-author``, ``x-site``, ``x-url`` …: ``Document.metadata``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def render_document(doc: Document, run: RunInfo) -> str:
     _prop(header, "x-signature", run.signature_line())
     _prop(header, "x-source-file", str(doc.path))
     _prop(header, "x-source-sha256", doc.sha256)
+    for key, value in doc.metadata.items():  # the article's title, date, author, site, URL, id and record, as its source says
+        _prop(header, f"x-{key}", value)
     body = ET.SubElement(root, "body")
     for unit in units(doc):
         seg = unit.segment

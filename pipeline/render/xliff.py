@@ -5,7 +5,9 @@ decided every change and finding of the sentence in ``normalize review``:
 then ``final`` when all were accepted or resolved, ``reviewed`` when a change
 was rejected (see ``pipeline.review.decisions``). Glossary changes are unit
 notes (``category="glossary"``, about the target), findings are notes with
-``category="finding"``, decisions notes with ``category="review"``.
+``category="finding"``, decisions notes with ``category="review"``. The
+file's notes name the source and the article (``category="source-title"``,
+``source-date``, ``source-url`` …: ``Document.metadata``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def render_document(doc: Document, run: RunInfo) -> str:
     notes = ET.SubElement(file, "notes")
     ET.SubElement(notes, "note", id="signature", category="signature").text = xml_text(run.signature_line())
     ET.SubElement(notes, "note", id="source-sha256", category="source").text = doc.sha256
+    for key, value in doc.metadata.items():  # the article's title, date, author, site, URL …, as its source says
+        ET.SubElement(notes, "note", id=f"source-{key}", category=f"source-{key}").text = xml_text(value)
     for unit in units(doc):
         seg = unit.segment
         element = ET.SubElement(file, "unit", id=unit.id)
