@@ -14,6 +14,7 @@ from pipeline import chain, cli_eval
 from pipeline.audit import COUNTERS, audit, audit_document
 from pipeline.cli import app
 from pipeline.model import Change, Check, Document, Finding, Kind, Method, Segment, TermHit, Translation, text_document
+from pipeline.stages.base import DocumentStage, StageContext
 from tests.conftest import FR_EN, ScriptedEngine, arabic_article
 
 Span = tuple[int, int]
@@ -230,8 +231,22 @@ def invoke(*args: str) -> Any:
 def without_names_layer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names layer (its stage and fr-en.names.yaml) would protect "Bachar al-Assad" (tests/test_names.py);
     these tests count the engine's own mangling, so they run without it, on fr-en.yaml alone."""
-    monkeypatch.setitem(chain.STAGES, "names", chain.StageSpec(lambda glossary, engine: lambda doc: doc))
+    monkeypatch.setitem(chain.STAGES, "names", NoNames)
     return ["--glossary", str(FR_EN)]
+
+
+class NoNames(DocumentStage):
+    """The names stage's place in the chain, doing nothing."""
+
+    name = "names"
+    requires = frozenset({"segments"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> NoNames:
+        return cls()
+
+    def __call__(self, doc: Document) -> Document:
+        return doc
 
 
 def test_eval_articles_json_has_per_document_and_total_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

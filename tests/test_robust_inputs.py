@@ -232,7 +232,7 @@ def test_the_language_model_is_freed_before_each_batch_is_translated_and_loaded_
     fr_en: Glossary,
 ) -> None:
     chain = Chain(fr_en, ScriptedEngine(), order=("language", "segment", "translate"))
-    (language,) = [stage for name, _, stage in chain.stages if name == "language"]
+    (language,) = [stage for stage in chain.stages if stage.name == "language"]
     assert isinstance(language, LanguageStage)
     for text in (FRENCH, ENGLISH):
         doc = chain.prepare(doc_of(text))

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.chain import DEFAULT_ORDER, STAGES, Chain
 from pipeline.engines import build_engine
 from pipeline.engines.base import Engine
-from pipeline.errors import ConfigError, EngineError
+from pipeline.errors import ConfigError
 from pipeline.outputs import DocSummary, OutputFolder
 
 if TYPE_CHECKING:
@@ -62,15 +62,6 @@ def check(options: RunOptions) -> None:
         raise ConfigError(f"--executor ray needs Ray, which is not installed: {INSTALL}") from None
 
 
-class NoEngine(Engine):
-    """Stands in for the engine in tasks that never translate (stage factories only read its languages)."""
-
-    name = "none"
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        raise EngineError("translation runs in the translate actors, not here")
-
-
 def _split(order: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The chain cut around its batch stages: before, batch stages (translate), after."""
     batch = [i for i, name in enumerate(order) if STAGES[name].batch]
@@ -81,12 +72,12 @@ def _split(order: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tupl
 class _Tools:
     """What a task builds from the job: its spec, the chain for its stages, the output folder, the glossary's use."""
 
-    def __init__(self, job: bytes, stages: tuple[str, ...]) -> None:
+    def __init__(self, job: bytes, stages: tuple[str, ...], after: tuple[str, ...] = ()) -> None:
         from pipeline.run import GlossaryUse
 
         self.spec: Job = pickle.loads(job)
         options = self.spec.options
-        self.chain = Chain(options.glossary, NoEngine(options.source, options.target), stages)
+        self.chain = Chain(options.glossary, None, stages, after=after)  # these tasks never translate
         self.folder = OutputFolder(self.spec.folder.out, options.formats, force=options.force, record=False)
         self.use = GlossaryUse(options.glossary)
 
@@ -94,14 +85,14 @@ class _Tools:
 _built: dict[tuple[str, tuple[str, ...]], _Tools] = {}
 
 
-def _tools(job: bytes, stages: tuple[str, ...]) -> _Tools:
+def _tools(job: bytes, stages: tuple[str, ...], after: tuple[str, ...] = ()) -> _Tools:
     """The task's tools, built once per worker process and job: Ray runs many tasks in one worker, and building
     them (the glossary's matcher, the language model: ~0.4 s) per batch of 16 documents cost a third of a batch."""
     key = (hashlib.sha256(job).hexdigest(), stages)
     if key not in _built:
         for old in [k for k in _built if k[0] != key[0]]:  # an earlier job's
             del _built[old]
-        _built[key] = _Tools(job, stages)
+        _built[key] = _Tools(job, stages, after)
     return _built[key]
 
 
@@ -113,8 +104,11 @@ def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     tools = _tools(job, head)
     spec, chain, folder, use = tools.spec, tools.chain, tools.folder, tools.use
     out: dict[str, list[Any]] = {"index": [], "part": [], "parts": [], "doc": [], "matches": [], "summary": []}
+    taken = {n.casefold() for n in spec.names}
     for index, path, name in zip(rows["index"], rows["path"], rows["name"], strict=True):
-        parts = read_parts(_path(path), str(name), spec.options)
+        # every document of the input (a feed's items, a web archive's pages …) and every part of a long one;
+        # they are held together in this task, so a source of many documents costs this task's memory
+        parts = read_parts(_path(path), str(name), spec.options, taken)
         for part, doc in enumerate(parts):
             chain.prepare(doc)  # what the cheap stages find decides whether the document is up to date
             matches = "" if doc.failed else use.matches(doc)
@@ -139,8 +133,8 @@ class Translator:
         options = spec.options
         self.engine = build_engine(options.engine, options.source, options.target, settings=actor_settings(options.engine_settings),
                                    cache=options.cache, cache_path=options.cache_path)
-        _, middle, _ = _split(DEFAULT_ORDER)
-        self.chain = Chain(options.glossary, self.engine, middle)
+        head, middle, _ = _split(DEFAULT_ORDER)
+        self.chain = Chain(options.glossary, self.engine, middle, after=head)
 
     def __call__(self, rows: dict[str, Any]) -> dict[str, Any]:
         live = [(i, pickle.loads(d)) for i, d in enumerate(rows["doc"]) if d is not None]
@@ -162,8 +156,8 @@ def actor_settings(settings: dict[str, dict[str, Any]]) -> dict[str, dict[str, A
 
 def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     """Task: enforcement, checks and rendering; writes the pages and returns each document's summary."""
-    _, _, tail = _split(DEFAULT_ORDER)
-    tools = _tools(job, tail)
+    head, middle, tail = _split(DEFAULT_ORDER)
+    tools = _tools(job, tail, head + middle)
     spec, chain, folder, use = tools.spec, tools.chain, tools.folder, tools.use
     summaries = list(rows["summary"])
     for i, blob in enumerate(rows["doc"]):

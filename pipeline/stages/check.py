@@ -19,17 +19,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Self
 
 from pipeline.glossary.load import Glossary
 from pipeline.model import Check, Document, Finding, Segment, Span
+from pipeline.stages.base import DocumentStage, StageContext
 from pipeline.stages.match import protected_spans
 from pipeline.stages.quotes import quote_spans
 
 
-class CheckStage:
+class CheckStage(DocumentStage):
     """Add ``Finding``s to every segment."""
 
     name = "check"
+    requires = frozenset({"target"})
+    assigns = frozenset({"findings"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> Self:
+        return cls(context.glossary)
 
     def __init__(self, glossary: Glossary) -> None:
         self._renderings = leftover_renderings(glossary)

@@ -19,11 +19,13 @@ the tool never guesses silently.
 from __future__ import annotations
 
 import re
+from typing import Self
 
 from pipeline.grammar import Grammar, grammar_for
 from pipeline.lang import NEUTRAL, Language, get_language
 from pipeline.lang.speech import alternation
 from pipeline.model import Change, Check, Document, Finding, Kind, Located, Method, Segment, Span, TermHit
+from pipeline.stages.base import DocumentStage, StageContext
 from pipeline.stages.translate import placeholders_kept
 
 # Conjunctions of the English between equivalent names in one bracket; the source language adds its own,
@@ -33,10 +35,16 @@ TARGET_FILLERS = ("or", "and")
 BRACKET_GOES_ON = re.compile(r"\s*[,;]\s*(?=[^()]*?\w[^()]*\))")
 
 
-class EnforceStage:
+class EnforceStage(DocumentStage):
     """Turn ``Segment.translation`` into ``Segment.target`` plus ``Change`` records."""
 
     name = "enforce"
+    requires = frozenset({"translations"})
+    assigns = frozenset({"target", "changes"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> Self:
+        return cls(context.target)
 
     def __init__(self, target: str = "en") -> None:
         self.grammar: Grammar = grammar_for(target)

@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document
+from pipeline.stages.base import DocumentStage, StageContext
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -40,10 +41,16 @@ NAMES = {
 }  # fmt: skip
 
 
-class LanguageStage:
+class LanguageStage(DocumentStage):
     """Fail documents whose text is confidently in another language than ``source``."""
 
     name = "language"
+    requires = frozenset({"text"})
+    assigns = frozenset({"language"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> Self:
+        return cls(context.source, memo=context.cache)
 
     def __init__(self, source: str, memo: TranslationCache | None = None) -> None:
         self.source = source

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Self
 
 from pipeline.glossary.load import Entry
 from pipeline.glossary.matcher import Match, Matcher, expand_variant, fold
@@ -30,6 +31,7 @@ from pipeline.lang import Language, get_language
 from pipeline.lang.base import Gloss
 from pipeline.lang.speech import alternation
 from pipeline.model import Check, Document, Finding, Quote, Span, TermHit
+from pipeline.stages.base import DocumentStage, StageContext
 from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans, single_marks_hidden
 
 __all__ = ["MatchStage", "find_speaker", "protected_spans", "quote_spans"]
@@ -114,10 +116,16 @@ class _LoadedVariants:
         return (key in forms), forms.get(key)
 
 
-class MatchStage:
+class MatchStage(DocumentStage):
     """Attach ``TermHit``s to the segments of each document, and ``Document.quotes`` to the document."""
 
     name = "match"
+    requires = frozenset({"segments"})
+    assigns = frozenset({"quotes", "hits"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> Self:
+        return cls(Matcher(context.glossary))
 
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher

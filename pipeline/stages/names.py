@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Self
 
 from pipeline.glossary.load import Entry, Glossary
 from pipeline.glossary.matcher import expand_variant, fold
@@ -47,6 +48,7 @@ from pipeline.lang import NEUTRAL, Language, get_language
 from pipeline.lang.base import Names
 from pipeline.lang.speech import alternation
 from pipeline.model import Check, Document, Finding, Kind, Segment, TermHit
+from pipeline.stages.base import DocumentStage, StageContext
 
 UNKNOWN = "unknown-name"  # the entry id of a protected name no glossary lists
 
@@ -99,10 +101,16 @@ def name_key(text: str) -> str:
     return " ".join(re.split(r"[\s'\-]+", fold(text))).strip()
 
 
-class NamesStage:
+class NamesStage(DocumentStage):
     """Add a ``Kind.NAME`` hit, and an ``unknown-name`` finding, for each unlisted name of each segment."""
 
     name = "names"
+    requires = frozenset({"segments"})
+    assigns = frozenset({"hits"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> Self:
+        return cls(context.glossary)
 
     def __init__(self, glossary: Glossary) -> None:
         # The glossary's names and groups by wording, for names the match stage's tokens could not

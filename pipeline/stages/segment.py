@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Self
 
 from pipeline.lang import get_language, has_language, packaged_languages
 from pipeline.model import Document, Segment
+from pipeline.stages.base import DocumentStage, StageContext
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0\u202f]*\n\s*")
 BOUNDARY = re.compile(
@@ -180,3 +182,18 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if start < end:
         yield start, end
+
+
+class SegmentStage(DocumentStage):
+    """``segment`` as a chain stage."""
+
+    name = "segment"
+    requires = frozenset({"text"})
+    assigns = frozenset({"segments"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> Self:
+        return cls()
+
+    def __call__(self, doc: Document) -> Document:
+        return segment(doc)

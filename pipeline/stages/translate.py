@@ -19,12 +19,14 @@ import difflib
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Self
 
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
 from pipeline.glossary.matcher import fold
 from pipeline.lang import Language, get_language
 from pipeline.model import Document, Located, Method, Segment, TermHit, Translation
+from pipeline.stages.base import BatchStage, StageContext
 from pipeline.stages.punct import detokenise, normalise
 
 # French elision before a hit: "l’EI" masked as "l’ZQAQ" reads as a pronoun to
@@ -70,10 +72,16 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-class TranslateStage:
+class TranslateStage(BatchStage):
     """Fill ``Segment.translation`` for every segment of the batch."""
 
     name = "translate"
+    requires = frozenset({"segments"})
+    assigns = frozenset({"translations"})
+
+    @classmethod
+    def from_context(cls, context: StageContext) -> Self:
+        return cls(context.translator(), context.glossary.renderings())
 
     def __init__(self, engine: Engine, renderings: Mapping[str, Sequence[str]] | None = None) -> None:
         self.engine = engine
