@@ -7,8 +7,9 @@ registering by decorator and one error that names the kind and every choice.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pipeline.errors import ConfigError
 
@@ -37,3 +38,10 @@ class Registry(dict[str, T]):
             return self[name]
         except KeyError:
             raise ConfigError(f"unknown {self.kind} {name!r}: choose one of {', '.join(self)}") from None
+
+
+def load(spec: str) -> Any:
+    """The object a lazy registry entry names: ``"package.module:attribute"``, imported now (a missing optional
+    dependency costs nothing until its entry is used)."""
+    module, _, attribute = spec.partition(":")
+    return getattr(importlib.import_module(module), attribute)

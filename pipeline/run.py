@@ -30,12 +30,14 @@ from pipeline.model import Document
 from pipeline.outputs import DocSummary, ItemNames, OutputError, OutputFolder, RunReport, output_names, part_name
 from pipeline.progress import Bar
 from pipeline.readers import READERS, Fields
+from pipeline.registry import Registry
 from pipeline.render import FORMATS, RunInfo
 from pipeline.review.decisions import Decisions
 from pipeline.stages.check import CheckStage
 from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs, input_root, read_documents
 
-EXECUTORS = ("local", "ray")
+# executor name -> its module (``check(options)``, ``execute(job, engine, collector)``), imported when chosen
+EXECUTORS: Registry[str] = Registry("executor", [("local", "pipeline.executors.local"), ("ray", "pipeline.executors.ray")])
 BATCH_SENTENCES = 2000  # sentences per translation batch: large enough for engines to batch, small enough to bound memory
 BATCH_DOCUMENTS = 500  # and at most this many documents per batch
 PART_CHARS = 200_000  # a document longer than this is split into parts at paragraph boundaries, with a warning
@@ -154,7 +156,7 @@ class Collector:
 def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     """Run every stage over every input; raises ``ConfigError`` only before any document is processed."""
     paths = _check(options)
-    executor = importlib.import_module(f"pipeline.executors.{options.executor}")
+    executor = importlib.import_module(EXECUTORS.find(options.executor))
     executor.check(options)
     if engine is None:
         engine = build_engine(
@@ -378,11 +380,9 @@ def _cut(text: str, start: int, limit: int) -> int:
 
 
 def _check(options: RunOptions) -> list[Path]:
-    unknown = [f for f in options.formats if f not in FORMATS]
-    if unknown:
-        raise ConfigError(f"unknown output format {unknown[0]!r}: choose from {', '.join(FORMATS)}")
-    if options.executor not in EXECUTORS:
-        raise ConfigError(f"unknown executor {options.executor!r}: choose from {', '.join(EXECUTORS)}")
+    for fmt in options.formats:
+        FORMATS.find(fmt)
+    EXECUTORS.find(options.executor)
     paths = collect_inputs(options.inputs, out=options.out)
     if not paths:
         shown = ", ".join(str(p) for p in options.inputs)

@@ -1,12 +1,11 @@
 """Translation engines, looked up by name.
 
 Adding an engine means one module with an ``Engine`` subclass and one line in
-``ENGINES``; nothing else in the pipeline changes.
+``ENGINES`` (a ``pipeline.registry.Registry``); nothing else in the pipeline changes.
 """
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,12 +13,12 @@ from typing import Any
 
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError, EngineUnavailable
+from pipeline.registry import Registry, load
 
 # name -> "module:Class"; imported lazily so a missing optional engine costs nothing.
-ENGINES: dict[str, str] = {
-    "argos": "pipeline.engines.argos:ArgosEngine",
-    "apertium": "pipeline.engines.apertium:ApertiumEngine",
-}
+ENGINES: Registry[str] = Registry(
+    "engine", {"argos": "pipeline.engines.argos:ArgosEngine", "apertium": "pipeline.engines.apertium:ApertiumEngine"}.items()
+)
 # Tried in this order by ``auto``: the neural engine when a model is installed.
 AUTO_ORDER = ("argos", "apertium")
 
@@ -32,9 +31,9 @@ def engine_class(name: str) -> type[Engine]:
     """The class registered under ``name``."""
     if name not in ENGINES:
         raise ConfigError(f"unknown engine {name!r}: choose one of auto, {', '.join(ENGINES)}")
-    module, _, cls = ENGINES[name].partition(":")
     try:
-        return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+        cls: type[Engine] = load(ENGINES[name])
+        return cls
     except ImportError as exc:
         raise EngineUnavailable(f"engine {name!r} cannot be loaded ({exc}); reinstall normalize with `pip install -e .`") from exc
 

@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable
 
 from pipeline.model import Document
+from pipeline.registry import Registry
 from pipeline.render.run_info import RunInfo
 
 Renderer = Callable[[Document, RunInfo], str]
@@ -28,11 +29,14 @@ def _render_with(module: str) -> Renderer:
 
 
 # format name -> (file suffix, renderer)
-FORMATS: dict[str, tuple[str, Renderer]] = {
-    "json": (".json", _render_with("json_format")),
-    "html": (".html", _render_with("html")),
-    "tmx": (".tmx", _render_with("tmx")),
-    "xliff": (".xlf", _render_with("xliff")),
-}
+FORMATS: Registry[tuple[str, Renderer]] = Registry(
+    "output format",
+    [
+        ("json", (".json", _render_with("json_format"))),
+        ("html", (".html", _render_with("html"))),
+        ("tmx", (".tmx", _render_with("tmx"))),
+        ("xliff", (".xlf", _render_with("xliff"))),
+    ],
+)
 
 __all__ = ["FORMATS", "Renderer", "RunInfo"]
