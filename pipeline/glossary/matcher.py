@@ -20,6 +20,9 @@ regular expression is ever run.
   it ("terroristes takfiristes", "terroristes-takfiristes"): one match, the first
   label's entry, instead of a second label refused by context.
 - ``<number>`` in ``only_after`` stands for any number in digits ("5000 jihadistes").
+- A language with ``word_forms`` (``Language.word_forms``) reads words its own way: Russian variants are
+  compiled into all their case forms, Arabic keys are normalised and variants take proclitics. Spans stay
+  offsets into the original text; a language without it pays nothing.
 """
 
 from __future__ import annotations
@@ -33,9 +36,15 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Entry, Glossary
+from pipeline.lang import get_language
+from pipeline.lang.base import VariantForm, WordForms
+from pipeline.model import Kind
 
-TOKEN = re.compile(r"[\w\u0300-\u036f]+")  # combining accents belong to their word
-SPLIT = re.compile(r"([\w\u0300-\u036f]+)")
+# Combining accents belong to their word, and so do Arabic short vowels and Quranic marks (tatweel is a letter).
+WORD_CLASS = r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]+"
+TOKEN = re.compile(WORD_CLASS)
+SPLIT = re.compile(f"({WORD_CLASS})")
+CAPITAL = "\x01"  # in a case pattern: the word must begin with a capital letter (Russian "Исламское государство")
 JOINER = re.compile(r"[ '\-]{1,3}")  # what may stand between two words of one variant
 OPTIONAL = re.compile(r"\(([^()]*)\)")
 SLOT = "{group}"
@@ -51,6 +60,7 @@ SAME_WORDS: dict[str, dict[str, str]] = {
     "pt": {"do": "de", "da": "de", "dos": "de", "das": "de", "o": ARTICLE, "a": ARTICLE, "os": ARTICLE, "as": ARTICLE},
     "de": {"der": ARTICLE, "die": ARTICLE, "das": ARTICLE, "den": ARTICLE, "dem": ARTICLE, "des": ARTICLE},
 }
+KEEP_LETTERS = frozenset("й")  # letters of their own, not и with an accent (Russian "бандформирований" != "-ии")
 MAX_VARIANT_FORMS = 64
 CACHE_LIMIT = 500_000  # distinct words remembered between documents
 
@@ -64,7 +74,7 @@ def _fold_table() -> dict[int, str]:
             ch = chr(cp)
             low = ch.lower()
             base = unicodedata.normalize("NFD", low)[:1] if len(low) == 1 else ch
-            if unicodedata.combining(base) or not base:
+            if unicodedata.combining(base) or not base or low in KEEP_LETTERS:
                 base = low if len(low) == 1 else ch
             if base != ch:
                 _FOLD[cp] = base
@@ -103,7 +113,7 @@ class Match:
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     slot: _Node | None = None
-    ends: list[tuple[int, Entry, bool, tuple[str, ...] | None]] = field(default_factory=list)
+    ends: list[tuple[int, Entry, bool, tuple[str, ...] | None, int]] = field(default_factory=list)  # ..., case, skip
 
 
 class _Tokens:
@@ -144,12 +154,15 @@ class _Tokens:
 class _FoldCache(dict[str, str]):
     """word -> folded key, computed once per distinct word (a text repeats its words)."""
 
-    def __init__(self, same: dict[str, str]) -> None:
+    def __init__(self, same: dict[str, str], normalize: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.same = same
+        self.normalize = normalize
 
     def __missing__(self, word: str) -> str:
         key = fold(word)
+        if self.normalize is not None:
+            key = self.normalize(key)
         key = self.same.get(key, key)
         self[word] = key
         return key
@@ -179,9 +192,10 @@ class Matcher:
         self.policy = policy
         self.entries = glossary.entries
         self.same = SAME_WORDS.get(glossary.source, {})
-        self._keys = _FoldCache(self.same)
+        self.word_forms: WordForms | None = get_language(glossary.source).word_forms
+        self._keys = _FoldCache(self.same, self.word_forms.key if self.word_forms is not None else None)
         self._gaps = _GapCache()
-        self._context = {e.id: _Context.of(e, self.same) for e in glossary.entries}
+        self._context = {e.id: _Context.of(e, self.same, self.word_forms) for e in glossary.entries}
         self.root = _Node()
         self.groups = _Node()
         for number, entry in enumerate(glossary.entries):
@@ -191,35 +205,52 @@ class Matcher:
                 if not forms:
                     raise ConfigError(f"{entry.file}:{entry.line}: entry {entry.id!r} has an empty variant; remove it")
                 for form, plural in forms:
-                    self._add(self.root, entry, number, form, plural)
-                    if entry.kind == "group":
-                        if SLOT in form:
-                            raise ConfigError(f"{entry.file}:{entry.line}: group {entry.id!r} cannot use {SLOT} in its own variants")
-                        self._add(self.groups, entry, number, form, plural)
+                    if entry.kind == "group" and SLOT in form:
+                        raise ConfigError(f"{entry.file}:{entry.line}: group {entry.id!r} cannot use {SLOT} in its own variants")
+                    for written in self._forms(entry, form, plural, always_plural):
+                        self._add(self.root, entry, number, written)
+                        if entry.kind == "group":
+                            self._add(self.groups, entry, number, written)
 
-    def _add(self, trie: _Node, entry: Entry, order: int, form: str, plural: bool) -> None:
+    def _forms(self, entry: Entry, form: str, plural: bool, always_plural: bool) -> Iterable[VariantForm]:
+        """One expanded variant form as the language writes it: itself, or its case forms, clitic forms ..."""
+        if self.word_forms is None:
+            return (VariantForm(form, plural),)
+        # A group's or a name's number is its own; a word for people or things takes both (unless listed as plural).
+        numbers = not always_plural and entry.kind not in (Kind.GROUP, Kind.NAME)
+        return (
+            f._replace(plural=plural if f.plural is None or always_plural else f.plural)
+            for f in self.word_forms.forms(form, numbers=numbers)
+        )
+
+    def _add(self, trie: _Node, entry: Entry, order: int, written: VariantForm) -> None:
+        form, plural = written.text, bool(written.plural)
         node = trie
         words = _pattern_tokens(form)
         if not words:
             raise ConfigError(f"{entry.file}:{entry.line}: variant {form!r} of {entry.id!r} has no words")
         exact: list[str] = []
-        for word in words:
+        for k, word in enumerate(words):
             if word == SLOT:
                 node.slot = node.slot or _Node()
                 node = node.slot
                 exact.append("")
                 continue
-            key = _key(fold(word), self.same)
+            folded = fold(word) if self.word_forms is None else self.word_forms.key(fold(word))
+            key = _key(folded, self.same)
             node = node.children.setdefault(key, _Node())
-            exact.append(word if word.isupper() and len(word) <= 5 and len(words) == 1 else "")
+            if word.isupper() and len(word) <= 5 and len(words) == 1:
+                exact.append(word)
+            else:
+                exact.append(CAPITAL if k in written.capitals else "")
         case = tuple(exact) if any(exact) else None
-        for _, other, _, other_case in node.ends:
+        for _, other, _, other_case, _ in node.ends:
             if other.id != entry.id and other_case == case:
                 raise ConfigError(
                     f"{entry.file}:{entry.line}: variant {form!r} of {entry.id!r} matches the same words as a variant of "
                     f"{other.id!r} ({other.file}:{other.line}); keep it in one entry"
                 )
-        node.ends.append((order, entry, plural, case))
+        node.ends.append((order, entry, plural, case, written.skip))
 
     def find(self, text: str) -> list[Match]:
         """Accepted matches plus, for loaded entries, those refused by context (``rejected`` set)."""
@@ -260,13 +291,16 @@ class Matcher:
         stack: list[tuple[_Node, int, Match | None, bool]] = [(trie, i, None, False)]
         while stack:
             node, j, group, plural = stack.pop()
-            for order, entry, entry_plural, case in node.ends:
-                if j == i or (case and not all(not want or tokens.words[i + k] == want for k, want in enumerate(case))):
+            for order, entry, entry_plural, case, skip in node.ends:
+                if j == i or (case and not _cased(tokens.words, i, case)):
                     continue
                 before = keys[i - 1] if i > 0 else ""
                 after = keys[j] if j < n else ""
                 rejected = self._context[entry.id].refuses(before, after)
-                yield Match(entry, tokens.start(i), tokens.end(j - 1), entry_plural or plural, group, rejected, order), j
+                start = tokens.start(i)
+                if skip and self.word_forms is not None:  # proclitics stay outside the match: "بداعش" -> "داعش"
+                    start += self.word_forms.start(tokens.words[i], skip)
+                yield Match(entry, start, tokens.end(j - 1), entry_plural or plural, group, rejected, order), j
             if j >= n or (j > i and not tokens.joined(j)):
                 continue
             child = node.children.get(keys[j])
@@ -278,6 +312,14 @@ class Matcher:
                     for g, nxt in self._walk(self.groups, tokens, s):
                         if g.rejected is None:
                             stack.append((node.slot, nxt, g, plural))
+
+
+def _cased(words: list[str], i: int, case: tuple[str, ...]) -> bool:
+    """Whether the words from ``i`` have the capitals ``case`` asks: the very word, or (CAPITAL) a capital first letter."""
+    for k, want in enumerate(case):
+        if want and not (words[i + k][:1].isupper() if want == CAPITAL else words[i + k] == want):
+            return False
+    return True
 
 
 def _chains(previous: Match, refused: Match) -> bool:
@@ -335,9 +377,12 @@ class _Context:
     not_before: frozenset[str]
 
     @classmethod
-    def of(cls, entry: Entry, same: dict[str, str]) -> _Context:
+    def of(cls, entry: Entry, same: dict[str, str], word_forms: WordForms | None = None) -> _Context:
         def words(items: tuple[str, ...]) -> frozenset[str]:
-            return frozenset(_key(fold(w).strip("'"), same) for w in items)
+            if word_forms is None:
+                return frozenset(_key(fold(w).strip("'"), same) for w in items)
+            forms = {f.text for w in items for f in (word_forms.forms(w, numbers=True) if w != NUMBER else ())} | set(items)
+            return frozenset(_key(word_forms.key(fold(w).strip("'")), same) for w in forms)
 
         return cls(words(entry.only_after) if entry.only_after else None, words(entry.not_after), words(entry.not_before))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -100,6 +101,31 @@ class Gloss:
     before: tuple[str, ...] = ()  # words before the word: "appelé", "conocido como"
 
 
+class VariantForm(NamedTuple):
+    """One form of a glossary variant, as a language's ``WordForms`` gives it to the matcher."""
+
+    text: str  # the form's words as a text writes them ("террористической группировки", "والتكفيريين")
+    plural: bool | None = None  # its number when the language can tell; None: as the variant says
+    skip: int = 0  # letters at the start of the first word left out of the match (Arabic proclitics: و ب ...)
+    capitals: tuple[int, ...] = ()  # words (0-based) that must begin with a capital letter in the text
+
+
+class WordForms(Protocol):
+    """How the glossary matcher reads a language whose words folding alone does not match (``Language.word_forms``)."""
+
+    def forms(self, variant: str, *, numbers: bool) -> tuple[VariantForm, ...]:
+        """Every form of one written variant: its inflections, clitics... (``numbers``: both numbers, else the written one)."""
+        ...
+
+    def key(self, word: str) -> str:
+        """A folded word of a text or a variant -> what the matcher compares (Arabic: spelling normalised)."""
+        ...
+
+    def start(self, word: str, skip: int) -> int:
+        """How many characters of ``word``, as the text writes it, come before its letter number ``skip``."""
+        ...
+
+
 @dataclass(frozen=True)
 class Language:
     """One source language's rules, read by the stages through ``get_language(doc.language)``.
@@ -124,6 +150,9 @@ class Language:
     plural_endings: tuple[str, ...] = ()
     # Conjunctions between equivalent names in one bracket: "Daech (État islamique ou EI)".
     bracket_fillers: tuple[str, ...] = ()
+    # How the glossary matcher reads this language beyond folding case and accents: Russian case forms
+    # (pipeline/lang/ru/morphology.py), Arabic spelling and clitics (pipeline/lang/ar/normalize.py). None: folding only.
+    word_forms: WordForms | None = None
 
     def only_function_words(self, form: str) -> bool:
         """Whether every word of ``form`` is a function word (a variant that must be refused)."""

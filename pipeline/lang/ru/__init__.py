@@ -1,6 +1,7 @@
 """Russian."""
 
 from pipeline.lang.base import Language
+from pipeline.lang.ru.morphology import RussianForms
 from pipeline.lang.ru.quotes import QUOTATION, SPEECH
 from pipeline.lang.ru.words import ABBREVIATIONS, FUNCTION_WORDS
 
@@ -12,4 +13,5 @@ LANGUAGE = Language(
     quotes=QUOTATION,
     speech=SPEECH,
     bracket_fillers=("или", "и"),
+    word_forms=RussianForms(),
 )
