@@ -240,3 +240,12 @@ def test_available_checks_the_configured_binary(tmp_path: Path, monkeypatch: pyt
         ApertiumEngine("fr", "en", binary=missing)
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     assert ApertiumEngine.available("fr", "en")  # the default binary is looked up on PATH
+
+
+def test_create_engine_checks_the_configured_binary_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    binary, _ = _fake_apertium(tmp_path, monkeypatch, {})
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no apertium on PATH: only the configured one exists
+    engine = create_engine("apertium", "fr", "en", settings={"apertium": {"binary": binary}})
+    assert isinstance(engine, ApertiumEngine)
+    with pytest.raises(EngineUnavailable):
+        create_engine("apertium", "fr", "en", settings={"apertium": {"binary": str(tmp_path / "nowhere" / "apertium")}})

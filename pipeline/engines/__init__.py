@@ -48,7 +48,7 @@ def create_engine(
     if name == "auto":
         for candidate in AUTO_ORDER:
             try:
-                usable = engine_class(candidate).available(source, target)
+                usable = engine_class(candidate).usable(source, target, (settings or {}).get(candidate, {}))
             except EngineUnavailable:
                 usable = False
             problem = _cannot_load(candidate, source, target)
@@ -60,7 +60,7 @@ def create_engine(
         else:
             raise EngineUnavailable(f"no translation engine for {source}->{target} is installed. {_hints(source, target)}")
     cls = engine_class(name)
-    if not cls.available(source, target):
+    if not cls.usable(source, target, (settings or {}).get(name, {})):
         raise EngineUnavailable(
             f"engine {name!r} cannot translate {source}->{target} here. {cls.install_hint(source, target)}"
         )

@@ -38,10 +38,11 @@ import shlex
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.engines.apertium_process import Step, run_pipeline
 from pipeline.engines.base import Engine, EngineOutput, Span
@@ -93,6 +94,11 @@ class ApertiumEngine(Engine):
             and all(shutil.which(binary + suffix) is not None for suffix in HELPERS)
             and all((MODES_DIR / f"{mode}.mode").exists() for mode in route or ())
         )
+
+    @classmethod
+    def usable(cls, source: str, target: str, settings: Mapping[str, Any]) -> bool:
+        """``available`` for the configured ``binary``, not only ``apertium`` on PATH."""
+        return cls.available(source, target, binary=str(settings.get("binary", BINARY)))
 
     @classmethod
     def install_hint(cls, source: str, target: str) -> str:

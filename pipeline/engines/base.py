@@ -7,8 +7,9 @@ engine can batch however suits it (one Apertium process, one CTranslate2 call).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Span = tuple[int, int]
 
@@ -70,6 +71,11 @@ class Engine(ABC):
     def available(cls, source: str, target: str) -> bool:
         """Whether this engine can translate the pair on this machine, without side effects."""
         return False
+
+    @classmethod
+    def usable(cls, source: str, target: str, settings: Mapping[str, Any]) -> bool:
+        """``available`` with the user's settings for this engine (a configured binary, say)."""
+        return cls.available(source, target)
 
     @classmethod
     def install_hint(cls, source: str, target: str) -> str:
