@@ -649,3 +649,18 @@ def test_metadata_in_the_page_header_index_and_exports(tmp_path: Path, glossary:
 
     txt_page = (out / "seed.html").read_text(encoding="utf-8")
     assert "<h1>seed</h1>" in txt_page and 'class="meta source"' not in txt_page  # a .txt file's page is as it was
+
+
+def test_a_rerun_skips_the_items_that_did_not_change(tmp_path: Path, glossary: Glossary) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = export_records()
+    export = folder / "export.jsonl"
+    export.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    options = RunOptions(inputs=[folder], out=out, glossary=glossary, engine="echo", quiet=True, cache_path=tmp_path / "cache.sqlite")
+    assert run(options, engine=ScriptedEngine()).report.skipped == 0
+    records[1]["text"] = records[1]["text"].replace("jihadistes", "djihadistes", 1)
+    export.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    again = run(options, engine=ScriptedEngine())
+    assert again.report.skipped == 2 and len(again.report.done) == 3

@@ -226,7 +226,8 @@ def _run(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, batche
         if len(parts) < int(row["parts"]):
             continue
         for part, (how, summary) in sorted(parts.items()):
-            job.folder.claim(job.folder.files_of(summary.name))  # parts' names, recorded by the driver
+            if not summary.failed:  # parts' and items' names, recorded by the driver (a failed one writes nothing)
+                job.folder.claim(job.folder.files_of(summary.name))
             if how == "skipped":
                 collector.skipped += 1
             collector.done((index, part), summary, None)
