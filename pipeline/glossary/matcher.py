@@ -209,7 +209,7 @@ class Matcher:
                         raise ConfigError(f"{entry.file}:{entry.line}: group {entry.id!r} cannot use {SLOT} in its own variants")
                     for written in self._forms(entry, form, plural, always_plural):
                         self._add(self.root, entry, number, written)
-                        if entry.kind == "group":
+                        if entry.kind == "group" and not written.skip:  # a slot's group takes no proclitic
                             self._add(self.groups, entry, number, written)
 
     def _forms(self, entry: Entry, form: str, plural: bool, always_plural: bool) -> Iterable[VariantForm]:
