@@ -38,7 +38,7 @@ from pipeline.errors import ConfigError, NormalizeError
 from pipeline.model import Document
 from pipeline.render import FORMATS, RunInfo
 from pipeline.render.html import render_index
-from pipeline.render.json_format import dumps
+from pipeline.render.json_format import FORMAT_VERSION, OutputFormatError, dumps, read_output
 from pipeline.render.json_format import render_document as render_json
 from pipeline.render.write import read_own, remove, replace, write_temporary
 from pipeline.review.decisions import Decisions, json_keys
@@ -369,6 +369,7 @@ class RunReport:
     def to_json(self) -> dict[str, Any]:
         """The content of report.json."""
         return {
+            "format_version": FORMAT_VERSION,
             "signature": self.info.signature_line(),
             **self.info.signature(),
             "cwd": self.cwd,
@@ -488,17 +489,14 @@ class OutputFolder:
         if not all(f in self.owned and _regular(self.out / f) for f in files):
             return None
         try:
-            text = read_own(self.out / files[-1])
-            if text is None:
-                return None
-            data = json.loads(text)
+            data = read_output(self.out / files[-1], "document")
             if data.get("run_signature") != signature or data["source"]["sha256"] != sha256:
                 return None
             use = data.get("glossary_fingerprint") or {}
             if use.get("matches") != matches or use.get("leftovers") != leftovers([s["target"] for s in data["segments"]]):
                 return None
             return DocSummary.from_json(name, data, self.reviews)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, OutputFormatError):
             return None
 
     def write_document(self, doc: Document, info: RunInfo, glossary_use: dict[str, str] | None = None) -> DocSummary:

@@ -1,21 +1,39 @@
-"""The per-document JSON contract and the run report.
+"""The JSON outputs' contract: the document JSON written here, and the one reader of every JSON output.
 
-Later versions may add fields, never remove them: downstream scripts rely on
-``source[start:end] == segment.source`` and ``target[target_span] == target_text``.
+Each output carries its ``format_version`` (``review.json``: ``version``) and
+has a JSON Schema shipped in ``pipeline/render/schemas/`` (document, report,
+review). Later versions may add fields, never remove them: downstream scripts
+rely on ``source[start:end] == segment.source`` and ``target[target_span] ==
+target_text``. ``read_output`` is what resume, the index, the review server and
+eval read these files with: a file from a newer normalize, or one that is not
+normalize's, is refused with one line instead of being half-understood.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
 
+from pipeline.errors import NormalizeError
 from pipeline.model import Document
 from pipeline.render.run_info import RunInfo
+
+FORMAT_VERSION = 1  # of the document JSON and report.json; bump when a field changes meaning or goes
+Kind = Literal["document", "report", "review"]
+VERSION_KEY: dict[str, str] = {"document": "format_version", "report": "format_version", "review": "version"}
+
+
+class OutputFormatError(NormalizeError):
+    """A JSON output that is missing, not normalize's, or from a newer normalize."""
 
 
 def document_dict(doc: Document, run: RunInfo, *, glossary_use: dict[str, str] | None = None) -> dict[str, Any]:
     """``glossary_use``: what of the glossary the document depends on (``pipeline.run.GlossaryUse``), for resume."""
     return {
+        "format_version": FORMAT_VERSION,
         "source": {
             "path": str(doc.path),
             "language": doc.language,
@@ -52,3 +70,53 @@ def render_document(doc: Document, run: RunInfo, *, glossary_use: dict[str, str]
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_output(path: Path, kind: Kind) -> dict[str, Any]:
+    """``path``'s content, checked against its schema; ``OutputFormatError`` says what is wrong and what to do.
+
+    Read only when it is a regular file (never through a link, never a FIFO). A file written before
+    versions were recorded has the first version's layout and is read as version 1.
+    """
+    from pipeline.render.write import read_own
+
+    text = read_own(path)
+    if text is None:
+        raise OutputFormatError(f"{path}: missing or not a regular file; run `normalize run` again to write it")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise OutputFormatError(f"{path}: not JSON ({exc}); run `normalize run` again to rewrite it") from None
+    return check_output(data, kind, where=str(path))
+
+
+def check_output(data: Any, kind: Kind, *, where: str = "the output") -> dict[str, Any]:
+    """``data`` if it is a ``kind`` output this version of normalize reads; else ``OutputFormatError``."""
+    import fastjsonschema
+
+    if not isinstance(data, dict):
+        raise OutputFormatError(f"{where}: not a normalize {kind} file (not a JSON object); run `normalize run` again")
+    version = data.setdefault(VERSION_KEY[kind], 1)
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise OutputFormatError(
+            f"{where}: written by a newer normalize (format {version}; this one reads up to {FORMAT_VERSION}); upgrade normalize"
+        )
+    try:
+        _validator(kind)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise OutputFormatError(f"{where}: not a normalize {kind} file ({exc.message}); run `normalize run` again") from None
+    return data
+
+
+def schema(kind: Kind) -> dict[str, Any]:
+    """The JSON Schema of one output, as shipped in ``pipeline/render/schemas/``."""
+    text = resources.files("pipeline.render").joinpath(f"schemas/{kind}.schema.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@functools.cache
+def _validator(kind: Kind) -> Any:
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema(kind))

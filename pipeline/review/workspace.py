@@ -33,7 +33,6 @@ import dataclasses
 import errno
 import fcntl
 import hashlib
-import json
 import os
 import stat
 import threading
@@ -54,7 +53,7 @@ from pipeline.lock import LOCK_NAME, OutputLock
 from pipeline.model import Document
 from pipeline.outputs import DocSummary, OutputFolder, RunReport, index_html, index_pages, output_names
 from pipeline.render import FORMATS, RunInfo
-from pipeline.render.json_format import dumps
+from pipeline.render.json_format import OutputFormatError, dumps, read_output
 from pipeline.render.json_format import render_document as render_json
 from pipeline.render.write import write_temporary
 from pipeline.review.decisions import FILE_NAME as REVIEW_NAME
@@ -111,7 +110,7 @@ class RunRecord:
     def read(cls, out: Path) -> RunRecord:
         path = out / REPORT_NAME
         try:
-            report = json.loads(path.read_text(encoding="utf-8"))
+            report = read_output(path, "report")
             done, failed = report["documents"]["done"], report["documents"]["failed"]
             labels = [str(d["path"]) for d in done] + [str(d["path"]) for d in failed]
             shas = {str(k): str(v) for k, v in dict(report["glossaries"]).items()}
@@ -120,8 +119,8 @@ class RunRecord:
             formats = tuple(options.get("formats", ("html", "json")))
             cache = bool(options.get("cache", True))
             recorded = report.get("cwd") or options.get("cwd")
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read ({exc.strerror or exc}); run `normalize run` into {out} first") from None
+        except OutputFormatError as exc:
+            raise ConfigError(str(exc)) from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"{path}: not a normalize report ({exc}); run `normalize run` into {out} again") from None
         if not shas:
@@ -499,9 +498,9 @@ class Workspace:
             return ""
         for name in output_names([Path(p) for p in self.record.input_labels]):
             try:
-                data = json.loads((self.out / (name + FORMATS["json"][0])).read_text(encoding="utf-8"))
+                data = read_output(self.out / (name + FORMATS["json"][0]), "document")
                 return str(data.get("run_signature", ""))
-            except (OSError, ValueError, AttributeError):
+            except OutputFormatError:
                 continue
         return ""
 
