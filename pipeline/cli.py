@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import typer.core
@@ -23,20 +23,6 @@ from pipeline.errors import ConfigError, NormalizeError
 if TYPE_CHECKING:  # imported where used: `normalize --help` loads neither SQLite nor the glossary loader
     from pipeline.glossary.load import Glossary
 
-
-def _arguments_without_type_tags() -> None:
-    """typer's plain help prints an argument's Python type after its name (``INPUTS <list[Path]>``): print the name alone.
-
-    Options show their ``metavar`` instead (every option here sets one; a test checks it).
-    """
-
-    def argument_type(self: typer.core.TyperArgument, ctx: Any) -> str | None:
-        return None
-
-    typer.core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign,assignment]
-
-
-_arguments_without_type_tags()
 
 # Plain click help: rich's help formatter alone costs more import time than the rest of `normalize --help`.
 app = typer.Typer(

@@ -45,7 +45,7 @@ def test_without_ray_the_executor_exits_2_with_the_install_command(tmp_path: Pat
 
 def test_a_worker_builds_a_stage_chain_once_per_job_and_drops_an_earlier_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[tuple[bytes, tuple[str, ...]]] = []
-    monkeypatch.setattr(ray_executor, "_Tools", lambda job, stages: built.append((job, stages)) or object())
+    monkeypatch.setattr(ray_executor, "_Tools", lambda job, stages, after=(): built.append((job, stages)) or object())
     monkeypatch.setattr(ray_executor, "_built", {})
     first = ray_executor._tools(b"job 1", ("language", "segment"))
     assert ray_executor._tools(b"job 1", ("language", "segment")) is first  # the next batch of the same job
