@@ -32,6 +32,24 @@ REVIEW_TEXT = (
     "Les terroristes de Daech ont fui vers le nord. Les Gardiens de la religion ont revendiqué l'attaque.\n"
 )
 
+# A day's work in small (tests/test_browser_review.py): a loaded label kept in a quotation whose spelling is
+# standardised ("Daech" -> "Daesh"), the same rewrite many times ("EI" -> "Islamic State"), in two documents.
+WORKBENCH_TEXT = (
+    "« Daech a perdu la bataille », a déclaré le général. Les combattants de l'EI ont quitté la ville. "
+    "L'EI a revendiqué l'attaque.\n\n"
+    "L'EI contrôle encore le désert. Les hommes de l'EI ont fui vers le nord.\n"
+)
+WORKBENCH_MORE = "Les combattants de l'EI ont attaqué la ville. L'EI a perdu du terrain.\n"
+
+
+def workbench_inputs(folder: Path) -> tuple[Path, Path]:
+    """Two documents for the workbench tests: ``workbench`` and ``workbench-2``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    first, second = folder / "workbench.txt", folder / "workbench-2.txt"
+    first.write_text(WORKBENCH_TEXT, encoding="utf-8")
+    second.write_text(WORKBENCH_MORE, encoding="utf-8")
+    return first, second
+
 
 @dataclass
 class Served:

@@ -191,10 +191,12 @@ def build_notes(doc: Document, run: RunInfo) -> list[Note]:
                 continue  # matched but nothing to say (e.g. a standard name already)
             if finding is not None:
                 used.add(id(finding))
-            if change is not None:
+            if finding is not None and finding.check == "quoted-label":
+                kind = QUOTED  # kept as the speaker said it, even when its spelling was standardised ("Daech" -> "Daesh")
+            elif change is not None:
                 kind = MATCH if change.noop else CHANGE
             else:
-                kind = QUOTED if finding is not None and finding.check == "quoted-label" else FINDING
+                kind = FINDING
             placed.append((hit.start, Note(0, kind, seg, hit=hit, change=change, finding=finding, entry=entries.get(hit.entry))))
         for f in seg.findings:
             if id(f) in used:

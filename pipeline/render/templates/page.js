@@ -7,6 +7,7 @@
   var filter = document.getElementById("filter");
   var marks = Array.prototype.slice.call(document.querySelectorAll("main a[data-note]"));
   var current = -1;
+  var currentMark = null;
   var wide = window.matchMedia("(min-width: 1100px)");
 
   function each(selector, fn) {
@@ -32,11 +33,14 @@
     return el.dataset.kind === value;
   }
   function place(mark) {
-    // Wide screens: the panel is fixed in the right margin, beside the text. Narrow ones: it opens in the
-    // cell right under the paragraph of the highlight, so it never covers the words it explains.
+    // The panel goes in the page right after the sentence of the highlight: on wide screens it is drawn fixed in the
+    // right margin (never over the words), on narrow ones it opens right under that sentence. Either way Tab from the
+    // highlight goes into the panel, and out of it to the next note (see the keydown handler).
+    var seg = mark && mark.closest(".seg");
     var cell = mark && mark.closest("td");
-    if (cell && !wide.matches) cell.appendChild(inspector);
-    else if (wide.matches && inspector.parentNode !== document.body) document.body.insertBefore(inspector, document.getElementById("details"));
+    if (seg && seg.parentNode) seg.parentNode.insertBefore(inspector, seg.nextSibling);
+    else if (cell) cell.appendChild(inspector);
+    else if (inspector.parentNode !== document.body) document.body.insertBefore(inspector, document.getElementById("details"));
   }
   function inspect(note, mark) {
     var source = document.getElementById("note" + note);
@@ -48,6 +52,12 @@
     place(mark);
     inspector.hidden = false;
     current = Number(note);
+    currentMark = mark || null;
+  }
+  function focusables() {
+    return Array.prototype.filter.call(inspector.querySelectorAll("a[href], button, input, select"), function (el) {
+      return !el.disabled && visible(el);
+    });
   }
   function close() {
     inspector.hidden = true;
@@ -101,11 +111,23 @@
   }
   wide.addEventListener("change", function () { if (!inspector.hidden) place(document.getElementById("n" + current + "s") || document.getElementById("n" + current + "t")); });
   document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Tab" && !inspector.hidden && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+      // The panel belongs to its highlight: Tab goes from the highlight into the panel, and out of it to the next note.
+      var inside = focusables();
+      var mark = ev.target.closest && ev.target.closest("main a[data-note]");
+      if (!ev.shiftKey && mark && !inspector.contains(mark) && mark.dataset.note === inspector.dataset.note && inside.length) {
+        ev.preventDefault(); inside[0].focus(); return;
+      }
+      if (inspector.contains(ev.target) && inside.length) {
+        if (!ev.shiftKey && ev.target === inside[inside.length - 1] && inspector.dataset.note !== undefined) { ev.preventDefault(); step(1); return; }
+        if (ev.shiftKey && ev.target === inside[0] && currentMark) { ev.preventDefault(); currentMark.focus(); return; }
+      }
+    }
     var typing = /^(TEXTAREA|SELECT)$/.test(ev.target.tagName) || (ev.target.tagName === "INPUT" && ev.target.type !== "checkbox" && ev.target.type !== "radio");
     if (ev.altKey || ev.ctrlKey || ev.metaKey || typing) return;
     if (ev.key === "n") { ev.preventDefault(); step(1); }
     else if (ev.key === "p") { ev.preventDefault(); step(-1); }
-    else if (ev.key === "Escape") close();
+    else if (ev.key === "Escape") { var back = inspector.contains(ev.target) ? currentMark : null; close(); if (back) back.focus(); }
   });
   function panel(node, anchor) {
     // Show ``node`` (e.g. the review server's glossary form) in the panel, placed like a note's details.
@@ -114,5 +136,8 @@
     place(anchor);
     inspector.hidden = false;
   }
-  window.normalizePage = { inspect: inspect, close: close, announce: announce, panel: panel };
+  window.normalizePage = {
+    inspect: inspect, close: close, announce: announce, panel: panel, step: step, applyFilter: applyFilter,
+    current: function () { return inspector.hidden || inspector.dataset.note === undefined ? null : { note: inspector.dataset.note, mark: currentMark }; }
+  };
 })();

@@ -8,6 +8,12 @@
   var errorLine = form ? form.querySelector(".term-error") : null;
   var selection = null;
 
+  // A message the page said just before it reloaded itself (a glossary edit re-ran documents) is said again after.
+  try {
+    var said = window.sessionStorage.getItem("normalize-status");
+    if (said) { window.sessionStorage.removeItem("normalize-status"); page.announce(said); }
+  } catch (e) { /* storage off */ }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
@@ -25,6 +31,19 @@
       });
     });
   }
+  function undoButton(box, status) {
+    // Undo is there as soon as a decision is, without a reload (and goes with it).
+    var undo = box.querySelector('button[data-status=""]');
+    if (status && !undo) {
+      undo = document.createElement("button");
+      undo.type = "button";
+      undo.dataset.status = "";
+      undo.textContent = "Undo";
+      box.appendChild(undo);
+    } else if (!status && undo) {
+      undo.remove();
+    }
+  }
   function showDecision(note, result) {
     var status = result.status;
     each('#note' + note + ' .decision-state, #inspector[data-note="' + note + '"] .decision-state', function (el) {
@@ -36,29 +55,81 @@
       el.appendChild(strong);
       if (result.comment) el.appendChild(document.createTextNode(": " + result.comment));
     });
-    each('main a[data-note="' + note + '"]', function (el) {
+    each('#note' + note + ' .review, #inspector[data-note="' + note + '"] .review', function (box) {
+      undoButton(box, status);
+      var input = box.querySelector("input[name=comment]");
+      if (input) input.value = status ? result.comment || "" : input.value;
+    });
+    each('main a[data-note="' + note + '"], #details li.note[data-note="' + note + '"]', function (el) {
       el.classList.remove("decided", "accepted", "rejected", "resolved");
       if (status) el.classList.add("decided", status);
+      if (el.matches("li")) el.dataset.decision = status || "";
     });
     each(".summary .progress", function (el) { el.textContent = result.decided + " of " + result.total + " reviewed"; });
-    page.announce(status ? "Note " + (Number(note) + 1) + " " + status + "." : "Decision withdrawn.");
+    page.announce(status ? "Note " + (Number(note) + 1) + " " + status + "." : "Note " + (Number(note) + 1) + ": decision withdrawn.");
+    if (page.refilter) page.refilter();
+  }
+  function decide(note, status) {
+    // One note's decision, from a button of its panel or list item, or a key (a, r, u, Enter in the comment box).
+    var item = document.getElementById("note" + note);
+    var box = item && item.querySelector(".review");
+    if (!box) return Promise.resolve(null);
+    var panelBox = document.querySelector('#inspector[data-note="' + note + '"] .review');
+    var comment = (panelBox || box).querySelector("input[name=comment]");
+    var head = item.querySelector(".note-head");
+    return post("api/decision", {
+      doc: docName,
+      key: box.dataset.key,
+      status: status,
+      comment: comment ? comment.value : "",
+      about: head ? head.textContent.replace(/\s+/g, " ").trim() : ""
+    }).then(function (result) { showDecision(note, result); return result; }, function (error) { page.announce("Not saved: " + error.message); });
   }
 
   document.addEventListener("click", function (ev) {
     var button = ev.target.closest && ev.target.closest(".review button[data-status]");
     if (!button) return;
-    var box = button.closest(".review");
     var holder = button.closest("[data-note]");
-    var note = holder.dataset.note;
-    var head = document.querySelector("#note" + note + " .note-head");
+    decide(holder.dataset.note, button.dataset.status);
+  });
+
+  // Keys on the current note (the one whose panel is open), as in a CAT tool: a accept, r reject, u undo,
+  // c comment (Enter saves it); focus stays on the note's highlight.
+  document.addEventListener("keydown", function (ev) {
+    var now = page.current();
+    if (!now || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    var box = document.querySelector('#inspector[data-note="' + now.note + '"] .review');
+    if (!box) return;
     var comment = box.querySelector("input[name=comment]");
-    post("api/decision", {
-      doc: docName,
-      key: box.dataset.key,
-      status: button.dataset.status,
-      comment: comment ? comment.value : "",
-      about: head ? head.textContent.replace(/\s+/g, " ").trim() : ""
-    }).then(function (result) { showDecision(note, result); }, function (error) { page.announce("Not saved: " + error.message); });
+    if (ev.target === comment) {
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        var state = document.getElementById("note" + now.note).dataset.decision;
+        if (state) decide(now.note, state).then(function () { if (now.mark) now.mark.focus(); });
+        else page.announce("Comment noted: press a to accept or r to reject the note with it" + (box.querySelector("[data-status=resolved]") ? " (a marks a finding resolved)." : "."));
+        if (!state && now.mark) now.mark.focus();
+      } else if (ev.key === "Escape") {
+        ev.preventDefault();
+        if (now.mark) now.mark.focus();
+      }
+      return;
+    }
+    if (/^(TEXTAREA|SELECT|INPUT)$/.test(ev.target.tagName)) return;
+    var finding = Boolean(box.querySelector("[data-status=resolved]"));
+    var status = ev.key === "a" ? (finding ? "resolved" : "accepted") : ev.key === "r" && !finding ? "rejected" : ev.key === "u" ? "" : null;
+    if (ev.key === "c" && comment) {
+      ev.preventDefault();
+      comment.focus();
+      page.announce("Comment on note " + (Number(now.note) + 1) + ": Enter saves, Esc goes back.");
+      return;
+    }
+    if (status === null) {
+      if (ev.key === "r" && finding) page.announce("A finding is marked resolved (a), not rejected.");
+      return;
+    }
+    ev.preventDefault();
+    if (status === "" && !document.getElementById("note" + now.note).dataset.decision) { page.announce("Nothing to undo on note " + (Number(now.note) + 1) + "."); return; }
+    decide(now.note, status).then(function () { if (now.mark && document.activeElement !== now.mark) now.mark.focus(); });
   });
 
   function selected() {
@@ -83,10 +154,10 @@
     page.panel(form, found.cell.querySelector("a[data-note]") || found.cell);
   }
   document.addEventListener("mouseup", function (ev) {
-    if (ev.target.closest && ev.target.closest("main td") && !(form && form.contains(ev.target))) window.setTimeout(offer, 0);
+    if (ev.target.closest && ev.target.closest("main td") && !ev.target.closest("#inspector") && !(form && form.contains(ev.target))) window.setTimeout(offer, 0);
   });
   document.addEventListener("keyup", function (ev) {
-    if (ev.shiftKey && ev.target.closest && ev.target.closest("main")) offer();
+    if (ev.shiftKey && ev.key !== "Tab" && ev.target.closest && ev.target.closest("main") && !ev.target.closest("#inspector")) offer();
   });
 
   if (form) {
@@ -104,7 +175,9 @@
       button.disabled = true;
       page.announce("Saving the glossary and re-running…");
       post("api/glossary", data).then(function (result) {
-        page.announce("Saved to " + result.file + "; " + result.rerun.length + " document(s) re-run in " + result.seconds + " s.");
+        var message = "Saved to " + result.file + "; " + result.rerun.length + " document(s) re-run in " + result.seconds + " s.";
+        page.announce(message);
+        try { window.sessionStorage.setItem("normalize-status", message); } catch (e) { /* storage off: the message goes with the page */ }
         window.location.reload();
       }, function (error) {
         button.disabled = false;
