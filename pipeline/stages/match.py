@@ -4,6 +4,8 @@ Quotations are found once over the whole document (``pipeline.stages.quotes``,
 written to ``Document.quotes``); a hit inside one is marked ``in_quote`` with
 the speaker: the enforce stage keeps a loaded label there (the speaker's
 words) and the check stage reports it, as the Reuters, AP and BBC guides ask.
+Marks nobody speaks around a lone name («داعش») are naming marks, not a
+quotation (``pipeline.stages.quotes.naming_marks``).
 
 A variant the glossary marks loaded (``loaded_variants``: "Daech" of Islamic
 State) makes its hit loaded: outside quotations it still becomes the standard
@@ -32,7 +34,14 @@ from pipeline.lang.base import Gloss
 from pipeline.lang.speech import alternation
 from pipeline.model import Check, Document, Finding, Quote, Span, TermHit
 from pipeline.stages.base import DocumentStage, StageContext
-from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, quote_spans, single_marks_hidden
+from pipeline.stages.quotes import (
+    QuoteIndex,
+    find_quotes,
+    find_speaker,
+    naming_marks,
+    quote_spans,
+    single_marks_hidden,
+)
 
 __all__ = ["MatchStage", "find_speaker", "protected_spans", "quote_spans"]
 
@@ -148,6 +157,8 @@ class MatchStage(DocumentStage):
                     seg.findings.append(finding)
                     continue
                 loaded, quoted_form = self._loadedness(m, seg.source)
+                if quote is not None and naming_marks(doc.text, quote, start, end, m.entry.kind, loaded):
+                    quote = None  # «داعش», «Исламское государство»: marks around a name, not anyone's words
                 seg.hits.append(
                     TermHit(
                         entry=m.entry.id,

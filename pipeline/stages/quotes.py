@@ -30,6 +30,15 @@ speaker of the quotation just before, in the same or the previous paragraph.
 A nested quotation inherits its outer quotation's speaker. When unsure, the
 speaker is None ("speaker not identified"), never a guess; a language without
 speech verbs names nobody.
+
+Marks around a name are not a quotation of anyone. Saudi papers write «داعش»,
+Russian ones «Исламское государство» and «Джебхат ан-Нусра», French ones
+"Casques blancs": an unattributed quotation holding a lone name says which
+words are the name, not who said them (``naming_marks``). So a name alone in
+marks nobody is said to have spoken is rewritten like any other, while the
+same name inside speech, or a loaded description in scare quotes ("qu'elle
+qualifie de "terroriste"": the label is someone's word), stays as written.
+The quotation itself is still found (``Document.quotes``, the review page).
 """
 
 from __future__ import annotations
@@ -42,12 +51,15 @@ from dataclasses import dataclass, field
 from pipeline.lang import NEUTRAL, Language
 from pipeline.lang.base import Quotation
 from pipeline.lang.speech import SENTENCE_END, SpeechPatterns, speech_patterns
-from pipeline.model import Quote, Span
+from pipeline.model import Kind, Quote, Span
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 TERM_WORDS = 3  # an unattributed quotation this short is a word in quotes (« terroristes »), not speech
 SAME_SPEAKER = "\x00"  # find_speaker's answer for "a-t-il ajouté": the previous quotation's speaker
 SAME_SPEAKER_REACH = 2000  # characters back to the previous quotation's end, at most
+NAMES = frozenset({Kind.GROUP, Kind.NAME})  # entries that name; the others describe (members, labels)
+NAMING_SPACE = " \t\u00a0\u202f\u2009"  # between a mark and the name: French « Daech », with a (narrow) no-break space
+NAMING_AFTER = NAMING_SPACE + ".,;:"  # and after the name, the punctuation some papers put inside the marks
 
 
 @dataclass(frozen=True)
@@ -214,6 +226,21 @@ def _with_speakers(text: str, paras: list[Span], found: list[tuple[Quote, int, i
                 last = _Said(speaker, quote.end, last_para)
         out.append(Quote(quote.start, quote.end, quote.mark, quote.depth, quote.closed, speaker))
     return out
+
+
+def naming_marks(text: str, quote: Quote, start: int, end: int, kind: Kind, loaded: bool) -> bool:
+    """Whether ``quote`` only marks the name at ``text[start:end]``, so the words are nobody's speech.
+
+    A top-level closed quotation that nobody is said to have spoken, holding nothing but these words (white
+    space and a trailing full stop or comma aside), and the words a name: a group's or a person's, or a word
+    that is not loaded. A loaded description alone in marks ("terroriste") is a scare quote: someone's word,
+    kept. Any length of name counts; the language does not matter, only its marks (found by ``find_quotes``).
+    """
+    if quote.depth != 0 or not quote.closed or quote.speaker is not None:
+        return False
+    if loaded and kind not in NAMES:
+        return False
+    return not text[quote.start + 1 : start].strip(NAMING_SPACE) and not text[end : quote.end - 1].strip(NAMING_AFTER)
 
 
 def _intro_start(text: str, paras: list[Span], k: int, quote: Quote) -> int:
