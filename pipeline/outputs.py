@@ -238,6 +238,16 @@ class DocSummary:
         return self.change_count - self.match_count
 
     @property
+    def unknown_count(self) -> int:
+        """Engine noise: words the engine did not know (``unknown-word`` findings)."""
+        return dict(self.findings).get("unknown-word", 0)
+
+    @property
+    def label_count(self) -> int:
+        """The notes about labels and names: rewrites and every finding but the engine's unknown words."""
+        return self.rewrite_count + self.finding_count - self.unknown_count
+
+    @property
     def to_review(self) -> int:
         return self.notes - self.decided
 
@@ -273,7 +283,7 @@ class DocSummary:
                 for c in s["changes"]
             ],
             checks=[f["check"] for s in segments for f in s["findings"]],
-            progress=(reviews or Decisions({})).counted(list(json_keys(data))),
+            progress=(reviews or Decisions({})).counted(list(json_keys(data, reviewable=True))),
             metadata={str(k): str(v) for k, v in (data["source"].get("metadata") or {}).items()},
         )
 
@@ -391,12 +401,16 @@ class RunReport:
         """The command line's closing lines."""
         total, done = len(self.docs), len(self.done)
         changes, findings = sum(self.changes_per_entry.values()), sum(self.findings_per_check.values())
-        lines = [
-            f"{done} of {plural(total, 'document')} written to {out}/ with {self.info.engine} "
-            f"({plural(changes, 'change')}, {plural(findings, 'finding')}); open {out / INDEX_NAME}"
-        ]
-        if self.skipped:
-            lines.append(f"{plural(self.skipped, 'document')} already up to date, skipped (--force redoes them)")
+        figures = f"with {self.info.engine} ({plural(changes, 'change')}, {plural(findings, 'finding')}); open {out / INDEX_NAME}"
+        if self.skipped:  # "40 documents: 2 written, 38 already up to date", never "40 of 40 written ... 38 skipped"
+            failed = total - done
+            lines = [
+                f"{plural(total, 'document')}: {done - self.skipped} written, {self.skipped} already up to date"
+                + (f", {failed} failed" if failed else "")
+                + f" (--force redoes them), in {out}/ {figures}"
+            ]
+        else:
+            lines = [f"{done} of {plural(total, 'document')} written to {out}/ {figures}"]
         if self.sentences_translated:
             lines.append(
                 f"{self.sentences_cached} of {plural(self.sentences_translated, 'sentence')} came from the translation cache"

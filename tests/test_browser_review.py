@@ -7,6 +7,7 @@ the seed, the review text and two workbench documents (tests/review_fixtures.py)
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -15,7 +16,9 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select
 
+from pipeline.review.decisions import change_key, review_keys, same_change_keys
 from tests.conftest import needs
 from tests.review_fixtures import Served, serve_review, workbench_inputs
 from tests.test_browser import SCREENSHOTS, chromium, console_problems, decision_of, inspector, load, select_words, shown, wait
@@ -212,3 +215,121 @@ def test_on_a_phone_the_panel_opens_right_under_the_tapped_highlight(browser: we
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+# ---- step 2: batch decisions, triage, run-wide progress ----------------------------------------------------------
+
+
+def test_batch_accepts_one_entrys_changes_in_the_whole_run_after_showing_the_count(
+    browser: webdriver.Chrome, bench: Served
+) -> None:
+    ws = bench.workspace
+    doc = ws.doc("workbench")
+    assert doc is not None
+    keys = [change_key(doc, s, c) for s in doc.segments for c in s.changes if not c.noop]
+    key = max(keys, key=lambda k: len(same_change_keys(ws.docs, k)))
+    like = same_change_keys(ws.docs, key)
+    assert len(like) >= 4 and len({d.name for d, _ in like}) >= 2
+    load(browser, bench.page("workbench"))
+    note = browser.execute_script(
+        "return document.querySelector('#details .review[data-key=\"' + arguments[0] + '\"]').closest('li').dataset.note", key
+    )
+    mark = first_mark(browser, f'main a[data-note="{note}"]')
+    mark.click()
+    panel = inspector(browser)
+    panel.find_element(By.CSS_SELECTOR, "select[name=scope]").send_keys("in the whole run")
+    panel.find_element(By.CSS_SELECTOR, "button[data-batch=accepted]").click()
+    confirm = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#inspector .batch-confirm"))
+    assert f"Accept all {len(like)} " in shown(confirm) and "in this run" in shown(confirm)
+    before = bench.workspace.decisions.items
+    assert not any(k in before for _, k in like)  # nothing is saved before the reviewer confirms
+    browser.execute_script("window.notReloaded = true")
+    confirm.find_element(By.CSS_SELECTOR, "button.batch-yes").click()
+    wait(browser, lambda d: d.execute_script("return window.notReloaded !== true"))
+    saved = json.loads((bench.out / "review.json").read_text(encoding="utf-8"))["decisions"]
+    assert all(saved[k]["status"] == "accepted" for _, k in like)
+    assert f"Accepted {len(like)}" in status_line(browser)
+    load(browser, bench.page("workbench-2"))
+    other = [k for d, k in like if d.name == "workbench-2"]
+    states = browser.execute_script(
+        "return arguments[0].map(function (k) { return document.querySelector('#details .review[data-key=\"' + k + '\"]').closest('li').querySelector('.decision-state').textContent.trim(); })",
+        other,
+    )
+    assert states and all(s.startswith("accepted") for s in states)
+
+
+def test_filters_by_status_and_by_check(browser: webdriver.Chrome, bench: Served) -> None:
+    seed = bench.workspace.docs[0].name
+    load(browser, bench.page(seed))
+    filter_ = browser.find_element(By.ID, "filter")
+    values = [o.get_attribute("value") for o in filter_.find_elements(By.TAG_NAME, "option")]
+    assert {"status:todo", "status:accepted", "status:rejected", "check:unknown-word"} <= set(values)
+    Select(filter_).select_by_value("check:unknown-word")
+    chosen = browser.find_elements(By.CSS_SELECTOR, "#details li.note.chosen")
+    assert chosen and all(li.get_attribute("data-check") == "unknown-word" for li in chosen)
+    Select(browser.find_element(By.ID, "filter")).select_by_value("")
+    mark = first_mark(browser, ".src a.hl.change")
+    mark.click()
+    note = mark.get_attribute("data-note")
+    press(browser, "r")
+    wait(browser, lambda d: decision_of(d, str(note)).startswith("rejected"))
+    Select(browser.find_element(By.ID, "filter")).select_by_value("status:rejected")
+    assert [li.get_attribute("data-note") for li in browser.find_elements(By.CSS_SELECTOR, "#details li.note.chosen")] == [note]
+    Select(browser.find_element(By.ID, "filter")).select_by_value("status:todo")
+    todo = [li.get_attribute("data-note") for li in browser.find_elements(By.CSS_SELECTOR, "#details li.note.chosen")]
+    assert note not in todo and todo
+
+
+def test_unknown_words_are_grouped_by_word_and_folded(browser: webdriver.Chrome, bench: Served) -> None:
+    seed = bench.workspace.docs[0]
+    unknown = [f for s in seed.segments for f in s.findings if f.check == "unknown-word"]
+    assert len(unknown) > 3
+    load(browser, bench.page(seed.name))
+    browser.find_element(By.ID, "summary-title").click()
+    group = browser.find_element(By.CSS_SELECTOR, ".summary details.unknown-words")
+    assert group.get_attribute("open") is None  # folded
+    lines = group.find_elements(By.CSS_SELECTOR, "li")
+    assert not any(li.is_displayed() for li in lines)
+    group.find_element(By.TAG_NAME, "summary").click()
+    words = [shown(li.find_element(By.CSS_SELECTOR, ".word")) for li in lines]
+    assert len(words) == len(set(words)) and 0 < len(words) <= len(unknown)
+    assert sum(int(re.search(r"×(\d+)", shown(li)).group(1)) for li in lines) == len(unknown)  # type: ignore[union-attr]
+    assert not [
+        li
+        for li in browser.find_elements(By.CSS_SELECTOR, ".summary .cols > div > ul.findings > li")
+        if "unknown-word" in shown(li)
+    ]
+
+
+def test_index_shows_label_and_unknown_word_counts_run_progress_and_sorts_numbers_largest_first(
+    browser: webdriver.Chrome, bench: Served
+) -> None:
+    load(browser, bench.url("index.html"))
+    progress = shown(browser.find_element(By.CSS_SELECTOR, ".run-progress"))
+    total = sum(len(review_keys(d)) for d in bench.workspace.docs if not d.failed)
+    assert re.search(rf"\b\d[\d,]* of {total:,} notes reviewed", progress), progress
+    seed = bench.workspace.docs[0]
+    row = browser.find_element(By.CSS_SELECTOR, f'#documents tr[data-doc="{seed.name}"]')
+    unknown = sum(1 for s in seed.segments for f in s.findings if f.check == "unknown-word")
+    assert shown(row.find_element(By.CSS_SELECTOR, ".unknown-count")) == str(unknown)
+    labels = sum(1 for s in seed.segments for c in s.changes if not c.noop) + sum(
+        1 for s in seed.segments for f in s.findings if f.check != "unknown-word"
+    )
+    assert shown(row.find_element(By.CSS_SELECTOR, ".label-count")) == str(labels)
+    heading = browser.find_element(By.XPATH, "//table[@id='documents']//th[button='Unknown words']")
+    heading.find_element(By.TAG_NAME, "button").click()
+    column = [int(shown(c)) for c in browser.find_elements(By.CSS_SELECTOR, "#documents tbody .unknown-count")]
+    assert column == sorted(column, reverse=True) and heading.get_attribute("aria-sort") == "descending"
+
+
+def test_already_standard_names_are_not_to_review(browser: webdriver.Chrome, bench: Served) -> None:
+    doc = bench.workspace.doc("tanzim")
+    assert doc is not None and any(c.noop for s in doc.segments for c in s.changes)  # "Le Hamas": Hamas
+    load(browser, bench.page("tanzim"))
+    summary = shown(browser.find_element(By.ID, "summary-title"))
+    assert f"of {len(review_keys(doc))} reviewed" in summary
+    load(browser, bench.url("index.html"))
+    row = browser.find_element(By.CSS_SELECTOR, '#documents tr[data-doc="tanzim"] .review-count')
+    assert shown(row).split()[0] == str(
+        len(review_keys(doc)) - sum(1 for k in review_keys(doc) if k in bench.workspace.decisions.items)
+    )

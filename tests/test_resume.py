@@ -48,7 +48,7 @@ def test_a_rerun_skips_unchanged_documents_and_says_how_many(tmp_path: Path, fr_
     engine = ScriptedEngine()
     again = run(opts(inputs, out, fr_en), engine=engine)
     assert again.report.skipped == 6 and engine.calls == []
-    assert "6 documents already up to date, skipped (--force redoes them)" in again.report.summary(out)
+    assert "6 documents: 0 written, 6 already up to date (--force redoes them)" in again.report.summary(out)[0]
     assert snapshot(out) == before
 
     (inputs / "doc002.txt").write_text("Les djihadistes de Daech ont fui.\n", encoding="utf-8")
@@ -128,7 +128,7 @@ def test_editing_an_entry_redoes_only_the_documents_that_use_it(tmp_path: Path) 
     assert redone(again) == ["a"] and again.report.skipped == 2
     assert [s for c in engine.calls for s in c] and all("HAMAS" in s.upper() or "PLUIE" in s.upper() for c in engine.calls for s in c)
     assert "Hamas movement" in (tmp_path / "out" / "a.json").read_text(encoding="utf-8")
-    assert "2 documents already up to date, skipped (--force redoes them)" in again.report.summary(tmp_path / "out")
+    assert "3 documents: 1 written, 2 already up to date (--force redoes them)" in again.report.summary(tmp_path / "out")[0]
 
     # b names hezbollah only inside the loaded label's {group} slot, whose standard name then holds it
     edited = edited.replace("standard: Hezbollah", "standard: Hizbullah")

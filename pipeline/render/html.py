@@ -208,6 +208,22 @@ def build_notes(doc: Document, run: RunInfo) -> list[Note]:
     return notes
 
 
+def unknown_word(note: Note) -> bool:
+    return note.finding is not None and note.finding.check == "unknown-word"
+
+
+def unknown_words(notes: list[Note]) -> list[tuple[str, list[Note]]]:
+    """The engine's unknown words, one line per distinct word (most frequent first): engine noise, grouped apart."""
+    words: dict[str, list[Note]] = {}
+    for note in notes:
+        if note.finding is None or not unknown_word(note):
+            continue
+        span = note.finding.target_span
+        word = note.segment.target[span[0] : span[1]] if span is not None else note.finding.message
+        words.setdefault(word.strip(), []).append(note)
+    return sorted(words.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))
+
+
 def cut(text: str, offset: int, spans: Iterable[tuple[int, int, str, int]], notes: dict[int, Note] | None = None) -> list[Piece]:
     """``text`` (which starts at ``offset``) cut at ``(start, end, kind, note)`` spans; overlapping spans are skipped."""
     pieces: list[Piece] = []
@@ -334,7 +350,9 @@ def render_document(doc: Document, run: RunInfo, *, review: ReviewMode | None = 
         reviews=run.reviews,
         per_entry=per_entry,
         kinds=Counter(n.kind for n in notes),
-        others=[n for n in notes if n.kind not in (CHANGE, MATCH)],
+        others=[n for n in notes if n.kind not in (CHANGE, MATCH) and not unknown_word(n)],
+        unknown=unknown_words(notes),
+        checks=sorted({str(n.finding.check) for n in notes if n.finding is not None}),
         progress=run.reviews.progress(doc),
         scripts=scripts,
         style=style,

@@ -55,12 +55,41 @@ def segment_keys(doc: Document, seg: Segment) -> Iterator[tuple[str, str]]:
             yield finding_key(doc, seg, finding), "finding"
 
 
-def json_keys(data: dict[str, Any]) -> Iterator[str]:
-    """The same keys as ``segment_keys``, for a document read back from its JSON (a resumed run)."""
+def review_keys(doc: Document) -> list[str]:
+    """The keys of the notes a reviewer has to look at: every note but a name the engine already wrote ("AFP" -> "AFP")."""
+    return [k for seg in doc.segments for k in _reviewable(doc, seg)]
+
+
+def _reviewable(doc: Document, seg: Segment) -> Iterator[str]:
+    noops = {change_key(doc, seg, c) for c in seg.changes if c.noop}
+    return (k for k, _ in segment_keys(doc, seg) if k not in noops)
+
+
+def same_change_keys(docs: list[Document], key: str) -> list[tuple[Document, str]]:
+    """Every change like the one ``key`` names (same entry, same source words, same new words, not already standard), in ``docs``."""
+    like: tuple[str, str, str] | None = None
+    found: list[tuple[Document, Segment, Change]] = []
+    for doc in docs:
+        for seg in doc.segments:
+            for change in seg.changes:
+                if not change.noop:
+                    found.append((doc, seg, change))
+                if like is None and change_key(doc, seg, change) == key:
+                    like = (change.entry, change.source_text.casefold(), change.target_text)
+    if like is None:
+        return []
+    return [(d, change_key(d, s, c)) for d, s, c in found if (c.entry, c.source_text.casefold(), c.target_text) == like]
+
+
+def json_keys(data: dict[str, Any], *, reviewable: bool = False) -> Iterator[str]:
+    """The same keys as ``segment_keys``, for a document read back from its JSON (a resumed run); ``reviewable``: as
+    ``review_keys``, without the names the engine already wrote."""
     sha256 = data["source"]["sha256"]
     for seg in data["segments"]:
         changed = {tuple(c["source_span"]) for c in seg["changes"]}
         for c in seg["changes"]:
+            if reviewable and c.get("mt_span") is not None and c["mt_text"] == c["target_text"]:
+                continue
             yield _change_key(sha256, seg["start"], seg["end"], c["entry"], c["source_span"], c["target_text"])
         for f in seg["findings"]:
             span = f.get("source_span")
@@ -115,6 +144,19 @@ class Decisions:
             items[key] = {"status": status, "comment": comment, "document": document, "about": about, "at": at}
         return Decisions(items, self.path)
 
+    def with_decisions(self, keys: list[tuple[str, str]], status: str | None, *, comment: str = "", about: str = "") -> Decisions:
+        """A copy with one decision on each ``(key, document)`` (a batch); this set and the file are unchanged."""
+        if status is not None and status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        items = dict(self.items)
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        for key, document in keys:
+            if status is None:
+                items.pop(key, None)
+            else:
+                items[key] = {"status": status, "comment": comment, "document": document, "about": about, "at": at}
+        return Decisions(items, self.path)
+
     def text(self) -> str:
         """The content of ``review.json``."""
         return json.dumps({"version": VERSION, "decisions": dict(sorted(self.items.items()))}, ensure_ascii=False, indent=2) + "\n"
@@ -127,8 +169,8 @@ class Decisions:
         write_atomic(self.path, self.text())
 
     def progress(self, doc: Document) -> tuple[int, int]:
-        """(decided, total) notes of a document."""
-        return self.counted([k for seg in doc.segments for k, _ in segment_keys(doc, seg)])
+        """(decided, total) notes of a document a reviewer has to look at (a name already standard is not one)."""
+        return self.counted(review_keys(doc))
 
     def counted(self, keys: list[str]) -> tuple[int, int]:
         """(decided, total) of these note keys."""

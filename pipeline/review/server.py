@@ -26,6 +26,7 @@ failure is a JSON ``{"error": ...}`` in plain words, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import json
 import os
@@ -48,7 +49,7 @@ from pipeline.errors import ConfigError, NormalizeError
 from pipeline.render import FORMATS
 from pipeline.render.html import ReviewMode, render_document
 from pipeline.review import glossary_edit
-from pipeline.review.decisions import STATUSES, segment_keys
+from pipeline.review.decisions import STATUSES, same_change_keys, segment_keys
 from pipeline.review.workspace import Busy, Stale, Workspace, WriteFailed
 
 HEADERS = {
@@ -103,6 +104,7 @@ def make_app(session: Session) -> Starlette:
     routes = [
         Route("/{token}/api/decision", pages.decision, methods=["POST"]),
         Route("/{token}/api/glossary", pages.glossary, methods=["POST"]),
+        Route("/{token}/api/batch", pages.batch, methods=["POST"]),
         Route("/{token}/{path:path}", pages.page, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
@@ -162,6 +164,9 @@ class Pages:
 
     async def decision(self, request: Request) -> Response:
         return await self._post(request, decide)
+
+    async def batch(self, request: Request) -> Response:
+        return await self._post(request, decide_batch)
 
     async def glossary(self, request: Request) -> Response:
         return await self._post(request, edit_glossary)
@@ -300,6 +305,40 @@ def decide(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
         decisions = ws.decide(doc, key, status, comment=comment, document=doc.name, about=str(data.get("about", ""))[:300])
         decided, total = decisions.progress(doc)
     return {"ok": True, "key": key, "status": status, "comment": comment, "decided": decided, "total": total}, 200
+
+
+def decide_batch(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """One decision on every change like one of the page's ("EI" -> "Islamic State"), in its document or the whole run.
+
+    ``preview`` only counts them (what the page asks the reviewer to confirm); otherwise every decision is recorded
+    under one lock and every file they show is rewritten at once, all or nothing. ``expected`` (the count the
+    reviewer confirmed) must still hold, else nothing is saved.
+    """
+    name, key, status = str(data.get("doc", "")), str(data.get("key", "")), data.get("status") or None
+    scope = "run" if data.get("scope") == "run" else "doc"
+    if status not in ("accepted", "rejected", None):
+        return {"ok": False, "error": f"a batch can accept or reject changes, not {status!r}"}, 400
+    comment = " ".join(str(data.get("comment", "")).split())[:2000]
+    with ws.lock if data.get("preview") else ws.writing():
+        doc = ws.doc(name)
+        if doc is None:
+            return {"ok": False, "error": "no such document in this session"}, 404
+        docs = [doc] if scope == "doc" else [d for d in ws.docs if not d.failed]
+        found = same_change_keys(docs, key)
+        if not found:
+            return {"ok": False, "error": "this change is no longer on the page; reload it"}, 409
+        names = sorted({d.name for d, _ in found})
+        summary = {"ok": True, "count": len(found), "documents": len(names), "scope": scope, "status": status}
+        if data.get("preview"):
+            return summary, 200
+        if data.get("expected") is not None and data.get("expected") != len(found):
+            return {"ok": False, "error": f"the run changed: {len(found)} such changes now, not {data.get('expected')}; nothing was saved"}, 409
+        decisions = ws.decisions.with_decisions([(k, d.name) for d, k in found], status, comment=comment, about=str(data.get("about", ""))[:300])
+        info = dataclasses.replace(ws.info, reviews=decisions)
+        ws._commit(ws._files([d for d in ws.docs if d.name in names], ws.docs, info, decisions))  # one write, all or nothing
+        ws.decisions, ws.info = decisions, info
+        decided, total = decisions.progress(doc)
+    return {**summary, "decided": decided, "total": total}, 200
 
 
 def edit_glossary(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:

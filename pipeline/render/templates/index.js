@@ -10,7 +10,10 @@
     return value !== "" && !isNaN(number) ? number : value.toLowerCase();
   }
   function sort(col) {
-    var ascending = heads[col].getAttribute("aria-sort") !== "ascending";
+    // The first click on a column of numbers puts the largest first; on words, A to Z. The next click reverses.
+    var sorted = heads[col].getAttribute("aria-sort");
+    var numeric = heads[col].classList.contains("num");
+    var ascending = sorted ? sorted !== "ascending" : !numeric;
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
       var x = key(a, col), y = key(b, col);

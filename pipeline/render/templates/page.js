@@ -30,6 +30,14 @@
     if (!value) return true;
     if (value.indexOf("entry:") === 0) return el.dataset.entry === value.slice(6);
     if (value === "finding") return el.dataset.kind === "finding" || el.dataset.kind === "quoted";
+    var item = document.getElementById("note" + el.dataset.note);
+    if (value.indexOf("check:") === 0) return Boolean(item) && item.dataset.check === value.slice(6);
+    if (value.indexOf("status:") === 0) {
+      var decision = item ? item.dataset.decision : "";
+      if (value === "status:todo") return !decision && el.dataset.kind !== "match";  // a name already standard needs no look
+      if (value === "status:accepted") return decision === "accepted" || decision === "resolved";
+      return decision === value.slice(7);
+    }
     return el.dataset.kind === value;
   }
   function place(mark) {
@@ -137,7 +145,8 @@
     inspector.hidden = false;
   }
   window.normalizePage = {
-    inspect: inspect, close: close, announce: announce, panel: panel, step: step, applyFilter: applyFilter,
+    inspect: inspect, close: close, announce: announce, panel: panel, step: step,
+    refilter: function () { if (filter && filter.value) applyFilter(); },
     current: function () { return inspector.hidden || inspector.dataset.note === undefined ? null : { note: inspector.dataset.note, mark: currentMark }; }
   };
 })();

@@ -86,6 +86,52 @@
     }).then(function (result) { showDecision(note, result); return result; }, function (error) { page.announce("Not saved: " + error.message); });
   }
 
+  // Batch: one entry's identical changes in this document or the whole run. The count is asked for first and shown
+  // with a Confirm button; Confirm sends one POST (one lock, every file written at once), then the page reloads.
+  function batch(button) {
+    var box = button.closest(".review");
+    var scope = box.querySelector("select[name=scope]").value;
+    var status = button.dataset.batch;
+    var old = box.querySelector(".batch-confirm");
+    if (old) old.remove();
+    var data = { doc: docName, key: box.dataset.key, status: status, scope: scope, preview: true };
+    post("api/batch", data).then(function (found) {
+      var line = document.createElement("p");
+      line.className = "batch-confirm";
+      line.setAttribute("role", "alert");
+      var verb = status === "accepted" ? "Accept" : "Reject";
+      var where = scope === "run" ? " in this run (" + found.documents + " document" + (found.documents === 1 ? "" : "s") + ")" : " in this document";
+      var label = box.querySelector(".batch").firstChild.textContent.replace(/:\s*$/, "").replace(/^All /, "");
+      line.appendChild(document.createTextNode(verb + " all " + found.count + " " + label + where + "? "));
+      var yes = document.createElement("button");
+      yes.type = "button"; yes.className = "batch-yes"; yes.textContent = verb + " " + found.count;
+      var no = document.createElement("button");
+      no.type = "button"; no.textContent = "Cancel";
+      line.appendChild(yes); line.appendChild(document.createTextNode(" ")); line.appendChild(no);
+      box.appendChild(line);
+      yes.focus();
+      no.addEventListener("click", function () { line.remove(); button.focus(); });
+      yes.addEventListener("click", function () {
+        yes.disabled = true;
+        data.preview = false;
+        data.expected = found.count;
+        var comment = box.querySelector("input[name=comment]");
+        data.comment = comment ? comment.value : "";
+        post("api/batch", data).then(function (done) {
+          var message = (status === "accepted" ? "Accepted " : "Rejected ") + done.count + " " + label + where + ".";
+          try { window.sessionStorage.setItem("normalize-status", message); } catch (e) { /* storage off */ }
+          page.announce(message);
+          window.location.reload();
+        }, function (error) { yes.disabled = false; page.announce("Not saved: " + error.message); });
+      });
+      page.announce(verb + " all " + found.count + where + "? Confirm or cancel.");
+    }, function (error) { page.announce("Not counted: " + error.message); });
+  }
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest(".review button[data-batch]");
+    if (button) batch(button);
+  });
+
   document.addEventListener("click", function (ev) {
     var button = ev.target.closest && ev.target.closest(".review button[data-status]");
     if (!button) return;
