@@ -74,6 +74,37 @@ def fixture_sentences() -> list[str]:
     return paragraphs + [ALPHABET_LINE]
 
 
+# A few real sentences of the parallel corpora (``../shared/corpus/parallel-ru`` and ``parallel-ar``), as
+# SET:LINE of Helsinki-NLP/OPUS-MT-testsets@ac0f19c0be3cb4e0d9450fcb2d7a9847c4bdd180 (WMT news test sets:
+# research use under WMT's terms; FLORES-200 and NTREX-128: CC BY-SA 4.0), then sentences written for the
+# rules (a quotation with its speaker, a name in naming marks). They train the synthetic ru->en and ar->en
+# packages' SentencePiece models and are the articles of ``tests/test_run_ru_ar.py``.
+RU_SENTENCES: tuple[tuple[str, str], ...] = (
+    ("newstest2012:2797", "Париж обеспокоен связями исламского Магриба с сектой Боко Харам."),
+    ("newstest2012:20", "По сути, удивительно, что исламские боевики приняли помощь от неверующих."),
+    ("newstest2018:2821", 'Движение "Талибан" угрожает сорвать процесс выборов, которые совпадают с переходом международных сил '
+     "от боевых операций к роли советников."),
+    ("newstest2019:1708", 'По словам Муаллема, США и их партнеры оказывали "прямую поддержку террористам", так как цели боевиков и '
+     'западной коалиции в Сирии совпадали и подразумевали "сеяние хаоса, смерть и разрушения на своем пути".'),
+    ("written", "«ДАИШ будет побеждён», — заявил Лавров."),
+    ("written", "«Мы уничтожим всех террористов», — заявил министр."),
+)
+AR_SENTENCES: tuple[tuple[str, str], ...] = (
+    ("flores200-devtest:27", "وستتولى تركيا أيضاً حراسة مقاتلي داعش الذين تم أسرهم، وقال البيان إن الدول الأوروبية رفضت إعادتهم."),
+    ("flores200-devtest:36", "وقالت الشرطة إنها تشتبه في مسؤولية أحد مقاتلي داعش المزعومين عن الهجوم."),
+    ("ntrex128-newstest2019:1648", "وصرحت الشرطة، حسب أقوالهم، بأنه رغب في تعليق علم تنظيم داعش داخل غرفته بالمشفى."),
+    ("ntrex128-newstest2019:1954", "تواصل الحكومة إصلاح المناطق التي دمرها الإرهابيون لاستعادة سيرالحياة الطبيعية."),
+    ("written", "وأعلن تنظيم «داعش» مسؤوليته عن الهجوم."),
+    ("written", "وقال المتحدث باسم الجيش: «قضينا على الإرهابيين في المدينة»."),
+)
+LANGUAGE_SENTENCES = {"ru": RU_SENTENCES, "ar": AR_SENTENCES}
+
+
+def language_sentences(code: str) -> list[str]:
+    """SentencePiece training text for a synthetic CODE->en package: the sentences above, the alphabet line."""
+    return [text for _, text in LANGUAGE_SENTENCES[code]] + [ALPHABET_LINE]
+
+
 def train_sentencepiece(directory: Path, vocab_size: int, sentences: list[str] | None = None) -> Path:
     """Train a SentencePiece unigram model (default: on the fixture text); returns ``sentencepiece.model``."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from pipeline.engines.apertium import ApertiumEngine
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.errors import EngineError
 from pipeline.glossary.load import Glossary, load_glossary_file
-from tests.argos_fixture import build_package
+from tests.argos_fixture import build_package, language_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_f8df967454c24556.txt"
@@ -185,6 +185,17 @@ def argos_archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
+@pytest.fixture(scope="session")
+def argos_ru_ar_archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``.argosmodel`` files for ru->en and ar->en, SentencePiece trained on a few real sentences of each
+    (``tests.argos_fixture.RU_SENTENCES``, ``AR_SENTENCES``), keyed by ``"ru-en"`` and ``"ar-en"``."""
+    out = tmp_path_factory.mktemp("argos-ru-ar-archives")
+    return {
+        f"{code}-en": build_package(out, code, "en", seed=seed, sentences=language_sentences(code))
+        for code, seed in (("ru", 3), ("ar", 4))
+    }
+
+
 @pytest.fixture
 def argos_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty Argos package folder for this test (and a private translation cache home)."""
@@ -200,6 +211,24 @@ def argos_fr_en(argos_dir: Path, argos_archives: dict[str, Path]) -> Path:
     from pipeline.engines.argos_packages import install_file
 
     install_file(argos_archives["fr-en"], argos_dir)
+    return argos_dir
+
+
+@pytest.fixture
+def argos_ru_en(argos_dir: Path, argos_ru_ar_archives: dict[str, Path]) -> Path:
+    """The package folder with the synthetic ru->en package installed."""
+    from pipeline.engines.argos_packages import install_file
+
+    install_file(argos_ru_ar_archives["ru-en"], argos_dir)
+    return argos_dir
+
+
+@pytest.fixture
+def argos_ar_en(argos_dir: Path, argos_ru_ar_archives: dict[str, Path]) -> Path:
+    """The package folder with the synthetic ar->en package installed."""
+    from pipeline.engines.argos_packages import install_file
+
+    install_file(argos_ru_ar_archives["ar-en"], argos_dir)
     return argos_dir
 
 
