@@ -10,41 +10,38 @@ not on the number of documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pipeline.chain import Chain
 from pipeline.engines.base import Engine
+from pipeline.executors.base import BATCH_DOCUMENTS, Collector, Executor, Job, Key
 from pipeline.model import Document
 from pipeline.outputs import DocSummary
-
-if TYPE_CHECKING:
-    from pipeline.run import Collector, Job, Key, RunOptions
+from pipeline.readers.parts import iter_parts
 
 
-def check(options: RunOptions) -> None:
-    """The local executor can always run."""
+class LocalExecutor(Executor):
+    """Streaming batches in this process; it can always run."""
 
+    name = "local"
 
-def execute(job: Job, engine: Engine, collector: Collector) -> None:
-    from pipeline.run import BATCH_DOCUMENTS, iter_parts
-
-    chain = Chain(job.options.glossary, engine)
-    pending: list[tuple[Key, Document, str]] = []
-    sentences = 0
-    taken = {n.casefold() for n in job.names}
-    for index, (path, name) in enumerate(zip(job.paths, job.names, strict=True)):
-        for part, doc in enumerate(iter_parts(path, name, job.options, taken)):  # a source's documents as they are read
-            key = (index, part)
-            chain.prepare(doc)  # the cheap stages first: what they find decides whether the document is up to date
-            matches = "" if doc.failed else collector.use.matches(doc)
-            if collector.skip_if_done(key, doc, matches):
-                continue
-            pending.append((key, doc, matches))
-            sentences += len(doc.segments)
-            if sentences >= job.options.batch_sentences or len(pending) >= BATCH_DOCUMENTS:
-                finish_batch(job, chain, pending, collector)
-                pending, sentences = [], 0
-    finish_batch(job, chain, pending, collector)
+    def execute(self, job: Job, engine: Engine, collector: Collector) -> None:
+        """Read, prepare and resume each document as it comes; finish and write the pending ones batch by batch."""
+        chain = Chain(job.options.glossary, engine)
+        pending: list[tuple[Key, Document, str]] = []
+        sentences = 0
+        taken = {n.casefold() for n in job.names}
+        for index, (path, name) in enumerate(zip(job.paths, job.names, strict=True)):
+            for part, doc in enumerate(iter_parts(path, name, job.options, taken)):  # a source's documents as they are read
+                key = (index, part)
+                chain.prepare(doc)  # the cheap stages first: what they find decides whether the document is up to date
+                matches = "" if doc.failed else collector.use.matches(doc)
+                if collector.skip_if_done(key, doc, matches):
+                    continue
+                pending.append((key, doc, matches))
+                sentences += len(doc.segments)
+                if sentences >= job.options.batch_sentences or len(pending) >= BATCH_DOCUMENTS:
+                    finish_batch(job, chain, pending, collector)
+                    pending, sentences = [], 0
+        finish_batch(job, chain, pending, collector)
 
 
 def finish_batch(job: Job, chain: Chain, pending: list[tuple[Key, Document, str]], collector: Collector) -> None:

@@ -32,10 +32,13 @@ from pipeline.chain import DEFAULT_ORDER, STAGES, Chain
 from pipeline.engines import build_engine
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError
+from pipeline.executors.base import Collector, Executor, Job
 from pipeline.outputs import DocSummary, OutputFolder
+from pipeline.readers.parts import read_parts
+from pipeline.resume import GlossaryUse, up_to_date
 
 if TYPE_CHECKING:
-    from pipeline.run import Collector, Job, RunOptions
+    from pipeline.run import RunOptions
 
 INSTALL = "pip install 'normalize[ray]'"
 DOCS_PER_TASK = 16
@@ -53,15 +56,6 @@ LOST = (
 )
 
 
-def check(options: RunOptions) -> None:
-    """Exit 2 with the install command when Ray is missing."""
-    try:
-        import ray  # noqa: F401
-        import ray.data  # noqa: F401
-    except ImportError:
-        raise ConfigError(f"--executor ray needs Ray, which is not installed: {INSTALL}") from None
-
-
 def _split(order: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The chain cut around its batch stages: before, batch stages (translate), after."""
     batch = [i for i, name in enumerate(order) if STAGES[name].batch]
@@ -73,8 +67,6 @@ class _Tools:
     """What a task builds from the job: its spec, the chain for its stages, the output folder, the glossary's use."""
 
     def __init__(self, job: bytes, stages: tuple[str, ...], after: tuple[str, ...] = ()) -> None:
-        from pipeline.run import GlossaryUse
-
         self.spec: Job = pickle.loads(job)
         options = self.spec.options
         self.chain = Chain(options.glossary, None, stages, after=after)  # these tasks never translate
@@ -98,8 +90,6 @@ def _tools(job: bytes, stages: tuple[str, ...], after: tuple[str, ...] = ()) -> 
 
 def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     """Task: read each input, run the stages before translation, skip what is up to date."""
-    from pipeline.run import read_parts, resuming
-
     head, _, _ = _split(DEFAULT_ORDER)
     tools = _tools(job, head)
     spec, chain, folder, use = tools.spec, tools.chain, tools.folder, tools.use
@@ -112,9 +102,7 @@ def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
         for part, doc in enumerate(parts):
             chain.prepare(doc)  # what the cheap stages find decides whether the document is up to date
             matches = "" if doc.failed else use.matches(doc)
-            done = None
-            if resuming(spec.options) and not doc.failed:
-                done = folder.resumable(doc.name, doc.sha256, spec.info.run_signature, matches, use.leftovers)
+            done = up_to_date(folder, doc, spec.info, spec.options, use, matches)
             out["index"].append(int(index))
             out["part"].append(part)
             out["parts"].append(len(parts))
@@ -170,7 +158,26 @@ def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     return {"index": rows["index"], "part": rows["part"], "parts": rows["parts"], "summary": summaries}
 
 
-def execute(job: Job, engine: Engine, collector: Collector) -> None:
+class RayExecutor(Executor):
+    """The same stages on a Ray cluster (a local one unless ``--ray-address``)."""
+
+    name = "ray"
+
+    @classmethod
+    def check(cls, options: RunOptions) -> None:
+        """Exit 2 with the install command when Ray is missing."""
+        try:
+            import ray  # noqa: F401
+            import ray.data  # noqa: F401
+        except ImportError:
+            raise ConfigError(f"--executor ray needs Ray, which is not installed: {INSTALL}") from None
+
+    def execute(self, job: Job, engine: Engine, collector: Collector) -> None:
+        run_on_ray(job, collector)
+
+
+def run_on_ray(job: Job, collector: Collector) -> None:
+    """Documents as a Ray dataset: prepare tasks, translate actors, finish tasks; the driver collects."""
     import importlib
 
     ray: Any = importlib.import_module("ray")
@@ -226,10 +233,11 @@ def _run(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, batche
         if len(parts) < int(row["parts"]):
             continue
         for part, (how, summary) in sorted(parts.items()):
+            if how == "skipped":
+                collector.skipped_done((index, part), summary)
+                continue
             if not summary.failed:  # parts' and items' names, recorded by the driver (a failed one writes nothing)
                 job.folder.claim(job.folder.files_of(summary.name))
-            if how == "skipped":
-                collector.skipped += 1
             collector.done((index, part), summary, None)
         del arrived[index]
         complete.add(index)

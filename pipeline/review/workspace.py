@@ -512,7 +512,7 @@ class Workspace:
         self, glossary: Glossary, paths: Sequence[Path], labels: Sequence[str], names: Sequence[str], order: tuple[str, ...]
     ) -> tuple[list[Document], dict[str, dict[str, str]]]:
         """Read and run ``paths`` (shown as ``labels``); the documents and their glossary fingerprints (resume)."""
-        from pipeline.run import GlossaryUse
+        from pipeline.resume import GlossaryUse
 
         docs = []
         for path, label, name in zip(paths, labels, names, strict=True):
