@@ -31,6 +31,14 @@ from pipeline.render.run_info import RunInfo
 from pipeline.review.decisions import Decisions, change_key, finding_key
 
 CHANGE, MATCH, QUOTED, FINDING = "change", "match", "quoted", "finding"
+# Languages written right to left: their source column and sentences get dir="rtl" (the others keep the page's ltr).
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+
+
+def text_direction(language: str) -> str | None:
+    """``"rtl"`` for a language written right to left ("ar", "fa-IR"), else None (left to right, the page's own)."""
+    return "rtl" if language.split("-")[0].split("_")[0].lower() in RTL_LANGUAGES else None
+
 
 # What each check means, in words a reviewer reads at a glance (the finding's own message gives the details).
 PLAIN: dict[str, str] = {
@@ -358,6 +366,7 @@ def render_document(doc: Document, run: RunInfo, *, review: ReviewMode | None = 
         style=style,
         review=review,
         source=SourceLine.of(doc.metadata, str(doc.path)),
+        source_dir=text_direction(doc.language),
         csp=policy(scripts, style, connect=review is not None),
     )
 
