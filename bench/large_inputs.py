@@ -18,11 +18,11 @@ from pipeline.engines import create_engine
 from pipeline.glossary.load import load_glossary_file
 from pipeline.glossary.matcher import Matcher
 from pipeline.model import Document
+from pipeline.readers.files import read_document
 from pipeline.stages.check import CheckStage
 from pipeline.stages.enforce import EnforceStage
 from pipeline.stages.language import LanguageStage
 from pipeline.stages.match import MatchStage
-from pipeline.stages.read import read_document
 from pipeline.stages.segment import segment
 from pipeline.stages.translate import TranslateStage
 

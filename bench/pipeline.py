@@ -122,7 +122,7 @@ def pipeline_path(files: list[Path], options: dict[str, Any]) -> dict[str, Any]:
     from pipeline.engines.argos import ArgosEngine
     from pipeline.glossary.load import default_glossary_paths, load_glossaries
     from pipeline.model import Method
-    from pipeline.stages.read import read_document
+    from pipeline.readers.files import read_document
 
     glossary = load_glossaries(default_glossary_paths(REPO / "glossaries", "fr", "en"), source="fr", target="en")
     engine = ArgosEngine(
@@ -213,7 +213,7 @@ def select(work: Path, name: str, sources: list[Path], limit: int) -> tuple[list
 
     Returns the files and, per document, its sentences exactly as the engine sees them.
     """
-    from pipeline.stages.read import read_document
+    from pipeline.readers.files import read_document
     from pipeline.stages.segment import segment
 
     folder = work / f"corpus-{name}"

@@ -1,3 +1,3 @@
-from pipeline.cli import entry_point
+from pipeline.cli.main import entry_point
 
 entry_point()

@@ -21,7 +21,8 @@ from pipeline.model import Document
 from pipeline.stages.check import CheckStage
 
 if TYPE_CHECKING:
-    from pipeline.outputs import DocSummary, OutputFolder
+    from pipeline.outputs.folder import OutputFolder
+    from pipeline.outputs.report import DocSummary
     from pipeline.render import RunInfo
     from pipeline.run import RunOptions
 

@@ -21,17 +21,19 @@ from pipeline.errors import ConfigError
 from pipeline.executors import EXECUTORS
 from pipeline.executors.base import BATCH_SENTENCES, Collector, Executor, Job
 from pipeline.glossary.load import Glossary
-from pipeline.lock import OutputLock
 from pipeline.model import Document
-from pipeline.outputs import DocSummary, OutputError, OutputFolder, RunReport, output_names
+from pipeline.outputs.folder import OutputError, OutputFolder
+from pipeline.outputs.lock import OutputLock
+from pipeline.outputs.names import output_names
+from pipeline.outputs.report import DocSummary, RunReport
 from pipeline.progress import Bar
 from pipeline.readers import READERS, Fields
+from pipeline.readers.files import DEFAULT_MAX_SIZE, collect_inputs
 from pipeline.readers.parts import PART_CHARS
 from pipeline.registry import load
 from pipeline.render import FORMATS, RunInfo
 from pipeline.resume import run_signature
 from pipeline.review.decisions import Decisions
-from pipeline.stages.read import DEFAULT_MAX_SIZE, collect_inputs
 
 __all__ = ["Interrupted", "RunOptions", "RunResult", "run"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.audit import AuditReport, audit, process_articles
 from pipeline.engines import create_engine
+from pipeline.evaluation.audit import AuditReport, audit, process_articles
 from pipeline.glossary.load import default_glossary_paths, load_glossaries
 from tests.conftest import DATA, GLOSSARIES, PAIR, check_golden, needs
 

@@ -1,4 +1,4 @@
-"""The document audit (``pipeline.audit``, ``normalize eval --articles``) on hand-built documents, and its CLI."""
+"""The document audit (``pipeline.evaluation.audit``, ``normalize eval --articles``) on hand-built documents, and its CLI."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import chain, cli_eval
-from pipeline.audit import COUNTERS, audit, audit_document
-from pipeline.cli import app
+from pipeline import chain
+from pipeline.cli import eval as cli_eval
+from pipeline.cli.main import app
+from pipeline.evaluation.audit import COUNTERS, audit, audit_document
 from pipeline.model import Change, Check, Document, Finding, Kind, Method, Segment, TermHit, Translation, text_document
 from pipeline.stages.base import DocumentStage, StageContext
 from tests.conftest import FR_EN, ScriptedEngine, arabic_article

@@ -19,7 +19,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from pipeline import progress
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.render import html
 from tests.conftest import ROOT, SEED
 

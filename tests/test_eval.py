@@ -14,9 +14,9 @@ import pytest
 import sacrebleu
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.errors import ConfigError
-from pipeline.evaluate import evaluate, word_diff
+from pipeline.evaluation.parallel import evaluate, word_diff
 from pipeline.glossary.load import Glossary, load_glossaries
 from pipeline.glossary.matcher import Matcher
 from pipeline.stages.match import quote_spans

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.glossary.interop import (
     from_csv,
     from_tbx,

@@ -3,7 +3,7 @@
 An output folder may be shared (``/shared/out``, ``/tmp/out``), so anyone who can
 write it can plant links, hard links, FIFOs and folders at the names the tool
 writes; an input folder may hold links to anything. Each case below failed on
-the code before pipeline/render/write.py and the input link rules.
+the code before pipeline/outputs/write.py and the input link rules.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.engines import ENGINES
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary, load_glossary_file
-from pipeline.lock import LOCK_NAME, OutputLock
-from pipeline.outputs import MANIFEST_NAME, output_names
-from pipeline.render.write import write_atomic
+from pipeline.outputs.lock import LOCK_NAME, OutputLock
+from pipeline.outputs.names import MANIFEST_NAME, output_names
+from pipeline.outputs.write import write_atomic
 from pipeline.run import RunOptions, RunResult, run
 from tests.conftest import ScriptedEngine
 

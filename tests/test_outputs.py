@@ -14,9 +14,10 @@ import pytest
 
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary
-from pipeline.lock import LOCK_NAME, OutputLock
-from pipeline.outputs import MANIFEST_NAME, ForeignFiles, OutputError, output_names
-from pipeline.render import write as write_module
+from pipeline.outputs import write as write_module
+from pipeline.outputs.folder import ForeignFiles, OutputError
+from pipeline.outputs.lock import LOCK_NAME, OutputLock
+from pipeline.outputs.names import MANIFEST_NAME, output_names
 from pipeline.run import RunOptions, run
 from tests.conftest import ROOT, ScriptedEngine, needs
 
@@ -133,7 +134,7 @@ def test_a_full_disk_is_one_line_and_report_and_index_agree(tmp_path: Path, fr_e
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, text)
 
-    monkeypatch.setattr("pipeline.outputs.write_temporary", fill_up)
+    monkeypatch.setattr("pipeline.outputs.folder.write_temporary", fill_up)
     with pytest.raises(OutputError, match=r"^no space left on .*the documents already written are complete: free some space"):
         run(options([inputs], out, fr_en, force=True), engine=ScriptedEngine())
     after = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -149,10 +150,10 @@ def test_a_full_disk_through_the_cli_exits_1_with_one_line(tmp_path: Path) -> No
     source.write_text(TEXT, encoding="utf-8")
     script = (
         "import errno, sys\n"
-        "import pipeline.outputs as o\n"
+        "import pipeline.outputs.folder as o\n"
         "def full(path, text): raise OSError(errno.ENOSPC, 'No space left on device')\n"
         "o.write_temporary = full\n"
-        "from pipeline.cli import entry_point\n"
+        "from pipeline.cli.main import entry_point\n"
         f"sys.argv = ['normalize', 'run', '--engine', 'apertium', {str(source)!r}, '--out', {str(tmp_path / 'out')!r}]\n"
         "entry_point()\n"
     )

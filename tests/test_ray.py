@@ -33,7 +33,7 @@ SENTENCES = [
 def test_without_ray_the_executor_exits_2_with_the_install_command(tmp_path: Path) -> None:
     script = (
         "import sys; sys.modules['ray'] = None\n"
-        "from pipeline.cli import entry_point\n"
+        "from pipeline.cli.main import entry_point\n"
         f"sys.argv = ['normalize', 'run', {str(SEED)!r}, '--engine', 'apertium', '--executor', 'ray', '--out', {str(tmp_path / 'o')!r}]\n"
         "entry_point()\n"
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError, DocumentError
-from pipeline.stages import read as read_module
-from pipeline.stages.read import collect_inputs, read_document
+from pipeline.readers import files as read_module
+from pipeline.readers.files import collect_inputs, read_document
 
 FRENCH = "L’État islamique, « Daech », a été chassé de Raqqa. Les combattants se sont repliés à l’est.\n"
 

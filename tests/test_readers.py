@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.engines import ENGINES
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.model import Document
-from pipeline.outputs import ItemNames, item_slug
+from pipeline.outputs.names import ItemNames, item_slug
 from pipeline.run import RunOptions, RunResult, run
 from tests.conftest import DATA, FR_EN, SEED, ScriptedEngine
 

@@ -11,7 +11,7 @@ from translate.storage.tmx import tmxfile
 from translate.storage.xliff2 import Xliff2File
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.model import Document
 from pipeline.render.exchange import xml_text
 from pipeline.run import RunResult

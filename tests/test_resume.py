@@ -190,7 +190,7 @@ def test_an_engine_setting_redoes_every_document(tmp_path: Path) -> None:
 EVENTS = """\
 import os, sys
 from pipeline.chain import Chain
-from pipeline.outputs import OutputFolder
+from pipeline.outputs.folder import OutputFolder
 events = os.fdopen(int(sys.argv.pop(1)), "w", buffering=1)
 finish, write = Chain.finish, OutputFolder.write_document
 def batch(self, docs):
@@ -201,7 +201,7 @@ def written(self, doc, *args, **kw):
     events.write("written\\n")
     return summary
 Chain.finish, OutputFolder.write_document = batch, written
-from pipeline.cli import entry_point
+from pipeline.cli.main import entry_point
 sys.argv[0] = "normalize"
 entry_point()
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import load_glossary_file
 from pipeline.review.decisions import Decisions, segment_keys

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import load_glossary_file
 from pipeline.review.glossary_edit import add_words, create_entry, entry_blocks, plan_words

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.lock import OutputLock
+from pipeline.cli.main import app
+from pipeline.outputs.lock import OutputLock
 from pipeline.review.decisions import segment_keys
 from pipeline.review.workspace import BUSY, Workspace
 from tests.conftest import FR_EN, needs

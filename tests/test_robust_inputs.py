@@ -15,8 +15,8 @@ from pipeline.chain import Chain
 from pipeline.errors import DocumentError
 from pipeline.glossary.load import Glossary
 from pipeline.model import Document
+from pipeline.readers.files import read_document
 from pipeline.stages.language import LanguageStage
-from pipeline.stages.read import read_document
 from pipeline.stages.segment import segment
 from tests.conftest import ROOT, SEED, ScriptedEngine, needs
 

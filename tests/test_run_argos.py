@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.engines.argos import ArgosEngine
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.glossary.load import Glossary

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.model import Method
 from tests.argos_fixture import LANGUAGE_SENTENCES
 from tests.conftest import ROOT

@@ -14,8 +14,8 @@ import pytest
 
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import load_glossary_file
-from pipeline.lock import LOCK_NAME, OutputLock
-from pipeline.outputs import MANIFEST_NAME
+from pipeline.outputs.lock import LOCK_NAME, OutputLock
+from pipeline.outputs.names import MANIFEST_NAME
 from pipeline.run import RunOptions, run
 from tests.conftest import FR_EN, ROOT, SEED, ScriptedEngine, needs
 
@@ -32,13 +32,13 @@ OBSERVED_CLI = """
 import importlib, os, signal, sys
 signal.signal(signal.SIGINT, signal.default_int_handler)
 fd = int(sys.argv.pop(1))
-lock, run = importlib.import_module("pipeline.lock"), importlib.import_module("pipeline.run")
+lock, run = importlib.import_module("pipeline.outputs.lock"), importlib.import_module("pipeline.run")
 acquire, done = lock.OutputLock.acquire, run.Collector.done
 def tell(event): os.write(fd, event + b"\\n")
 def acquired(self): acquire(self); tell(b"locked")
 def written(self, key, summary, doc): done(self, key, summary, doc); tell(b"written")
 lock.OutputLock.acquire, run.Collector.done = acquired, written
-from pipeline.cli import entry_point
+from pipeline.cli.main import entry_point
 entry_point()
 """
 EVENTS = ("locked", "written")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.stages.read import read_document
+from pipeline.readers.files import read_document
 from pipeline.stages.segment import paragraphs, segment, sentences
 from tests.conftest import SEED
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import outputs
 from pipeline.engines.cache import CachedEngine, TranslationCache
 from pipeline.glossary.load import Glossary
+from pipeline.outputs import folder as outputs_folder
 from pipeline.run import RunOptions, run
 from tests.conftest import ScriptedEngine
 
@@ -54,7 +54,7 @@ def test_a_very_large_document_is_split_into_parts_with_a_warning(tmp_path: Path
 
 
 def test_the_index_is_paginated_with_failures_first(tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(outputs, "INDEX_PAGE_SIZE", 10)
+    monkeypatch.setattr(outputs_folder, "INDEX_PAGE_SIZE", 10)
     folder = corpus(tmp_path / "in", 25, sentences=1)
     (folder / "empty.txt").write_text("\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -117,7 +117,7 @@ def test_plurals_in_the_summary(tmp_path: Path, fr_en: Glossary) -> None:
 def test_help_shows_no_type_tags() -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.cli.main import app
 
     text = CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "160"}).output
     assert "--force" in text and "--executor" in text and "normalize[ray]" in text

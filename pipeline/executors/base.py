@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, ClassVar
 from pipeline.engines.base import Engine
 from pipeline.errors import printable
 from pipeline.model import Document
-from pipeline.outputs import DocSummary, OutputFolder
+from pipeline.outputs.folder import OutputFolder
+from pipeline.outputs.report import DocSummary
 from pipeline.progress import Bar
 from pipeline.render import RunInfo
 from pipeline.resume import GlossaryUse, up_to_date

@@ -14,7 +14,7 @@ from pipeline.chain import Chain
 from pipeline.engines.base import Engine
 from pipeline.executors.base import BATCH_DOCUMENTS, Collector, Executor, Job, Key
 from pipeline.model import Document
-from pipeline.outputs import DocSummary
+from pipeline.outputs.report import DocSummary
 from pipeline.readers.parts import iter_parts
 
 

@@ -33,7 +33,8 @@ from pipeline.engines import build_engine
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError
 from pipeline.executors.base import Collector, Executor, Job
-from pipeline.outputs import DocSummary, OutputFolder
+from pipeline.outputs.folder import OutputFolder
+from pipeline.outputs.report import DocSummary
 from pipeline.readers.parts import read_parts
 from pipeline.resume import GlossaryUse, up_to_date
 

@@ -14,7 +14,7 @@ in the file it is). A reader module has:
   failed (``Document.error``, saying which line or record), so it fails alone.
 
 The checks every input gets whatever its format (links, system files, FIFOs,
-``--max-size``) stay in ``pipeline.stages.read``; readers read through its
+``--max-size``) stay in ``pipeline.readers.files``; readers read through its
 ``read_bytes`` and ``open_regular``. Readers whose library is not in the
 base install (``pip install 'normalize[sources]'``) import it when a file
 needs it; without it that file fails alone, with the command to run.
@@ -76,7 +76,7 @@ def wanted(path: Path, *, inside: bool = True) -> bool:
     if suffix not in SNIFFED or not inside:
         return True
     from pipeline.errors import DocumentError
-    from pipeline.stages.read import open_regular
+    from pipeline.readers.files import open_regular
 
     try:
         if not os.path.isfile(path):

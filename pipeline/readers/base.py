@@ -1,6 +1,6 @@
 """What every reader shares: the source it reads, record field names, and clean text and metadata.
 
-Extracted text gets the hygiene a text file gets in ``pipeline.stages.read``
+Extracted text gets the hygiene a text file gets in ``pipeline.readers.files``
 (control characters replaced, accents composed), so the later stages see the
 same kind of text whatever the format; metadata values are one line each.
 """
@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document
-from pipeline.stages.read import CONTROL_CHARS, REPLACEMENT, open_regular, read_bytes
+from pipeline.readers.files import CONTROL_CHARS, REPLACEMENT, open_regular, read_bytes
 
 INSTALL = "pip install 'normalize[sources]'"
 METADATA_KEYS = ("title", "date", "author", "site", "url", "id", "record")  # the order they are stored and shown in

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import NormalizeError
 from pipeline.model import Document
-from pipeline.outputs import ItemNames, part_name
-from pipeline.stages.read import input_root, read_documents
+from pipeline.outputs.names import ItemNames, part_name
+from pipeline.readers.files import input_root, read_documents
 
 if TYPE_CHECKING:
     from pipeline.run import RunOptions

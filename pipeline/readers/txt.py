@@ -1,7 +1,7 @@
 """Plain text (``.txt``, and any file named on the command line that no other reader takes).
 
 UTF-8 or a legacy encoding, an optional leading `` date YYYY-MM `` read as
-metadata, paragraphs separated by blank lines: ``pipeline.stages.read``.
+metadata, paragraphs separated by blank lines: ``pipeline.readers.files``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from pipeline.model import Document
 from pipeline.readers.base import Source
-from pipeline.stages.read import text_document
+from pipeline.readers.files import text_document
 
 CONTAINER = False
 

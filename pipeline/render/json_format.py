@@ -78,7 +78,7 @@ def read_output(path: Path, kind: Kind) -> dict[str, Any]:
     Read only when it is a regular file (never through a link, never a FIFO). A file written before
     versions were recorded has the first version's layout and is read as version 1.
     """
-    from pipeline.render.write import read_own
+    from pipeline.outputs.write import read_own
 
     text = read_own(path)
     if text is None:

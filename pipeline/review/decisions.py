@@ -109,7 +109,7 @@ class Decisions:
         """The folder's ``review.json``; none yet, or unreadable, is an empty set (never fatal)."""
         path = out / FILE_NAME
         try:
-            from pipeline.render.write import read_own  # here, not at import: the renderers import this module
+            from pipeline.outputs.write import read_own  # here, not at import: the renderers import this module
 
             text = read_own(path)  # a link, a FIFO or a device planted here is never read (nor served)
             if text is None:
@@ -164,7 +164,7 @@ class Decisions:
     def save(self) -> None:
         if self.path is None:
             return
-        from pipeline.render.write import write_atomic  # here, not at import: the renderers import this module
+        from pipeline.outputs.write import write_atomic  # here, not at import: the renderers import this module
 
         write_atomic(self.path, self.text())
 

@@ -43,7 +43,7 @@ from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
 from pipeline.glossary.matcher import Matcher
 from pipeline.model import Kind
-from pipeline.render.write import TEMP_PREFIX, TEMP_SUFFIX
+from pipeline.outputs.write import TEMP_PREFIX, TEMP_SUFFIX
 
 FIELDS = ("variants", "renderings")  # what a selection can be added to: source wordings, or what engines write
 KINDS = tuple(Kind)  # what an entry may name, as the glossary format defines it

@@ -146,7 +146,8 @@ class Pages:
             return self._file(ws, path)
 
     def _index(self, ws: Workspace) -> Response:
-        from pipeline.outputs import DocSummary, RunReport, index_html
+        from pipeline.outputs.folder import index_html
+        from pipeline.outputs.report import DocSummary, RunReport
 
         report = RunReport(ws.info, [DocSummary.of(d, ws.info.reviews) for d in ws.docs])
         return Response(index_html(report, report.failed + report.done), media_type="text/html", headers=HEADERS)

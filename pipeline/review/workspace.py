@@ -49,16 +49,18 @@ from pipeline.engines import Engine, build_engine
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
 from pipeline.glossary.matcher import Matcher
-from pipeline.lock import LOCK_NAME, OutputLock
 from pipeline.model import Document
-from pipeline.outputs import DocSummary, OutputFolder, RunReport, index_html, index_pages, output_names
+from pipeline.outputs.folder import OutputFolder, index_html, index_pages
+from pipeline.outputs.lock import LOCK_NAME, OutputLock
+from pipeline.outputs.names import output_names
+from pipeline.outputs.report import DocSummary, RunReport
+from pipeline.outputs.write import write_temporary
+from pipeline.readers.files import read_document
 from pipeline.render import FORMATS, RunInfo
 from pipeline.render.json_format import OutputFormatError, dumps, read_output
 from pipeline.render.json_format import render_document as render_json
-from pipeline.render.write import write_temporary
 from pipeline.review.decisions import FILE_NAME as REVIEW_NAME
 from pipeline.review.decisions import Decisions
-from pipeline.stages.read import read_document
 
 if TYPE_CHECKING:
     from pipeline.review.glossary_edit import Planned

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli_errors import fail
+from pipeline.cli.errors import fail
 from pipeline.errors import NormalizeError, printable
 
 if TYPE_CHECKING:

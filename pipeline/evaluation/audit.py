@@ -435,8 +435,8 @@ def process_articles(folder: Path, glossary: Glossary, engine: Engine) -> list[D
     The one place the audit builds documents, so it follows the run's pipeline when that changes.
     """
     from pipeline.chain import Chain
-    from pipeline.outputs import ItemNames, output_names
-    from pipeline.stages.read import collect_inputs, read_documents
+    from pipeline.outputs.names import ItemNames, output_names
+    from pipeline.readers.files import collect_inputs, read_documents
 
     if not folder.is_dir():
         raise ConfigError(f"--articles {folder} is not a folder; give a folder of .txt articles")

@@ -26,7 +26,7 @@ from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError, printable
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Finding, text_document
-from pipeline.outputs import DocSummary, RunReport
+from pipeline.outputs.report import DocSummary, RunReport
 from pipeline.render.run_info import RunInfo
 from pipeline.stages.check import CheckStage
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli_errors import fail, say
+from pipeline.cli.errors import fail, say
 from pipeline.errors import ConfigError, NormalizeError, printable
 
 Files = Annotated[list[Path] | None, typer.Argument(metavar="FILES", help="Glossary files; default glossaries/*.yaml.", show_default=False)]
@@ -22,7 +22,7 @@ glossary_app = typer.Typer(rich_markup_mode=None, help="Check, test, export and 
 
 
 def _files(files: list[Path] | None, folder: Path) -> list[Path]:
-    from pipeline.cli import glossary_folder
+    from pipeline.cli.main import glossary_folder
 
     if not files and folder == DEFAULT_FOLDER:
         folder = glossary_folder(None)
@@ -165,7 +165,7 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from pipeline.render.write import write_atomic
+    from pipeline.outputs.write import write_atomic
 
     try:
         write_atomic(output, text)

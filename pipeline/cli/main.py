@@ -1,6 +1,6 @@
 """The ``normalize`` command line. Reads options and environment, calls the library, maps errors to exit codes.
 
-Exit codes and the one-line error shape live in ``pipeline.cli_errors``, shared by every command.
+Exit codes and the one-line error shape live in ``pipeline.cli.errors``, shared by every command.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import typer
 import typer.core
 
 from pipeline import __version__
-from pipeline.cli_errors import EXIT_FAILED, EXIT_INTERRUPTED, fail, say
-from pipeline.cli_eval import eval_command
-from pipeline.cli_glossary import glossary_app
-from pipeline.cli_models import models_app
-from pipeline.cli_review import review_command
+from pipeline.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, fail, say
+from pipeline.cli.eval import eval_command
+from pipeline.cli.glossary import glossary_app
+from pipeline.cli.models import models_app
+from pipeline.cli.review import review_command
 from pipeline.errors import ConfigError, NormalizeError
 
 if TYPE_CHECKING:  # imported where used: `normalize --help` loads neither SQLite nor the glossary loader
@@ -39,7 +39,8 @@ app.add_typer(models_app, name="models")
 
 # The glossaries that come with normalize: inside the installed package (a wheel or `pip install .`), or
 # beside it in a source checkout (an editable install).
-SHIPPED_GLOSSARIES = (Path(__file__).resolve().parent / "glossaries", Path(__file__).resolve().parent.parent / "glossaries")
+_PACKAGE = Path(__file__).resolve().parents[1]
+SHIPPED_GLOSSARIES = (_PACKAGE / "glossaries", _PACKAGE.parent / "glossaries")
 
 
 def glossary_folder(folder: Path | None) -> Path:
@@ -132,9 +133,9 @@ def run(
     from pipeline.config import load_settings
     from pipeline.engines.cache import CacheWarning
     from pipeline.readers import Fields
+    from pipeline.readers.files import parse_size
     from pipeline.run import Interrupted, RunOptions
     from pipeline.run import run as run_pipeline
-    from pipeline.stages.read import parse_size
 
     try:
         settings = load_settings(config)

@@ -19,10 +19,10 @@ from types import TracebackType
 from typing import Self
 
 from pipeline.errors import ConfigError
-from pipeline.render.write import TEMP_PREFIX, TEMP_SUFFIX, UnsafeFile, open_exclusive_file, remove, same_file
+from pipeline.outputs.write import TEMP_PREFIX, TEMP_SUFFIX, UnsafeFile, open_exclusive_file, remove, same_file
 
 LOCK_NAME = ".normalize.lock"
-# What pipeline.render.write leaves when killed mid-write: its prefix, the output's name, mkstemp's 8 characters.
+# What pipeline.outputs.write leaves when killed mid-write: its prefix, the output's name, mkstemp's 8 characters.
 TEMPORARY = re.compile(re.escape(TEMP_PREFIX) + r".+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + r"\Z", re.DOTALL)
 
 

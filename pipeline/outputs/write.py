@@ -21,7 +21,7 @@ from pathlib import Path
 
 # Every temporary file this program makes starts with this prefix and ends with
 # ``.tmp``, so a run that takes over a stale lock removes its own leftovers and
-# never a user's hidden file (pipeline.lock).
+# never a user's hidden file (pipeline.outputs.lock).
 TEMP_PREFIX = ".normalize~"
 TEMP_SUFFIX = ".tmp"
 TEMP_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"

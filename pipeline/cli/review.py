@@ -17,7 +17,7 @@ def review_command(
     open_browser: Annotated[bool, typer.Option("--open/--no-open", show_default=False, help="Open the index in the default browser (not by default).")] = False,
 ) -> None:
     """Serve OUT's review pages on a local address: accept or reject changes, resolve findings, edit the glossary."""
-    from pipeline.cli_errors import fail
+    from pipeline.cli.errors import fail
     from pipeline.config import load_settings
     from pipeline.errors import ConfigError, NormalizeError, printable
     from pipeline.review.server import new_session, open_socket, output_folder, serve

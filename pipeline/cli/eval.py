@@ -3,7 +3,7 @@
 Registered on the main app in ``pipeline.cli``. Two modes, exactly one per call:
 ``--source`` and ``--reference`` are FILES (one sentence a line, line-aligned)
 scored with sacrebleu; ``--articles DIR`` audits whole articles with no reference
-(``pipeline.audit``). The languages are ``--from`` and ``--to``, unlike ``run``,
+(``pipeline.evaluation.audit``). The languages are ``--from`` and ``--to``, unlike ``run``,
 where ``--source`` is the language.
 """
 
@@ -16,7 +16,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from pipeline.cli_errors import say
+from pipeline.cli.errors import say
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError, NormalizeError
 
@@ -35,7 +35,7 @@ def read_lines(path: Path, what: str) -> list[str]:
 @contextmanager
 def user_errors(nothing_done: str) -> Iterator[None]:
     """Both eval modes' errors as one-line exits: 2 for configuration, 1 for a failed run, 130 on Ctrl-C."""
-    from pipeline.cli_errors import EXIT_FAILED, EXIT_INTERRUPTED, fail
+    from pipeline.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, fail
 
     try:
         yield
@@ -81,11 +81,11 @@ def eval_command(
     total, changes, loaded renderings left, quoted labels rewritten, mangled names, collateral
     edits and unknown words.
     """
-    from pipeline.cli import resolve_glossary  # cli imports this module
-    from pipeline.cli_errors import EXIT_FAILED, fail
-    from pipeline.evaluate import evaluate
+    from pipeline.cli.errors import EXIT_FAILED, fail
+    from pipeline.cli.main import resolve_glossary  # cli imports this module
+    from pipeline.evaluation.parallel import evaluate
+    from pipeline.outputs.write import write_atomic
     from pipeline.render.json_format import dumps
-    from pipeline.render.write import write_atomic
 
     if articles is not None:
         if source is not None or reference is not None or save is not None:
@@ -128,9 +128,9 @@ def audit_articles(
     as_json: bool,
 ) -> NoReturn:
     """``eval --articles``: process the folder as ``normalize run`` would (nothing written), then audit it."""
-    from pipeline.audit import audit, process_articles
-    from pipeline.cli import resolve_glossary
-    from pipeline.cli_errors import EXIT_FAILED
+    from pipeline.cli.errors import EXIT_FAILED
+    from pipeline.cli.main import resolve_glossary
+    from pipeline.evaluation.audit import audit, process_articles
     from pipeline.render.json_format import dumps
     from pipeline.render.run_info import RunInfo
 

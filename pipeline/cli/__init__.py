@@ -1,0 +1,1 @@
+"""The command line: ``normalize`` (``main``: the app and ``run``) and one module per command group."""

@@ -1,0 +1,2 @@
+"""Measuring what the glossary does on text no one on the team wrote: ``parallel`` (BLEU and chrF against
+references) and ``audit`` (whole articles, no reference needed)."""
