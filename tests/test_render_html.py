@@ -257,3 +257,10 @@ def shown(text: str, element_id: str) -> str:
         at = text.index(f'<li id="{element_id}"')
         parts = [text[at : text.index("</li>\n", at)]]
     return "".join("".join(Page(part).text) for part in parts)
+
+
+def test_every_kind_of_finding_has_its_plain_words() -> None:
+    from pipeline.model import Check
+    from pipeline.render.html import PLAIN
+
+    assert set(PLAIN) == set(Check) and all(text.endswith(".") for text in PLAIN.values())

@@ -26,7 +26,7 @@ import jinja2
 import jinja2.bccache
 
 from pipeline.glossary.load import Entry
-from pipeline.model import Change, Document, Finding, Segment, TermHit
+from pipeline.model import Change, Check, Document, Finding, Segment, TermHit
 from pipeline.render.run_info import RunInfo
 from pipeline.review.decisions import Decisions, change_key, finding_key
 
@@ -41,15 +41,17 @@ def text_direction(language: str) -> str | None:
 
 
 # What each check means, in words a reviewer reads at a glance (the finding's own message gives the details).
-PLAIN: dict[str, str] = {
-    "quoted-label": "A loaded label inside a quotation: the speaker's words are kept.",
-    "loaded-rendering": "A loaded word is left in the English outside a quotation.",
-    "loaded-adjective": "A loaded adjective: consider a neutral wording.",
-    "loaded-term": "A loaded term, flagged for review (never rewritten).",
-    "unenforced": "The standard name could not be placed in the English.",
-    "change-span": "Internal error: a change lost its place.",
-    "unknown-word": "The engine did not know this word and left it untranslated.",
-    "unknown-name": "A name the glossary does not know.",
+# Every kind of finding in plain words (keyed by the enum, so a new kind without its words fails the test suite).
+PLAIN: dict[Check, str] = {
+    Check.QUOTED_LABEL: "A loaded label inside a quotation: the speaker's words are kept.",
+    Check.LOADED_RENDERING: "A loaded word is left in the English outside a quotation.",
+    Check.LOADED_ADJECTIVE: "A loaded adjective: consider a neutral wording.",
+    Check.LOADED_TERM: "A loaded term, flagged for review (never rewritten).",
+    Check.UNENFORCED: "The standard name could not be placed in the English.",
+    Check.RETRANSLATED: "The sentence was translated again around the name: words away from the highlight may differ from the raw translation.",
+    Check.CHANGE_SPAN: "Internal error: a change lost its place.",
+    Check.UNKNOWN_WORD: "The engine did not know this word and left it untranslated.",
+    Check.UNKNOWN_NAME: "A name the glossary does not know.",
 }
 
 
@@ -105,7 +107,7 @@ class Note:
             return "The engine already wrote the standard name: nothing was rewritten."
         if self.kind == CHANGE:
             return "The words were replaced by the glossary's standard name."
-        return PLAIN.get(str(self.finding.check), "") if self.finding is not None else ""
+        return PLAIN.get(self.finding.check, "") if self.finding is not None else ""
 
     def key(self, doc: Document) -> str:
         """The key of this note's decision in ``review.json``."""
