@@ -8,12 +8,14 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import warnings
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli.main import app
+from pipeline.engines import create_engine
 from pipeline.engines.argos import ArgosEngine
 from tests.conftest import ROOT, needs
 
@@ -23,8 +25,11 @@ def test_the_wheel_runs_the_seed_with_its_own_glossaries(tmp_path: Path) -> None
     source, wheels = tmp_path / "source", tmp_path / "wheels"
     # Built from a copy: setuptools leaves build/ and *.egg-info in the tree it builds.
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".*", "output", "build", "*.egg-info", "__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(source), "-w", str(wheels)],
-                   check=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(source), "-w", str(wheels)],
+        check=True,
+        cwd=tmp_path,
+    )
     (wheel,) = wheels.glob("normalize-*.whl")
     # A fresh venv whose only extra path is this one's dependencies (a .pth line: no editable finder comes with it).
     venv = tmp_path / "venv"
@@ -49,10 +54,14 @@ def test_the_wheel_runs_the_seed_with_its_own_glossaries(tmp_path: Path) -> None
     assert report["documents"]["done"] and not report["documents"]["failed"]
 
 
+@needs("apertium")
 def test_without_the_argos_extra_apertium_is_chosen_and_models_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "argostranslate" else real(name, *a))
     assert not ArgosEngine.available("fr", "en")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # auto says nothing of an extra the user did not install
+        assert create_engine("auto", "fr", "en").name == "apertium"
     assert "pip install 'normalize[argos]'" in ArgosEngine.install_hint("fr", "en")
     result = CliRunner().invoke(app, ["models", "install", "fr", "en"])
     assert result.exit_code == 2 and "normalize[argos]" in result.stderr

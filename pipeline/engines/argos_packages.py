@@ -193,6 +193,8 @@ def route_problem(source: str, target: str, directory: Path | None = None) -> st
     folder = directory if directory is not None else packages_dir()
     try:
         route = find_route(installed_packages(folder), source, target)
+    except EngineUnavailable:
+        return None  # without the argos extra no package is usable: nothing is broken, Argos is just not there
     except ConfigError as error:
         return str(error)
     if route is None:
@@ -284,7 +286,9 @@ def _extract(archive: Path, staging: Path, max_unpacked: int) -> None:
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise ConfigError(f"{archive} is a damaged zip archive ({error}); download it again") from error
     except OSError as error:
-        raise ConfigError(f"cannot unpack {archive} beside its package folder ({error.strerror or error}); free space or check permissions") from error
+        raise ConfigError(
+            f"cannot unpack {archive} beside its package folder ({error.strerror or error}); free space or check permissions"
+        ) from error
 
 
 def _mb(size: int) -> str:
