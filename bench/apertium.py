@@ -41,7 +41,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=Path, default=ARTICLES)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline", type=Path, help="a tree of another revision, run as `python -m pipeline` from it, alternating too")
+    parser.add_argument(
+        "--baseline", type=Path, help="a tree of another revision, run as `python -m pipeline` from it, alternating too"
+    )
     args = parser.parse_args()
     files = sorted(args.articles.glob("*.txt"))
     if not files:

@@ -72,7 +72,8 @@ def main() -> None:
         work = Path(tmp)
         shutil.copytree(ROOT / "glossaries", work / "glossaries")
         glossary = work / "glossaries" / "fr-en.yaml"
-        run = [str(NORMALIZE), "run", str(args.inputs.resolve()), "--out", "out", "--cache", "cache.sqlite3", "--engine", args.engine]
+        run = [str(NORMALIZE), "run", str(args.inputs.resolve()), "--out", "out", "--cache", "cache.sqlite3",
+               "--engine", args.engine]
         edits = iter(range(1_000_000))
 
         def touch_glossary() -> None:

@@ -100,7 +100,9 @@ def pinned_cluster(nodes: int) -> Iterator[str]:
     address = f"127.0.0.1:{_free_port()}"
     try:
         for i in range(nodes):
-            role = ["--head", "--port", address.split(":")[1], "--include-dashboard", "false"] if i == 0 else ["--address", address]
+            role = (
+                ["--head", "--port", address.split(":")[1], "--include-dashboard", "false"] if i == 0 else ["--address", address]
+            )
             subprocess.run(["taskset", "-c", str(i), ray, "start", *role, "--num-cpus", "1", "--node-ip-address", "127.0.0.1",
                             "--dashboard-agent-listen-port", str(_free_port()), "--disable-usage-stats"],
                            env=env, check=True, capture_output=True)
@@ -140,14 +142,20 @@ def main() -> None:
             runs = [("local", []), ("ray x1", ["--executor", "ray", "--ray-workers", "1"]),
                     ("ray x2", ["--executor", "ray", "--ray-workers", "2"])]
             for label, extra in runs:
-                took, rss, load = one_run(inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", args.engine, "--no-cache", *extra)
+                took, rss, load = one_run(
+                    inputs, work / f"ray-out-{label}", work / f"ray-{label}.sqlite", args.engine, "--no-cache", *extra
+                )
                 print(f"{args.ray:>10} {label:>10} {took:>9.1f} {args.ray / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
         if args.nodes:
             inputs = work / f"nodes-in{args.nodes}"
             make_corpus(inputs, args.nodes)
             rates = {}
-            took, rss, load = one_run(inputs, work / "nodes-local", work / "nodes-local.sqlite", args.engine, "--no-cache", pin="0")
-            print(f"{args.nodes:>10} {'local 1cpu':>10} {took:>9.1f} {args.nodes / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
+            took, rss, load = one_run(
+                inputs, work / "nodes-local", work / "nodes-local.sqlite", args.engine, "--no-cache", pin="0"
+            )
+            print(
+                f"{args.nodes:>10} {'local 1cpu':>10} {took:>9.1f} {args.nodes / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True
+            )
             for nodes in (1, 2):
                 with pinned_cluster(nodes) as address:
                     label = f"ray {nodes}x1cpu"

@@ -31,7 +31,8 @@ from pipeline.stages.segment import SegmentStage
 from pipeline.stages.translate import TranslateStage
 
 STAGES: Registry[type[Stage]] = Registry(
-    "stage", ((cls.name, cls) for cls in (LanguageStage, SegmentStage, MatchStage, NamesStage, TranslateStage, EnforceStage, CheckStage))
+    "stage",
+    ((cls.name, cls) for cls in (LanguageStage, SegmentStage, MatchStage, NamesStage, TranslateStage, EnforceStage, CheckStage)),
 )
 DEFAULT_ORDER: tuple[str, ...] = ("language", "segment", "match", "names", "translate", "enforce", "check")
 NEW_DOCUMENT = frozenset({"text"})  # what a document read from a file has before any stage

@@ -89,7 +89,9 @@ class GlossaryUse:
             for seg in doc.segments
             if seg.hits or seg.findings
         ]
-        named = {h.entry for seg in doc.segments for h in seg.hits} | {f.entry for seg in doc.segments for f in seg.findings if f.entry}
+        named = {h.entry for seg in doc.segments for h in seg.hits} | {
+            f.entry for seg in doc.segments for f in seg.findings if f.entry
+        }
         return _hash({"results": results, "entries": self._defined(named)})
 
     def leftovers(self, targets: Sequence[str]) -> str:
@@ -125,7 +127,9 @@ def _hash(data: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def up_to_date(folder: OutputFolder, doc: Document, info: RunInfo, options: RunOptions, use: GlossaryUse, matches: str) -> DocSummary | None:
+def up_to_date(
+    folder: OutputFolder, doc: Document, info: RunInfo, options: RunOptions, use: GlossaryUse, matches: str
+) -> DocSummary | None:
     """The summary of prepared ``doc`` if its outputs need no redoing (``matches``: ``use.matches(doc)``), else None."""
     if not resuming(options) or doc.failed:
         return None

@@ -150,7 +150,9 @@ def _check(options: RunOptions) -> list[Path]:
     if not paths:
         shown = ", ".join(str(p) for p in options.inputs)
         kinds = ", ".join(sorted(READERS))
-        raise ConfigError(f"no .txt files found in {shown} (nor any article file: {kinds}); pass articles or a folder that contains them")
+        raise ConfigError(
+            f"no .txt files found in {shown} (nor any article file: {kinds}); pass articles or a folder that contains them"
+        )
     missing = [p for p in options.inputs if not p.exists()]
     if missing:
         raise ConfigError(f"{missing[0]} does not exist; check the path")

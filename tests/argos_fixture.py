@@ -82,10 +82,16 @@ def fixture_sentences() -> list[str]:
 RU_SENTENCES: tuple[tuple[str, str], ...] = (
     ("newstest2012:2797", "Париж обеспокоен связями исламского Магриба с сектой Боко Харам."),
     ("newstest2012:20", "По сути, удивительно, что исламские боевики приняли помощь от неверующих."),
-    ("newstest2018:2821", 'Движение "Талибан" угрожает сорвать процесс выборов, которые совпадают с переходом международных сил '
-     "от боевых операций к роли советников."),
-    ("newstest2019:1708", 'По словам Муаллема, США и их партнеры оказывали "прямую поддержку террористам", так как цели боевиков и '
-     'западной коалиции в Сирии совпадали и подразумевали "сеяние хаоса, смерть и разрушения на своем пути".'),
+    (
+        "newstest2018:2821",
+        'Движение "Талибан" угрожает сорвать процесс выборов, которые совпадают с переходом международных сил '
+        "от боевых операций к роли советников.",
+    ),
+    (
+        "newstest2019:1708",
+        'По словам Муаллема, США и их партнеры оказывали "прямую поддержку террористам", так как цели боевиков и '
+        'западной коалиции в Сирии совпадали и подразумевали "сеяние хаоса, смерть и разрушения на своем пути".',
+    ),
     ("written", "«ДАИШ будет побеждён», — заявил Лавров."),
     ("written", "«Мы уничтожим всех террористов», — заявил министр."),
 )
@@ -148,7 +154,9 @@ def build_ctranslate2_model(directory: Path, vocabulary: list[str], shape: Model
         elif owner.startswith("embeddings") or owner == "projection":
             weight = rng.normal(0, 1 / np.sqrt(d), (v, d)).astype(np.float32)
         else:
-            rows = {  # first match wins: "attention/linear_1" (cross-attention keys and values) also ends "self_attention/linear_1"
+            # first match wins: "attention/linear_1" (cross-attention keys and values) also ends
+            # "self_attention/linear_1"
+            rows = {
                 "self_attention/linear_0": 3 * d,
                 "self_attention/linear_1": d,
                 "attention/linear_1": 2 * d,

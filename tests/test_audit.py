@@ -47,7 +47,17 @@ def document(*segments: Segment, name: str = "doc") -> Document:
 
 
 def segment(source: str, mt: str, target: str, *, changes: Sequence[Change] = (), **more: Any) -> Segment:
-    return Segment(id=0, paragraph=0, start=0, end=len(source), source=source, translation=Translation(raw=mt), target=target, changes=list(changes), **more)
+    return Segment(
+        id=0,
+        paragraph=0,
+        start=0,
+        end=len(source),
+        source=source,
+        translation=Translation(raw=mt),
+        target=target,
+        changes=list(changes),
+        **more,
+    )
 
 
 def one(mt: str, target: str, raw: str | None, new: str) -> dict[str, int]:
@@ -73,10 +83,20 @@ def test_nothing_but_the_change_differs_from_the_raw_translation() -> None:
 @pytest.mark.parametrize(
     ("mt", "target", "raw", "new"),
     [
-        ("They fought the Daesh near Raqqa.", "They fought Islamic State near Raqqa.", "Daesh", "Islamic State"),  # article dropped
+        (
+            "They fought the Daesh near Raqqa.",
+            "They fought Islamic State near Raqqa.",
+            "Daesh",
+            "Islamic State",
+        ),  # article dropped
         ("allied with Nusra Front fighters", "allied with the al-Nusra Front fighters", "Nusra Front", "al-Nusra Front"),  # added
         ("he met a terrorist leader", "he met an extremist leader", "terrorist", "extremist"),  # a/an swapped
-        ("said that the Atlanticists is ready", "said that the Western governments are ready", "Atlanticists", "Western governments"),
+        (
+            "said that the Atlanticists is ready",
+            "said that the Western governments are ready",
+            "Atlanticists",
+            "Western governments",
+        ),
         ("the attack of Daesh has failed", "the attack of Islamic State have failed", "Daesh", "Islamic State"),  # verb after
     ],
 )
@@ -129,7 +149,9 @@ def test_a_source_name_kept_or_standardised_is_not_missing() -> None:
     source = "Bachar el-Assad a rencontré le Hachd al-Chaabi à Deir ez-Zor."
     target = "Bashar al-Assad met the Popular Mobilization Forces in Deir ez-Zor."
     start = source.index("Hachd")
-    hachd = TermHit("pmf", start, start + len("Hachd al-Chaabi"), "Hachd al-Chaabi", "Popular Mobilization Forces", False, Kind.NAME)
+    hachd = TermHit(
+        "pmf", start, start + len("Hachd al-Chaabi"), "Hachd al-Chaabi", "Popular Mobilization Forces", False, Kind.NAME
+    )
     result = audit_document(document(segment(source, target, target, hits=[hachd])))
     assert [n.text for n in result.missing_names] == ["el-Assad"]  # "el-Assad" is neither written nor standardised
     assert result.mangled_names == []

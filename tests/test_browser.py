@@ -138,7 +138,11 @@ def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:
     size = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
     shot = driver.execute_cdp_cmd(
         "Page.captureScreenshot",
-        {"format": "png", "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}},
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1},
+        },
     )
     path.write_bytes(base64.b64decode(shot["data"]))
 
@@ -512,7 +516,10 @@ def test_review_accept_reject_and_resolve_persist_across_reload_and_rerun(browse
     static = (review.out / f"{seed}.html").read_text(encoding="utf-8")
     assert 'class="hl change decided accepted" id="n0s"' in static and 'class="hl change decided rejected" id="n1s"' in static
     load(browser, (review.out / f"{seed}.html").as_uri())
-    assert [decision_of(browser, accepted), decision_of(browser, rejected)] == ["accepted: vérifié, « bon »", "rejected: wrong group"]
+    assert [decision_of(browser, accepted), decision_of(browser, rejected)] == [
+        "accepted: vérifié, « bon »",
+        "rejected: wrong group",
+    ]
     review.workspace.rerun([d.name for d in review.workspace.docs])  # and the server's own re-run
     assert states() == ["accepted: vérifié, « bon »", "rejected: wrong group"]
     load(browser, review.page("quoted"))
@@ -549,7 +556,8 @@ def test_review_add_variant_from_a_selection_updates_yaml_and_page(browser: webd
     doc = review.workspace.doc("tanzim")
     assert doc is not None
     hamas = next(k for s in doc.segments for k, _ in segment_keys(doc, s) if ":change:hamas:" in k)
-    code, _ = http(review.url("api/decision"), method="POST", data=json.dumps({"doc": "tanzim", "key": hamas, "status": "accepted"}).encode(),
+    code, _ = http(review.url("api/decision"), method="POST",
+                   data=json.dumps({"doc": "tanzim", "key": hamas, "status": "accepted"}).encode(),
                    headers={"Origin": review.session.origin, "Content-Type": "application/json"})  # fmt: skip
     assert code == 200
     before = review.glossary.read_text(encoding="utf-8")
@@ -562,12 +570,18 @@ def test_review_add_variant_from_a_selection_updates_yaml_and_page(browser: webd
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "review-add-variant.png"))
     form.find_element(By.CSS_SELECTOR, "button[data-glossary=add-variant]").click()
-    mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl.change[data-entry="hurras-al-din"]'))[0]  # reloaded
+    mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl.change[data-entry="hurras-al-din"]'))[
+        0
+    ]  # reloaded
     assert shown(mark) == "Tanzim Hurras"
     note = mark.get_attribute("data-note")
     assert shown(browser.find_element(By.ID, f"n{note}t")) == "Hurras al-Din"
     assert "Hurras al-Din" in (review.out / "tanzim.html").read_text(encoding="utf-8")  # the static page too
-    assert "accepted" in decision_of(browser, next(n.get_attribute("data-note") for n in browser.find_elements(By.CSS_SELECTOR, '.src a.hl[data-entry="hamas"]')))
+    hamas_note = next(
+        n.get_attribute("data-note") for n in browser.find_elements(By.CSS_SELECTOR, '.src a.hl[data-entry="hamas"]')
+    )
+    assert hamas_note is not None
+    assert "accepted" in decision_of(browser, hamas_note)
     after = review.glossary.read_text(encoding="utf-8")
     assert runner.invoke(app, ["glossary", "check", str(review.glossary)]).exit_code == 0
     old, new = entry_blocks(before, review.glossary)["hurras-al-din"], entry_blocks(after, review.glossary)["hurras-al-din"]
@@ -613,7 +627,9 @@ def test_review_pages_keep_hostile_markup_inert(browser: webdriver.Chrome, revie
     load(browser, review.page(XSS_NAME))
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
-    counts = browser.execute_script("return [document.querySelectorAll('img, svg, iframe, textarea').length, document.scripts.length]")
+    counts = browser.execute_script(
+        "return [document.querySelectorAll('img, svg, iframe, textarea').length, document.scripts.length]"
+    )
     assert counts == [0, 2]  # the page's script and the review script, nothing from the text
     assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-doc") == XSS_NAME
     mark = browser.find_element(By.CSS_SELECTOR, ".src a.hl")
@@ -648,7 +664,9 @@ def test_review_after_a_run_behind_its_back_shows_the_new_name_and_accept_keeps_
         load(browser, served.page("tanzim"))
         assert "Islamic State group" not in shown(browser.find_element(By.TAG_NAME, "main"))
         text = served.glossary.read_text(encoding="utf-8")
-        served.glossary.write_text(text.replace("    standard: Islamic State\n", "    standard: Islamic State group\n", 1), encoding="utf-8")
+        served.glossary.write_text(
+            text.replace("    standard: Islamic State\n", "    standard: Islamic State group\n", 1), encoding="utf-8"
+        )
         served.rerun()  # `normalize run` into the folder while the server runs
         report = json.loads((served.out / "report.json").read_text(encoding="utf-8"))
         browser.refresh()
@@ -669,11 +687,20 @@ LAYOUTS = [(1440, 900), (390, 844)]
 
 
 @pytest.mark.parametrize(("width", "height"), LAYOUTS, ids=["desktop", "phone"])
-def test_layout_fits_the_screen_and_the_panel_never_covers_the_text(browser: webdriver.Chrome, review: Served, width: int, height: int) -> None:
+def test_layout_fits_the_screen_and_the_panel_never_covers_the_text(
+    browser: webdriver.Chrome, review: Served, width: int, height: int
+) -> None:
     seed = review.workspace.docs[0].name
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700}
+    )
     try:
-        for url in (review.page(seed), (review.out / f"{seed}.html").as_uri(), review.url("index.html"), (review.out / "index.html").as_uri()):
+        for url in (
+            review.page(seed),
+            (review.out / f"{seed}.html").as_uri(),
+            review.url("index.html"),
+            (review.out / "index.html").as_uri(),
+        ):
             load(browser, url)
             overflow = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
             assert overflow[0] <= overflow[1], (url, overflow)
@@ -681,7 +708,10 @@ def test_layout_fits_the_screen_and_the_panel_never_covers_the_text(browser: web
                 continue
             top = browser.execute_script("return document.querySelector('.bitext tbody').getBoundingClientRect().top")
             assert top < height * (0.3 if width > 700 else 0.6), top  # the article starts in the first screen
-            columns = browser.execute_script("var r = document.querySelector('#p1'); return [r.cells[0].getBoundingClientRect().left, r.cells[1].getBoundingClientRect().left]")
+            columns = browser.execute_script(
+                "var r = document.querySelector('#p1'); "
+                "return [r.cells[0].getBoundingClientRect().left, r.cells[1].getBoundingClientRect().left]"
+            )
             assert (columns[0] == columns[1]) == (width < 700)  # one column on a phone, two side by side otherwise
             changes = [str(m.get_attribute("id")) for m in browser.find_elements(By.CSS_SELECTOR, ".src a.hl.change")]
             third = changes[min(3, len(changes) - 1)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 from selenium import webdriver
@@ -115,7 +116,8 @@ def test_tab_from_a_highlight_goes_into_its_panel_then_on_to_the_next_note(brows
 def test_heading_levels_never_jump(browser: webdriver.Chrome, bench: Served, page: str) -> None:
     load(browser, bench.url("index.html") if page == "index" else bench.page(page))
     levels = browser.execute_script(
-        "return Array.prototype.map.call(document.querySelectorAll('h1, h2, h3, h4, h5, h6'), function (h) { return Number(h.tagName[1]); })"
+        "return Array.prototype.map.call(document.querySelectorAll('h1, h2, h3, h4, h5, h6'), "
+        "function (h) { return Number(h.tagName[1]); })"
     )
     assert levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
@@ -252,7 +254,8 @@ def test_batch_accepts_one_entrys_changes_in_the_whole_run_after_showing_the_cou
     load(browser, bench.page("workbench-2"))
     other = [k for d, k in like if d.name == "workbench-2"]
     states = browser.execute_script(
-        "return arguments[0].map(function (k) { return document.querySelector('#details .review[data-key=\"' + k + '\"]').closest('li').querySelector('.decision-state').textContent.trim(); })",
+        "return arguments[0].map(function (k) { return document.querySelector('#details .review[data-key=\"' + k + '\"]')"
+        ".closest('li').querySelector('.decision-state').textContent.trim(); })",
         other,
     )
     assert states and all(s.startswith("accepted") for s in states)
@@ -293,7 +296,7 @@ def test_unknown_words_are_grouped_by_word_and_folded(browser: webdriver.Chrome,
     group.find_element(By.TAG_NAME, "summary").click()
     words = [shown(li.find_element(By.CSS_SELECTOR, ".word")) for li in lines]
     assert len(words) == len(set(words)) and 0 < len(words) <= len(unknown)
-    assert sum(int(re.search(r"×(\d+)", shown(li)).group(1)) for li in lines) == len(unknown)  # type: ignore[union-attr]
+    assert sum(int(cast(re.Match[str], re.search(r"×(\d+)", shown(li))).group(1)) for li in lines) == len(unknown)
     assert not [
         li
         for li in browser.find_elements(By.CSS_SELECTOR, ".summary .cols > div > ul.findings > li")

@@ -85,7 +85,7 @@ def test_the_source_lays_out_right_to_left_and_the_english_left_to_right(browser
           seg: Array.prototype.map.call(document.querySelectorAll('td.src .seg'), function (e) { return getComputedStyle(e).direction; }),
           tgt: of(document.querySelector('td.tgt')),
         };
-        """
+        """  # noqa: E501 (a line of JavaScript in the string)
     )
     assert styles["src"][0] == "rtl" and styles["src"][1] in ("start", "right")
     assert set(styles["seg"]) == {"rtl"} and len(styles["seg"]) == len(AR_SENTENCES)
@@ -133,5 +133,7 @@ def test_a_double_clicked_arabic_word_is_offered_whole(browser: webdriver.Chrome
     actions.pointer_action.move_to_location(word["x"], word["y"])
     actions.pointer_action.double_click()
     actions.perform()
-    form = wait(browser, lambda d: d.find_element(By.ID, "add-term") if d.find_element(By.ID, "add-term").is_displayed() else None)
+    form = wait(
+        browser, lambda d: d.find_element(By.ID, "add-term") if d.find_element(By.ID, "add-term").is_displayed() else None
+    )
     assert shown(form.find_element(By.CSS_SELECTOR, ".term-text")) == "تركيا"

@@ -22,7 +22,10 @@ def test_every_registered_stage_states_its_contract() -> None:
 @pytest.mark.parametrize(
     ("order", "message"),
     [
-        (("enforce", "translate"), "stage 'enforce' needs translations, which no stage before it assigns; put 'translate' before it"),
+        (
+            ("enforce", "translate"),
+            "stage 'enforce' needs translations, which no stage before it assigns; put 'translate' before it",
+        ),
         (("segment", "check"), "stage 'check' needs target, which no stage before it assigns; put 'enforce' before it"),
         (("match",), "stage 'match' needs segments, which no stage before it assigns; put 'segment' before it"),
         (("segment", "spell"), "unknown stage 'spell': choose one of language, segment, match"),

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
+import click
 import jinja2
 import jinja2.bccache
 import pytest
@@ -36,7 +37,13 @@ def test_run_writes_every_output_and_exits_0(seeds: Path, tmp_path: Path) -> Non
     code, _, err = normalize("run", str(seeds), "--out", str(out), "--engine", "apertium")
     assert code == 0, err
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".normalize-manifest.json", "000_f8df967454c24556.html", "000_f8df967454c24556.json", "index.html", "report.json"]
+    assert names == [
+        ".normalize-manifest.json",
+        "000_f8df967454c24556.html",
+        "000_f8df967454c24556.json",
+        "index.html",
+        "report.json",
+    ]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["documents"]["failed"] == []
     assert report["changes_per_entry"]["group-militants"] >= 3
@@ -106,7 +113,7 @@ def test_shell_completion_is_offered_and_completes_commands() -> None:
     assert "glossary" in done.stdout.split()
 
 
-def _command_paths(command: typer.core.TyperCommand | typer.core.TyperGroup, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _command_paths(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every command and sub-command of ``normalize``, as the words that invoke it."""
     paths = [path]
     if isinstance(command, typer.core.TyperGroup):
@@ -125,11 +132,22 @@ def test_help_shows_metavars_not_python_types(words: tuple[str, ...]) -> None:
 
 def test_help_loads_no_rich_glossary_cache_or_engine() -> None:
     """`normalize --help` stays quick: rich's help formatter, YAML, SQLite and the engines are imported by the commands."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", "--help"], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pipeline", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
     assert done.returncode == 0 and "Usage: normalize" in done.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "typer.main" in imported  # the listing is complete enough to mean something
-    heavy = {"rich", "yaml", "sqlite3", "jinja2", "pydantic", "pipeline.glossary.load", "pipeline.engines.argos_packages", "pipeline.run"}
+    heavy = {
+        "rich",
+        "yaml",
+        "sqlite3",
+        "jinja2",
+        "pydantic",
+        "pipeline.glossary.load",
+        "pipeline.engines.argos_packages",
+        "pipeline.run",
+    }
     assert not heavy & imported
 
 
@@ -179,7 +197,9 @@ def _no_compiling(*args: object, **kwargs: object) -> NoReturn:
     raise AssertionError("the template was compiled again")
 
 
-def test_pages_are_rendered_from_templates_compiled_by_an_earlier_run(template_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_are_rendered_from_templates_compiled_by_an_earlier_run(
+    template_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     css = html.environment().get_template("page.css").render()
     assert len(list(template_cache.iterdir())) == 1
     html.environment.cache_clear()  # a new run, as far as jinja knows

@@ -149,8 +149,15 @@ GOOD_METADATA = {"from_code": "fr", "to_code": "en", "package_version": "1.0", "
 @pytest.mark.parametrize(
     ("metadata", "files", "message"),
     [
-        pytest.param(["fr", "en"], None, "metadata.json should be an object with from_code, to_code and package_version, got a list", id="a list"),
-        pytest.param({}, None, "metadata.json has a missing or invalid from_code None, to_code None, package_version None", id="empty"),
+        pytest.param(
+            ["fr", "en"],
+            None,
+            "metadata.json should be an object with from_code, to_code and package_version, got a list",
+            id="a list",
+        ),
+        pytest.param(
+            {}, None, "metadata.json has a missing or invalid from_code None, to_code None, package_version None", id="empty"
+        ),
         pytest.param({**GOOD_METADATA, "to_code": "../etc"}, None, "invalid to_code '../etc'", id="bad code"),
         pytest.param({**GOOD_METADATA, "type": "sbd"}, None, "type 'sbd' (only translate packages are used)", id="not translate"),
         pytest.param(GOOD_METADATA, {"README.md": b"no model"}, "lacks model/model.bin and sentencepiece.model", id="no model"),
@@ -215,7 +222,9 @@ def test_auto_skips_a_package_that_cannot_load_and_uses_apertium(
 
     model = next(argos_fr_en.glob("*/model/model.bin"))
     model.unlink()
-    with pytest.warns(EngineWarning, match=r"lacks model/model.bin; skipping argos, reinstall it with `normalize models install`"):
+    with pytest.warns(
+        EngineWarning, match=r"lacks model/model.bin; skipping argos, reinstall it with `normalize models install`"
+    ):
         engine = create_engine("auto", "fr", "en")
     assert engine.name == "apertium"
 

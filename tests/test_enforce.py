@@ -79,7 +79,10 @@ def test_equivalent_names_in_brackets_are_said_once(fr_en: Glossary) -> None:
             "The group Hay'at Tahrir al-Sham (ex-branche syrienne d'al-Qaeda) a attaqué.",
         ),
         # A bracket listing another group right after the acronym keeps it: "(al-Qaeda)" would read as a name.
-        ("Le groupe Hayat Tahrir al-Cham (HTS, Al-Qaïda) a attaqué.", "The group Hay'at Tahrir al-Sham (Hay'at Tahrir al-Sham, al-Qaeda) a attaqué."),
+        (
+            "Le groupe Hayat Tahrir al-Cham (HTS, Al-Qaïda) a attaqué.",
+            "The group Hay'at Tahrir al-Sham (Hay'at Tahrir al-Sham, al-Qaeda) a attaqué.",
+        ),
         # An unclosed bracket is left as it is.
         ("Le groupe Hayat Tahrir al-Cham (HTS, a attaqué.", "The group Hay'at Tahrir al-Sham (Hay'at Tahrir al-Sham, a attaqué."),
     ],
@@ -203,7 +206,8 @@ def rebellious(text: str) -> str:
     """Apertium's reading of "rebelles" + adjective: an adjective, then the adjective taken as a noun."""
     for french, english in [("rebelles syriens", "rebellious Syrians"), ("rebelle syrien", "rebellious Syrian"),
                             ("rebelles afghans", "rebellious Afghans"), ("rebelles congolais", "rebellious Congoleses"),
-                            ("rebelles houthis", "rebellious houthis"), ("rebelles attaquent", "rebellious attack"), ("rebelles armés", "rebellious armed"),
+                            ("rebelles houthis", "rebellious houthis"), ("rebelles attaquent", "rebellious attack"),
+                            ("rebelles armés", "rebellious armed"),
                             ("rebelles", "rebellious")]:  # fmt: skip
         text = text.replace(french, english)
     return word_for_word(text)
@@ -216,7 +220,12 @@ def rebellious(text: str) -> str:
         ("Un rebelle syrien a condamné.", "A Syrian rebel has condemned.", "rebellious Syrian", "Syrian rebel"),
         ("Un groupe de rebelles afghans.", "A group of Afghan rebels.", "rebellious Afghans", "Afghan rebels"),
         ("contre les rebelles congolais", "against the Congolese rebels", "rebellious Congoleses", "Congolese rebels"),
-        ("Les rebelles houthis ont attaqué.", "The rebels houthis attacked.", "rebellious", "rebels"),  # as written: may be a verb
+        (
+            "Les rebelles houthis ont attaqué.",
+            "The rebels houthis attacked.",
+            "rebellious",
+            "rebels",
+        ),  # as written: may be a verb
         # Words that are not the adjective taken as a noun stay where the engine put them.
         ("Les rebelles attaquent.", "The rebels attack.", "rebellious", "rebels"),  # a verb
         ("Les rebelles armés ont attaqué.", "The rebels armed attacked.", "rebellious", "rebels"),  # not known to turn
@@ -230,7 +239,11 @@ def test_an_adjective_the_engine_put_after_a_noun_goes_before_it(
     seg = run_one(fr_en, source, rebellious).segments[0]
     assert seg.target == target
     (change,) = seg.changes
-    assert (change.mt_text, change.target_text, change.source_text) == (mt_text, target_text, "rebelles" if "rebelles" in source else "rebelle")
+    assert (change.mt_text, change.target_text, change.source_text) == (
+        mt_text,
+        target_text,
+        "rebelles" if "rebelles" in source else "rebelle",
+    )
     a, b = change.mt_span or (0, 0)
     assert seg.mt[a:b] == mt_text
     a, b = change.target_span
@@ -256,7 +269,11 @@ def test_a_word_the_engine_did_not_know_is_not_turned(fr_en: Glossary) -> None:
     ("source", "target", "methods"),
     [
         # The acronym after the group's members is said once, as after the group's name.
-        ("Les jihadistes de Hayat Tahrir al-Cham (HTS) ont attaqué.", "Hay'at Tahrir al-Sham militants attacked.", ["rendering", "merged"]),
+        (
+            "Les jihadistes de Hayat Tahrir al-Cham (HTS) ont attaqué.",
+            "Hay'at Tahrir al-Sham militants attacked.",
+            ["rendering", "merged"],
+        ),
         ("Les terroristes de Daech (EI) ont attaqué.", "Islamic State militants attacked.", ["rendering", "merged"]),
         # Another group whose name starts alike keeps its bracket.
         (
@@ -266,7 +283,9 @@ def test_a_word_the_engine_did_not_know_is_not_turned(fr_en: Glossary) -> None:
         ),
     ],
 )
-def test_an_acronym_in_brackets_after_the_members_is_said_once(fr_en: Glossary, source: str, target: str, methods: list[str]) -> None:
+def test_an_acronym_in_brackets_after_the_members_is_said_once(
+    fr_en: Glossary, source: str, target: str, methods: list[str]
+) -> None:
     seg = run_one(fr_en, source).segments[0]
     assert seg.target == target
     assert [c.method for c in seg.changes] == methods

@@ -69,7 +69,9 @@ def _script_chain(engine: ApertiumEngine, sentences: list[str], *, marks: bool) 
     for mode in engine.modes:
         command = ["apertium", "-f", "none", "-z", *([] if marks else ["-u"]), mode]
         stream = subprocess.run(command, input=stream, capture_output=True, check=True).stdout
-    return engine._texts([subprocess.run(["apertium-retxt"], input=stream, capture_output=True, check=True).stdout], len(sentences))
+    return engine._texts(
+        [subprocess.run(["apertium-retxt"], input=stream, capture_output=True, check=True).stdout], len(sentences)
+    )
 
 
 @needs("apertium")

@@ -122,7 +122,8 @@ def test_threads_reach_ctranslate2_and_do_not_change_the_translation(argos_fr_en
     spans = [[(0, min(9, len(s)))] for s in sentences]
     default = ArgosEngine("fr", "en", inter_threads=1, intra_threads=0)
     expected, expected_aligned = default.translate(sentences), default.translate_aligned(sentences, spans)
-    for settings in ({"threads": 1}, {"threads": 4}, {"inter_threads": 1, "intra_threads": 2}):
+    choices: tuple[dict[str, Any], ...] = ({"threads": 1}, {"threads": 4}, {"inter_threads": 1, "intra_threads": 2})
+    for settings in choices:
         engine = ArgosEngine("fr", "en", **settings)
         (model,) = engine._loaded()
         assert model.translator.num_translators == engine.threads[0]

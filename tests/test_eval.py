@@ -48,7 +48,9 @@ def invoke(*args: str) -> Any:
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """One JSON run of ``normalize eval`` over the whole corpus, and the hypotheses it saved."""
     saved = tmp_path_factory.mktemp("hyp")
-    result = invoke("--source", str(SOURCE), "--reference", str(REFERENCE), "--engine", "apertium", "--json", "--save", str(saved))
+    result = invoke(
+        "--source", str(SOURCE), "--reference", str(REFERENCE), "--engine", "apertium", "--json", "--save", str(saved)
+    )
     assert result.exit_code == 0, result.output
     outputs = {name: (saved / f"{name}.txt").read_text(encoding="utf-8").splitlines() for name in ("raw", "normalised")}
     return json.loads(result.stdout), outputs
@@ -76,7 +78,10 @@ def test_eval_scores_raw_and_normalised_with_signatures(corpus_run: tuple[dict[s
 @needs("apertium")
 def test_figures_are_pinned(corpus_run: tuple[dict[str, Any], dict[str, list[str]]]) -> None:
     report, _ = corpus_run
-    scores = {name: {k: report["scores"][name][k] for k in ("bleu", "chrf", "bleu_score", "chrf_score")} for name in ("raw", "normalised")}
+    scores = {
+        name: {k: report["scores"][name][k] for k in ("bleu", "chrf", "bleu_score", "chrf_score")}
+        for name in ("raw", "normalised")
+    }
     check_golden(
         "parallel-eval-apertium",
         {"scores": scores, "changes_per_entry": report["changes_per_entry"], "findings_per_check": report["findings_per_check"]},
@@ -150,7 +155,9 @@ def test_text_report_shows_both_score_sets_and_a_word_diff() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        pytest.param(["--reference", str(CORPUS / "meta.tsv")], "line-aligned", marks=needs("apertium")),  # found while translating
+        pytest.param(
+            ["--reference", str(CORPUS / "meta.tsv")], "line-aligned", marks=needs("apertium")
+        ),  # found while translating
         (["--reference", "/nonexistent/en.txt"], "cannot read --reference"),
         (["--from", "xx"], "no glossary for xx->en"),
     ],

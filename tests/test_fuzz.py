@@ -77,7 +77,9 @@ def test_read_and_segment_any_file(raw: bytes, language: str) -> None:
 
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30))
-YAMLISH = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
+YAMLISH = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12
+)
 WORDS = st.text(alphabet=st.sampled_from(list("abcdeéÉ (){}-'sgroupDAECH")), min_size=0, max_size=20)
 ENTRY = st.fixed_dictionaries(
     {"id": st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), "standard": WORDS, "variants": st.lists(WORDS, max_size=3)},
@@ -90,7 +92,9 @@ ENTRY = st.fixed_dictionaries(
         "extra": YAMLISH,
     },
 )
-GLOSSARY = st.fixed_dictionaries({"source": st.sampled_from(["fr", "es"]), "target": st.just("en"), "entries": st.lists(ENTRY, max_size=5)})
+GLOSSARY = st.fixed_dictionaries(
+    {"source": st.sampled_from(["fr", "es"]), "target": st.just("en"), "entries": st.lists(ENTRY, max_size=5)}
+)
 
 
 def load_or_refuse(data: bytes) -> None:

@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from click.testing import Result
+from typer.testing import CliRunner
 
 from pipeline.cli.main import app
 from pipeline.glossary.interop import (
@@ -79,7 +80,9 @@ def test_tbx_round_trip_keeps_entries(tmp_path: Path, name: str) -> None:
     again = load_glossary_file(back)
     assert comparable(again) == comparable(original)
     assert [e.note.strip() for e in again.entries] == [e.note.strip() for e in original.entries]
-    assert [set(e.renderings) - {e.standard} for e in again.entries] == [set(e.renderings) - {e.standard} for e in original.entries]
+    assert [set(e.renderings) - {e.standard} for e in again.entries] == [
+        set(e.renderings) - {e.standard} for e in original.entries
+    ]
 
 
 def test_tbx_marks_loaded_labels_forbidden() -> None:
@@ -127,7 +130,8 @@ def test_import_refuses_hostile_xml(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.tbx"
     bomb.write_text(
         '<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-        "<martif><text><body><termEntry><langSet xml:lang='fr'><tig><term>&b;</term></tig></langSet></termEntry></body></text></martif>",
+        "<martif><text><body><termEntry><langSet xml:lang='fr'><tig><term>&b;</term></tig></langSet></termEntry>"
+        "</body></text></martif>",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["glossary", "import", str(bomb)])
@@ -215,7 +219,11 @@ def test_nul_byte_in_a_glossary_is_one_line_with_its_place(tmp_path: Path) -> No
         pytest.param("(s)", "variant '(s)' of 'x' can match an empty string", id="only optional"),
         pytest.param("a(s)", "variant 'a(s)' of 'x' can match the one-letter word 'a'", id="one letter"),
         pytest.param("s", "variant 's' of 'x' can match the one-letter word 's'", id="a letter"),
-        pytest.param("chef du {grup}", "variant 'chef du {grup}' of 'x' has an unknown slot {grup}; the only slot is {group}", id="slot typo"),
+        pytest.param(
+            "chef du {grup}",
+            "variant 'chef du {grup}' of 'x' has an unknown slot {grup}; the only slot is {group}",
+            id="slot typo",
+        ),
     ],
 )
 def test_check_refuses_variants_that_match_almost_anything(tmp_path: Path, variant: str, expected: str) -> None:
@@ -223,8 +231,9 @@ def test_check_refuses_variants_that_match_almost_anything(tmp_path: Path, varia
     bad.write_text(f"source: fr\ntarget: en\nentries:\n  - {{id: x, standard: X, variants: ['{variant}']}}\n", encoding="utf-8")
     result = runner.invoke(app, ["glossary", "check", str(bad)])
     assert result.exit_code == 2, result.output
-    assert result.stderr == f"{bad}:4: {expected}, so it would change ordinary words; write the whole word, e.g. terroriste(s)\n" or (
-        "slot" in expected and result.stderr == f"{bad}:4: {expected}\n"
+    assert (
+        result.stderr == f"{bad}:4: {expected}, so it would change ordinary words; write the whole word, e.g. terroriste(s)\n"
+        or ("slot" in expected and result.stderr == f"{bad}:4: {expected}\n")
     ), result.stderr
 
 
@@ -303,7 +312,9 @@ def test_tbx_terms_are_literals_unless_marked_as_patterns(tmp_path: Path) -> Non
 
 def test_export_merges_like_a_run_and_refuses_a_variant_claimed_twice(tmp_path: Path) -> None:
     a, b = tmp_path / "fr-en.yaml", tmp_path / "fr-en.extra.yaml"
-    a.write_text("source: fr\ntarget: en\nentries:\n  - {id: one, standard: Islamic State, variants: [Daech]}\n", encoding="utf-8")
+    a.write_text(
+        "source: fr\ntarget: en\nentries:\n  - {id: one, standard: Islamic State, variants: [Daech]}\n", encoding="utf-8"
+    )
     b.write_text("source: fr\ntarget: en\nentries:\n  - {id: two, standard: ISIS, variants: [Daech]}\n", encoding="utf-8")
     result = runner.invoke(app, ["glossary", "export", str(a), str(b), "--format", "csv", "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2

@@ -60,7 +60,9 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
             if not ok:
                 s.misses.append(f"{words!r} -> {standard!r} in {target!r}")
         quoted_as: dict[str, str] = case.get("quoted_as") or {}  # a loaded variant's English spelling in a quotation
-        names = {(h.start, h.end) for seg in doc.segments for h in seg.hits if h.kind == Kind.NAME}  # spelling, scored in test_names
+        names = {
+            (h.start, h.end) for seg in doc.segments for h in seg.hits if h.kind == Kind.NAME
+        }  # spelling, scored in test_names
         s.false_replacements += [
             f"{c.source_text!r} in {case['source']!r}"
             for c in changes
@@ -68,7 +70,9 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
         ]
         for words in quoted:
             s.quoted += 1
-            flagged = [f for f in findings if f.check == "quoted-label" and f.source_span and doc.text[slice(*f.source_span)] == words]
+            flagged = [
+                f for f in findings if f.check == "quoted-label" and f.source_span and doc.text[slice(*f.source_span)] == words
+            ]
             kept = not any(c.source_text == words and c.target_text != quoted_as.get(words) for c in changes)
             kept = kept and quoted_as.get(words, "") in target
             s.quoted_kept_and_flagged += bool(flagged) and kept

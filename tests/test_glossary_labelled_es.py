@@ -49,7 +49,8 @@ class Score:
 
 
 def load_cases() -> list[dict[str, Any]]:
-    return yaml.safe_load(LABELLED_ES.read_text(encoding="utf-8"))
+    cases: list[dict[str, Any]] = yaml.safe_load(LABELLED_ES.read_text(encoding="utf-8"))
+    return cases
 
 
 def spanish_glossary() -> Glossary:
@@ -109,7 +110,10 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
             s.flags += 1
             words = want["text"]
             found = any(
-                f.check == want["check"] and f.entry == want["entry"] and f.source_span and doc.text[slice(*f.source_span)] == words
+                f.check == want["check"]
+                and f.entry == want["entry"]
+                and f.source_span
+                and doc.text[slice(*f.source_span)] == words
                 for f in findings
             )
             untouched = not any(c.source_text == words for c in changes)

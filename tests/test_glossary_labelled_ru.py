@@ -94,7 +94,10 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
         for want in case.get("flagged") or []:
             s.flags += 1
             found = any(
-                f.check == want["check"] and f.entry == want["entry"] and f.source_span and doc.text[slice(*f.source_span)] == want["text"]
+                f.check == want["check"]
+                and f.entry == want["entry"]
+                and f.source_span
+                and doc.text[slice(*f.source_span)] == want["text"]
                 for f in findings
             )
             s.flags_found += found

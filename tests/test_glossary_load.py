@@ -24,13 +24,28 @@ def write(tmp_path: Path, text: str, name: str = "g.yaml") -> Path:
     ("text", "message"),
     [
         (HEAD + "  - id: a\n    standard: A\n    variants: [x\n", r"g.yaml:\d+:\d+: YAML syntax error"),
-        (HEAD + "  - id: a\n    standrad: A\n    variants: [x]\n", r"g.yaml:4: entries.0: unknown key 'standrad' \(did you mean 'standard'\?\)"),
+        (
+            HEAD + "  - id: a\n    standrad: A\n    variants: [x]\n",
+            r"g.yaml:4: entries.0: unknown key 'standrad' \(did you mean 'standard'\?\)",
+        ),
         (HEAD + "  - id: a\n    standard: A\n    variants: x\n", r"g.yaml:6: entries.0.variants: must be array"),
         (HEAD + "  - id: a\n    standard: A\n    variants: []\n", r"g.yaml:6: entries.0.variants: must contain at least 1 items"),
-        (HEAD + "  - id: a\n    standard: A\n    variants: ['']\n", r"g.yaml:6: entries.0.variants.0: must be longer than or equal to 1 characters"),
-        (HEAD + "  - id: a\n    standard: A\n    loaded: yes please\n    variants: [x]\n", r"g.yaml:6: entries.0.loaded: must be boolean"),
-        (HEAD + "  - {id: a, standard: A, variants: [x]}\n  - {id: a, standard: B, variants: [y]}\n", r"g.yaml:5: duplicate id 'a' \(first at .*g.yaml:4\)"),
-        (HEAD + "  - {id: a, standard: A, variants: [x]}\n  - {id: b, standard: B, variants: [X]}\n", r"variant 'X' of 'b' is already claimed by 'a'"),
+        (
+            HEAD + "  - id: a\n    standard: A\n    variants: ['']\n",
+            r"g.yaml:6: entries.0.variants.0: must be longer than or equal to 1 characters",
+        ),
+        (
+            HEAD + "  - id: a\n    standard: A\n    loaded: yes please\n    variants: [x]\n",
+            r"g.yaml:6: entries.0.loaded: must be boolean",
+        ),
+        (
+            HEAD + "  - {id: a, standard: A, variants: [x]}\n  - {id: a, standard: B, variants: [y]}\n",
+            r"g.yaml:5: duplicate id 'a' \(first at .*g.yaml:4\)",
+        ),
+        (
+            HEAD + "  - {id: a, standard: A, variants: [x]}\n  - {id: b, standard: B, variants: [X]}\n",
+            r"variant 'X' of 'b' is already claimed by 'a'",
+        ),
         (HEAD + "  - id: a\n    standard: A\n    standard: B\n    variants: [x]\n", r"g.yaml:6:5: key 'standard' appears twice"),
         ("- just a list\n", r"g.yaml:1: a glossary is a mapping"),
         (HEAD + "  - {id: Bad Id, standard: A, variants: [x]}\n", r"g.yaml:4: entries.0.id: must match pattern"),

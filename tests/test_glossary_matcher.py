@@ -39,7 +39,10 @@ def found(matcher: Matcher, text: str) -> list[tuple[str, str, str]]:
         ("des terroristes d’al-Qaïda", [("group-militants", "terroristes d’al-Qaïda", "al-Qaeda militants")]),
         ("des terroristes de l’EI", [("group-militants", "terroristes de l’EI", "Islamic State militants")]),
         ("les takfiristes du Front Al-Nosra", [("group-militants", "takfiristes du Front Al-Nosra", "al-Nusra Front militants")]),
-        ("des groupuscules affiliés à Daech", [("group-affiliate", "groupuscules affiliés à Daech", "Islamic State-affiliated groups")]),
+        (
+            "des groupuscules affiliés à Daech",
+            [("group-affiliate", "groupuscules affiliés à Daech", "Islamic State-affiliated groups")],
+        ),
         ("une daechiste", [("islamic-state-militants", "daechiste", "Islamic State militant")]),
         ("la lutte contre le terrorisme", [("terrorism-word", "terrorisme", "terrorism")]),  # flag-only
         ("une attaque terroriste", []),
@@ -172,4 +175,7 @@ def test_number_context_needs_the_number_marker(tmp_path: Path) -> None:
         "  - id: b\n    standard: y\n    loaded: true\n    variants: [jihadiste(s)]\n    only_after: [les, <number>]\n"
     )
     m = Matcher(load_glossary_file(write(tmp_path, body)))
-    assert [(x.entry.id, x.rejected is None) for x in m.find("5000 terroristes et 5000 jihadistes")] == [("a", False), ("b", True)]
+    assert [(x.entry.id, x.rejected is None) for x in m.find("5000 terroristes et 5000 jihadistes")] == [
+        ("a", False),
+        ("b", True),
+    ]

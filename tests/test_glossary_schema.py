@@ -1,4 +1,5 @@
-"""The glossary JSON Schema is generated from the entry dataclasses: the committed copy matches, and it still refuses bad files."""
+"""The glossary JSON Schema is generated from the entry dataclasses: the committed copy matches, and it still refuses
+bad files."""
 
 from __future__ import annotations
 
@@ -61,11 +62,19 @@ def test_defaults_are_filled_in(tmp_path: Path) -> None:
         ("source: fr\ntarget: en\n", r"g.yaml:1: top level: must contain \['entries'\] properties"),
         (HEAD + "  - {id: a, standard: A, variants: [x]}\nextra: 1\n", r"g.yaml:1: top level: unknown key 'extra'"),
         (HEAD + "  - {id: a, standard: A, kind: grup, variants: [x]}\n", r"g.yaml:4: entries.0.kind: must be one of \['group'"),
-        (HEAD + "  - {id: a, standard: A, article: an, variants: [x]}\n", r"g.yaml:4: entries.0.article: must be one of \['keep'"),
+        (
+            HEAD + "  - {id: a, standard: A, article: an, variants: [x]}\n",
+            r"g.yaml:4: entries.0.article: must be one of \['keep'",
+        ),
         (HEAD + "  - {id: a, standard: A, plural: null, variants: [x]}\n", r"g.yaml:4: entries.0.plural: must be string"),
-        (HEAD + "  - {id: a, standard: A, variants: [x], loaded_variants: {x: ''}}\n", r"g.yaml:4: entries.0.loaded_variants.x: must be longer"),
-        (HEAD + "  - {id: a, standard: A, variants: [x], examples: [{source: s, mustnt: [y]}]}\n",
-         r"g.yaml:4: entries.0.examples.0: unknown key 'mustnt' \(did you mean 'must_not'\?\)"),
+        (
+            HEAD + "  - {id: a, standard: A, variants: [x], loaded_variants: {x: ''}}\n",
+            r"g.yaml:4: entries.0.loaded_variants.x: must be longer",
+        ),
+        (
+            HEAD + "  - {id: a, standard: A, variants: [x], examples: [{source: s, mustnt: [y]}]}\n",
+            r"g.yaml:4: entries.0.examples.0: unknown key 'mustnt' \(did you mean 'must_not'\?\)",
+        ),
         (HEAD + "  - {id: a, standard: A, variants: [x], file: f.yaml}\n", r"g.yaml:4: entries.0: unknown key 'file'"),
     ],
 )

@@ -310,11 +310,23 @@ def test_a_socket_is_named_as_a_socket(tmp_path: Path, fr_en: Glossary) -> None:
 
 @pytest.mark.parametrize(
     ("source", "variant"),
-    [("fr", "de"), ("fr", "à"), ("fr", "la"), ("fr", "de la"), ("fr", "le(s)"), ("es", "el"), ("es", "y"), ("ru", "и"), ("ar", "في")],
+    [
+        ("fr", "de"),
+        ("fr", "à"),
+        ("fr", "la"),
+        ("fr", "de la"),
+        ("fr", "le(s)"),
+        ("es", "el"),
+        ("es", "y"),
+        ("ru", "и"),
+        ("ar", "في"),
+    ],
 )
 def test_function_words_are_never_variants_on_their_own(tmp_path: Path, source: str, variant: str) -> None:
     path = tmp_path / f"{source}-en.yaml"
-    path.write_text(f"source: {source}\ntarget: en\nentries:\n  - id: x\n    standard: X\n    variants: ['{variant}']\n", encoding="utf-8")
+    path.write_text(
+        f"source: {source}\ntarget: en\nentries:\n  - id: x\n    standard: X\n    variants: ['{variant}']\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["glossary", "check", str(path)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and f"{path}:4:" in result.stderr
@@ -323,14 +335,18 @@ def test_function_words_are_never_variants_on_their_own(tmp_path: Path, source: 
 
 def test_a_label_holding_function_words_is_still_a_variant(tmp_path: Path) -> None:
     path = tmp_path / "fr-en.yaml"
-    path.write_text("source: fr\ntarget: en\nentries:\n  - id: x\n    standard: X\n    variants: ['groupe de Daech']\n", encoding="utf-8")
+    path.write_text(
+        "source: fr\ntarget: en\nentries:\n  - id: x\n    standard: X\n    variants: ['groupe de Daech']\n", encoding="utf-8"
+    )
     assert [e.variants for e in load_glossary_file(path).entries] == [("groupe de Daech",)]
 
 
 @pytest.mark.parametrize("char", ["\u202e", "\u2066", "\ufeff", "\u200b", "\u200d"])
 def test_invisible_characters_are_refused_in_a_glossary(tmp_path: Path, char: str) -> None:
     path = tmp_path / "fr-en.yaml"
-    path.write_text(f"source: fr\ntarget: en\nentries:\n  - id: x\n    standard: X\n    variants: ['Da{char}ech']\n", encoding="utf-8")
+    path.write_text(
+        f"source: fr\ntarget: en\nentries:\n  - id: x\n    standard: X\n    variants: ['Da{char}ech']\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["glossary", "check", str(path)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and f"U+{ord(char):04X}" in result.stderr and "delete it" in result.stderr

@@ -1,4 +1,5 @@
-"""Hostile names: what reaches the terminal is escaped, so a file name cannot move the cursor, retitle the window or forge a line."""
+"""Hostile names: what reaches the terminal is escaped, so a file name cannot move the cursor, retitle the window or
+forge a line."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ number and a span that slices back to exactly the inflected words, wherever it s
 
 from __future__ import annotations
 
-import pymorphy3
+import pymorphy3  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -165,7 +165,9 @@ def test_literal_forms_formulas_and_capitals(matcher: Matcher, text: str, expect
     assert [(m.entry.id, text[m.start : m.end]) for m in matcher.find(text) if m.rejected is None] == expected
 
 
-@pytest.mark.parametrize("text", ["игры в жанре ролевого боевика", "в жанре боевика", "голливудского боевика", "в американских боевиках"])
+@pytest.mark.parametrize(
+    "text", ["игры в жанре ролевого боевика", "в жанре боевика", "голливудского боевика", "в американских боевиках"]
+)
 def test_context_words_take_their_forms(matcher: Matcher, text: str) -> None:
     """``not_after: [ролевой, жанр, ...]`` refuses after every form of those words: an action film is not a militant."""
     matches = matcher.find(text)

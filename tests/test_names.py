@@ -173,7 +173,11 @@ def test_labelled_names_come_out_in_standard_spelling_with_apertium(apertium_nam
     misses = []
     for case, seg in apertium_names:
         for source, english in case["names"].items():
-            placed = [c for c in seg.changes if c.source_text == source and c.target_text.casefold().removeprefix("the ") == english.casefold()]
+            placed = [
+                c
+                for c in seg.changes
+                if c.source_text == source and c.target_text.casefold().removeprefix("the ") == english.casefold()
+            ]
             if not placed or english not in seg.target:
                 misses.append(f"{source!r} -> {english!r} in {seg.target!r}")
     assert misses == []

@@ -73,7 +73,13 @@ def noisy(draw: st.DrawFn, word: str) -> str:
     data=st.data(),
 )
 def test_every_clitic_and_spelling_matches_with_an_exact_span(
-    matcher: Matcher, case: tuple[str, str], conjunction: str, preposition: str, before: list[str], after: list[str], data: st.DataObject
+    matcher: Matcher,
+    case: tuple[str, str],
+    conjunction: str,
+    preposition: str,
+    before: list[str],
+    after: list[str],
+    data: st.DataObject,
 ) -> None:
     entry, form = case
     if preposition == "ب" and normalize(form.split()[0]) == "حماس":

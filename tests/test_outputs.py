@@ -116,7 +116,9 @@ def test_a_stale_lock_takeover_keeps_the_users_hidden_tmp_files(tmp_path: Path) 
         assert all(p.read_text() == "mine" for p in users)
 
 
-def test_a_full_disk_is_one_line_and_report_and_index_agree(tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_is_one_line_and_report_and_index_agree(
+    tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
     for i in range(4):

@@ -104,7 +104,9 @@ def test_same_mark_nested_inside_itself() -> None:
 
 
 def test_a_quotation_continues_into_a_paragraph_that_reopens_it() -> None:
-    text = "Le ministre a déclaré : « Nous poursuivrons la lutte.\n\n« Les terroristes seront jugés », a-t-il ajouté.\n\nLa suite."
+    text = (
+        "Le ministre a déclaré : « Nous poursuivrons la lutte.\n\n« Les terroristes seront jugés », a-t-il ajouté.\n\nLa suite."
+    )
     quotes = find_quotes(text, language=FR)
     assert len(quotes) == 1
     q = quotes[0]
@@ -329,7 +331,11 @@ def hits(doc: Document) -> list[TermHit]:
 
 
 def test_hits_in_a_continued_quotation_are_quoted_with_the_speaker(fr_en: Glossary) -> None:
-    doc = matched(fr_en, "Le colonel Ivan Petrov a affirmé : « La ville est libérée.\n\n« Les daechistes ont fui. »\n\nLes jihadistes de Daech sont partis.")
+    doc = matched(
+        fr_en,
+        "Le colonel Ivan Petrov a affirmé : « La ville est libérée.\n\n« Les daechistes ont fui. »\n\n"
+        "Les jihadistes de Daech sont partis.",
+    )
     assert [(h.text, h.in_quote, h.speaker) for h in hits(doc)] == [
         ("daechistes", True, "Ivan Petrov"),
         ("jihadistes de Daech", False, None),

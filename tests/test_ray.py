@@ -21,7 +21,9 @@ from pipeline.glossary.load import Glossary
 from pipeline.run import RunOptions, run
 from tests.conftest import ROOT, SEED
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*", "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning:ray.*", "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)
 
 SENTENCES = [
     "Les terroristes de Daech ont attaqué les positions du Front Al-Nosra près d’Idleb.",
@@ -34,18 +36,26 @@ def test_without_ray_the_executor_exits_2_with_the_install_command(tmp_path: Pat
     script = (
         "import sys; sys.modules['ray'] = None\n"
         "from pipeline.cli.main import entry_point\n"
-        f"sys.argv = ['normalize', 'run', {str(SEED)!r}, '--engine', 'apertium', '--executor', 'ray', '--out', {str(tmp_path / 'o')!r}]\n"
+        f"sys.argv = ['normalize', 'run', {str(SEED)!r}, '--engine', 'apertium', '--executor', 'ray', "
+        f"'--out', {str(tmp_path / 'o')!r}]\n"
         "entry_point()\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.strip() == "normalize: error: --executor ray needs Ray, which is not installed: pip install 'normalize[ray]'"
+    assert (
+        done.stderr.strip() == "normalize: error: --executor ray needs Ray, which is not installed: pip install 'normalize[ray]'"
+    )
     assert not (tmp_path / "o").exists()
 
 
 def test_a_worker_builds_a_stage_chain_once_per_job_and_drops_an_earlier_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[tuple[bytes, tuple[str, ...]]] = []
-    monkeypatch.setattr(ray_executor, "_Tools", lambda job, stages, after=(): built.append((job, stages)) or object())
+
+    def tools(job: bytes, stages: tuple[str, ...], after: object = ()) -> object:
+        built.append((job, stages))
+        return object()
+
+    monkeypatch.setattr(ray_executor, "_Tools", tools)
     monkeypatch.setattr(ray_executor, "_built", {})
     first = ray_executor._tools(b"job 1", ("language", "segment"))
     assert ray_executor._tools(b"job 1", ("language", "segment")) is first  # the next batch of the same job

@@ -27,9 +27,24 @@ def write(folder: Path, name: str, data: bytes) -> Path:
     [
         pytest.param(FRENCH.encode("utf-8"), FRENCH, None, id="utf-8"),
         pytest.param(codecs.BOM_UTF8 + FRENCH.encode("utf-8"), FRENCH, None, id="utf-8 with BOM"),
-        pytest.param(codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-le"), FRENCH, "read as UTF-16-LE (byte-order mark)", id="utf-16-le with BOM"),
-        pytest.param(codecs.BOM_UTF16_BE + FRENCH.encode("utf-16-be"), FRENCH, "read as UTF-16-BE (byte-order mark)", id="utf-16-be with BOM"),
-        pytest.param(codecs.BOM_UTF32_LE + FRENCH.encode("utf-32-le"), FRENCH, "read as UTF-32-LE (byte-order mark)", id="utf-32-le with BOM"),
+        pytest.param(
+            codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-le"),
+            FRENCH,
+            "read as UTF-16-LE (byte-order mark)",
+            id="utf-16-le with BOM",
+        ),
+        pytest.param(
+            codecs.BOM_UTF16_BE + FRENCH.encode("utf-16-be"),
+            FRENCH,
+            "read as UTF-16-BE (byte-order mark)",
+            id="utf-16-be with BOM",
+        ),
+        pytest.param(
+            codecs.BOM_UTF32_LE + FRENCH.encode("utf-32-le"),
+            FRENCH,
+            "read as UTF-32-LE (byte-order mark)",
+            id="utf-32-le with BOM",
+        ),
         pytest.param(FRENCH.encode("utf-16-le"), FRENCH, "UTF-16-LE (no byte-order mark)", id="utf-16 without BOM"),
         pytest.param(
             "Le régime a dénoncé l’« État islamique ».".encode("cp1252"),
@@ -81,7 +96,9 @@ def test_legacy_encodings_are_told_apart(tmp_path: Path, language: str, text: st
     """Not UTF-8: charset-normalizer picks among the language's encodings (it was always Windows-1252)."""
     doc = read_document(write(tmp_path, "in.txt", text.encode(encoding)), language=language)
     assert doc.text == text
-    assert doc.warnings[0].endswith(f"read as {shown}; check the accents, or convert the file with `iconv -f {shown.upper()} -t UTF-8`")
+    assert doc.warnings[0].endswith(
+        f"read as {shown}; check the accents, or convert the file with `iconv -f {shown.upper()} -t UTF-8`"
+    )
 
 
 def test_windows_1252_keeps_every_character(tmp_path: Path) -> None:
@@ -128,7 +145,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(path: object, flags: int) -> int:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(read_module.os, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(DocumentError, match=r"^cannot read: Permission denied; check the path and its permissions$"):
         read_document(path, language="fr")
 
@@ -170,7 +187,7 @@ def test_collect_reports_unlistable_folder(tmp_path: Path, monkeypatch: pytest.M
             raise PermissionError(13, "Permission denied", str(path))
         return scandir(path)
 
-    monkeypatch.setattr(read_module.os, "scandir", refuse)
+    monkeypatch.setattr(os, "scandir", refuse)
     found = collect_inputs([tmp_path])
     assert found == [locked, tmp_path / "ok" / "one.txt"]
     with pytest.raises(DocumentError, match="^cannot list this folder; check its permissions$"):
@@ -233,7 +250,7 @@ def test_file_growing_past_the_limit_while_read(tmp_path: Path, monkeypatch: pyt
         info = real_fstat(fd)
         return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
 
-    monkeypatch.setattr(read_module.os, "fstat", small)
+    monkeypatch.setattr(os, "fstat", small)
     with pytest.raises(DocumentError, match="grew while read, or never ends: over the limit of 20 bytes"):
         read_document(path, language="fr", max_size=20)
 

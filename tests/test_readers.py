@@ -125,13 +125,13 @@ def test_a_saved_page_gives_the_english_of_its_text(tmp_path: Path, glossary: Gl
     assert english(docs["seed-page"]) == english(docs["seed"])
     assert any(c.entry for s in docs["seed-page"].segments for c in s.changes)  # the glossary did its work on the page too
     for name in SOME:
-        page, text = docs[f"{name}-{_hash_of(result, name, '.htm')}"], docs[f"{name}-{_hash_of(result, name, '.txt')}"]
-        assert english(page) == english(text)
-        assert_offsets_exact(page)
-        assert page.metadata["site"] == "Orange Actu"
-        assert page.metadata["url"] == f"https://actu.orange.fr/monde/{name}.html"
-        assert page.metadata["date"] == "2019-11-15"
-        assert page.metadata["title"] == article(name).split("\n\n")[0]
+        from_page, from_text = docs[f"{name}-{_hash_of(result, name, '.htm')}"], docs[f"{name}-{_hash_of(result, name, '.txt')}"]
+        assert english(from_page) == english(from_text)
+        assert_offsets_exact(from_page)
+        assert from_page.metadata["site"] == "Orange Actu"
+        assert from_page.metadata["url"] == f"https://actu.orange.fr/monde/{name}.html"
+        assert from_page.metadata["date"] == "2019-11-15"
+        assert from_page.metadata["title"] == article(name).split("\n\n")[0]
     data = json.loads((tmp_path / "out" / "seed-page.json").read_text(encoding="utf-8"))
     assert data["source"]["metadata"] == {
         "title": "Syrie : Daech s'empare de chlore à Idlib",
@@ -174,7 +174,9 @@ def test_scripts_around_an_article_are_left_out(tmp_path: Path, glossary: Glossa
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(text, encoding="utf-8")
-    (folder / "a.html").write_text(news_page(text.split("\n\n"), title="t", date="2019-11-15", url="https://x/a", scripts=heavy), encoding="utf-8")
+    (folder / "a.html").write_text(
+        news_page(text.split("\n\n"), title="t", date="2019-11-15", url="https://x/a", scripts=heavy), encoding="utf-8"
+    )
     docs = by_name(run_folder(folder, tmp_path / "out", glossary))
     page, txt = (d for name, d in sorted(docs.items(), key=lambda kv: kv[1].path.suffix != ".html"))
     assert english(page) == english(txt)
@@ -211,7 +213,9 @@ def test_json_lines_export_one_document_per_record(tmp_path: Path, glossary: Glo
         item = docs[f"export--{record['id'].replace('_', '-')}"]
         assert english(item) == english(docs[record["id"]])
         assert_offsets_exact(item)
-        assert {k: item.metadata[k] for k in ("title", "date", "url", "id")} == {k: record[k] for k in ("title", "date", "url", "id")}
+        assert {k: item.metadata[k] for k in ("title", "date", "url", "id")} == {
+            k: record[k] for k in ("title", "date", "url", "id")
+        }
     errors = sorted((d.error or "") for d in result.failed)
     assert len(errors) == 3 and all("\n" not in e for e in errors)
     assert errors[0].startswith("line 3: not valid JSON")
@@ -244,7 +248,12 @@ def test_csv_and_json_exports_with_chosen_fields(tmp_path: Path) -> None:
             item = json.loads((out / f"{source}--{slug}.json").read_text(encoding="utf-8"))
             assert [s["target"] for s in item["segments"]] == [s["target"] for s in txt["segments"]]
             meta = item["source"]["metadata"]
-            assert (meta["title"], meta["date"], meta["url"], meta["id"]) == (record["headline"], record["published_at"], record["link"], record["guid"])
+            assert (meta["title"], meta["date"], meta["url"], meta["id"]) == (
+                record["headline"],
+                record["published_at"],
+                record["link"],
+                record["guid"],
+            )
 
 
 def test_a_hundred_megabyte_csv_cell_fails_alone(tmp_path: Path, glossary: Glossary) -> None:
@@ -264,14 +273,19 @@ def test_a_hundred_megabyte_csv_cell_fails_alone(tmp_path: Path, glossary: Gloss
     result = run_folder(folder, tmp_path / "out", glossary, formats=("json",))
     (failed,) = result.failed
     line = 3 + records[0]["text"].count("\n")  # the record that starts there (the first one spans lines)
-    assert failed.error == f"line {line}: a cell or line is over the limit of 20.0 MB per document; split it, or raise the limit with --max-size"
+    assert (
+        failed.error
+        == f"line {line}: a cell or line is over the limit of 20.0 MB per document; split it, or raise the limit with --max-size"
+    )
     assert sorted(d.name for d in result.documents if not d.failed) == ["big--orangesum-12476", "big--orangesum-24563"]
 
 
 def test_a_csv_cell_over_a_small_max_size_fails_alone(tmp_path: Path, glossary: Glossary) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "e.csv").write_text('id,text\na,"Le ministre a parlé."\nb,"' + "x" * 5000 + '"\nc,"Les djihadistes ont attaqué."\n', encoding="utf-8")
+    (folder / "e.csv").write_text(
+        'id,text\na,"Le ministre a parlé."\nb,"' + "x" * 5000 + '"\nc,"Les djihadistes ont attaqué."\n', encoding="utf-8"
+    )
     result = run_folder(folder, tmp_path / "out", glossary, max_size=2000, formats=("json",))
     assert [(d.name, d.error is None) for d in result.documents] == [("e--a", True), ("e--line-3", False), ("e--c", True)]
 
@@ -301,7 +315,10 @@ def test_a_missing_reader_library_fails_that_file_with_the_command(tmp_path: Pat
 
 
 def test_item_names_are_safe_and_unique() -> None:
-    assert item_slug("https://www.lemonde.fr/international/article/2018/10/12/syrie-les-djihadistes_5368.html?x=1#top") == "syrie-les-djihadistes-5368"
+    assert (
+        item_slug("https://www.lemonde.fr/international/article/2018/10/12/syrie-les-djihadistes_5368.html?x=1#top")
+        == "syrie-les-djihadistes-5368"
+    )
     assert item_slug("Les « terroristes » : qui ? ../../etc/passwd") == "les-terroristes-qui-etc-passwd"
     assert item_slug("https://example.org/") == "example-org"
     names = ItemNames("feed", Path("in/feed.rss"), taken={"feed--a"})
@@ -333,7 +350,9 @@ def test_eval_articles_reads_every_format_and_shows_the_metadata(tmp_path: Path)
     folder = tmp_path / "articles"
     folder.mkdir()
     shutil.copy(SEED_PAGE, folder / "seed-page.html")
-    (folder / "export.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records()[:2]), encoding="utf-8")
+    (folder / "export.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records()[:2]), encoding="utf-8"
+    )
     result = runner.invoke(app, ["eval", "--articles", str(folder), "--engine", "echo", "--json"])
     assert result.exit_code == 0, result.output
     docs = {d["name"]: d for d in json.loads(result.stdout)["documents"]}
@@ -341,7 +360,10 @@ def test_eval_articles_reads_every_format_and_shows_the_metadata(tmp_path: Path)
     assert docs["seed-page"]["metadata"]["site"] == "Actualités du monde"
     assert docs["export--orangesum-24563"]["metadata"]["url"] == "https://actu.orange.fr/orangesum_24563"
     text = runner.invoke(app, ["eval", "--articles", str(folder), "--engine", "echo"]).stdout
-    assert "  seed-page: “Syrie : Daech s'empare de chlore à Idlib” — Actualités du monde, 2018-10-12, by Rédaction internationale, " in text
+    assert (
+        "  seed-page: “Syrie : Daech s'empare de chlore à Idlib” — Actualités du monde, 2018-10-12, by Rédaction internationale, "
+        in text
+    )
 
 
 # ---- feeds --------------------------------------------------------------------------------------------------------
@@ -380,7 +402,9 @@ def build_feed(tmp_path: Path, kind: str) -> Path:
             ET.SubElement(entry, f"{{{ns}}}link", href=r["url"])
             ET.SubElement(entry, f"{{{ns}}}id").text = f"urn:orange:{r['id']}"
             ET.SubElement(entry, f"{{{ns}}}updated").text = f"2019-11-1{i}T08:00:00Z"
-            ET.SubElement(entry, f"{{{ns}}}content", type="html").text = "".join(f"<p>{html.escape(p)}</p>" for p in r["text"].split("\n\n"))
+            ET.SubElement(entry, f"{{{ns}}}content", type="html").text = "".join(
+                f"<p>{html.escape(p)}</p>" for p in r["text"].split("\n\n")
+            )
         ET.register_namespace("", ns)
         path = tmp_path / "monde.xml"  # saved as .xml: found by its content
         path.write_bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
@@ -395,7 +419,9 @@ def test_a_feed_gives_one_document_per_item(tmp_path: Path, glossary: Glossary, 
     folder = tmp_path / "in"
     txt_folder(folder)
     build_feed(folder, kind)
-    (folder / "sitemap.xml").write_text('<?xml version="1.0"?><urlset><url><loc>https://x/</loc></url></urlset>', encoding="utf-8")
+    (folder / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset><url><loc>https://x/</loc></url></urlset>', encoding="utf-8"
+    )
     result = run_folder(folder, tmp_path / "out", glossary)
     assert result.exit_code == 0, result.failed
     docs = by_name(result)
@@ -414,11 +440,12 @@ SUMMARY_ONLY = "the feed gives only a summary of this item, not its full text; s
 LAUGHS = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10))
 TRICKS = {
     "laughs": f'<?xml version="1.0"?><!DOCTYPE rss [{LAUGHS}]><rss version="2.0"><channel><title>t</title>'
-              "<item><title>&lol9;</title><link>https://x/1</link><description>Le ministre a parlé.</description></item></channel></rss>",
-    "xxe": '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title>'
-           "<item><title>&x;</title><link>https://x/1</link><description>Le ministre a parlé.</description></item></channel></rss>",
+    "<item><title>&lol9;</title><link>https://x/1</link><description>Le ministre a parlé.</description></item></channel></rss>",
+    "xxe": '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<rss version="2.0"><channel><title>t</title>'
+    "<item><title>&x;</title><link>https://x/1</link><description>Le ministre a parlé.</description></item></channel></rss>",
     "remote": '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % d SYSTEM "http://127.0.0.1:9/evil.dtd"> %d;]><rss version="2.0">'
-              "<channel><title>t</title><item><title>t</title><description>Le ministre a parlé.</description></item></channel></rss>",
+    "<channel><title>t</title><item><title>t</title><description>Le ministre a parlé.</description></item></channel></rss>",
 }
 
 
@@ -428,9 +455,12 @@ def test_entity_tricks_in_a_feed_fail_alone_with_one_line(tmp_path: Path, glossa
     shutil.copy(SEED, folder / "seed.txt")
     for name, text in TRICKS.items():
         (folder / f"{name}.rss").write_text(text, encoding="utf-8")
-    (folder / "plain.rss").write_text('<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "">'
-                                     '<rss version="0.91"><channel><title>t</title><item><title>Un</title><link>https://x/1</link>'
-                                     "<description>Le ministre a parlé.</description></item></channel></rss>", encoding="utf-8")
+    (folder / "plain.rss").write_text(
+        '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "">'
+        '<rss version="0.91"><channel><title>t</title><item><title>Un</title><link>https://x/1</link>'
+        "<description>Le ministre a parlé.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
     started = time.monotonic()
     result = run_folder(folder, tmp_path / "out", glossary)
     assert time.monotonic() - started < 30
@@ -460,9 +490,21 @@ def build_warc(path: Path, pages: dict[str, str], *, gzip: bool = True) -> None:
         writer = WARCWriter(fh, gzip=gzip)
         for url, page in pages.items():
             record(url, "request", b"GET / HTTP/1.1\r\n\r\n")
-            record(url, "response", page.encode(), StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"))
-        record("https://actu.orange.fr/logo.png", "response", b"\x89PNG", StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1"))
-        moved = StatusAndHeaders("301 Moved", [("Location", "https://actu.orange.fr/"), ("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record(
+                url,
+                "response",
+                page.encode(),
+                StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"),
+            )
+        record(
+            "https://actu.orange.fr/logo.png",
+            "response",
+            b"\x89PNG",
+            StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1"),
+        )
+        moved = StatusAndHeaders(
+            "301 Moved", [("Location", "https://actu.orange.fr/"), ("Content-Type", "text/html")], protocol="HTTP/1.1"
+        )
         record("http://actu.orange.fr/", "response", b"<p>moved</p>", moved)
 
 
@@ -491,7 +533,11 @@ def test_a_damaged_web_archive_keeps_the_records_before_the_damage(tmp_path: Pat
     folder = tmp_path / "in"
     folder.mkdir()
     r = export_records()[0]
-    build_warc(folder / "cut.warc", {r["url"]: news_page(r["text"].split("\n\n"), title=r["title"], date=r["date"], url=r["url"])}, gzip=False)
+    build_warc(
+        folder / "cut.warc",
+        {r["url"]: news_page(r["text"].split("\n\n"), title=r["title"], date=r["date"], url=r["url"])},
+        gzip=False,
+    )
     data = (folder / "cut.warc").read_bytes()
     (folder / "cut.warc").write_bytes(data + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
     (folder / "not.warc").write_bytes(b"GIF89a not an archive at all")
@@ -526,15 +572,25 @@ def build_odt(path: Path, paragraphs: Sequence[str], title: str) -> None:
     from xml.sax.saxutils import escape
 
     body = f'<text:h text:outline-level="1">{escape(paragraphs[0])}</text:h>' + "".join(
-        f"<text:p>{escape(p).replace('  ', ' <text:s/>')}<text:note><text:note-body><text:p>une note</text:p></text:note-body></text:note></text:p>"
-        if i == 0 else f"<text:p>{escape(p)}</text:p>" for i, p in enumerate(paragraphs[1:]))
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
-               f"{body}</office:text></office:body></office:document-content>")
-    meta = ('<?xml version="1.0" encoding="UTF-8"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-            'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>'
-            f"<dc:title>{escape(title)}</dc:title><meta:initial-creator>AFP</meta:initial-creator>"
-            "<meta:creation-date>2019-11-15T08:00:00</meta:creation-date></office:meta></office:document-meta>")
+        f"<text:p>{escape(p).replace('  ', ' <text:s/>')}"
+        "<text:note><text:note-body><text:p>une note</text:p></text:note-body></text:note></text:p>"
+        if i == 0
+        else f"<text:p>{escape(p)}</text:p>"
+        for i, p in enumerate(paragraphs[1:])
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+        f"{body}</office:text></office:body></office:document-content>"
+    )
+    meta = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>'
+        f"<dc:title>{escape(title)}</dc:title><meta:initial-creator>AFP</meta:initial-creator>"
+        "<meta:creation-date>2019-11-15T08:00:00</meta:creation-date></office:meta></office:document-meta>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
         archive.writestr("content.xml", content)
@@ -594,7 +650,9 @@ def test_metadata_in_the_page_header_index_and_exports(tmp_path: Path, glossary:
     shutil.copy(SEED_PAGE, folder / "seed-page.html")
     shutil.copy(SEED, folder / "seed.txt")
     records = export_records()[:2]
-    (folder / "export.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [*records, HOSTILE]), encoding="utf-8")
+    (folder / "export.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [*records, HOSTILE]), encoding="utf-8"
+    )
     out = tmp_path / "out"
     result = run_folder(folder, out, glossary, formats=("html", "json", "tmx", "xliff"))
     assert result.exit_code == 0, result.failed
@@ -645,7 +703,10 @@ def test_metadata_in_the_page_header_index_and_exports(tmp_path: Path, glossary:
     assert '<prop type="x-date">2019-11-10</prop>' in tmx
     xliff = (out / "seed-page.xlf").read_text(encoding="utf-8")
     assert '<note id="source-site" category="source-site">Actualités du monde</note>' in xliff
-    assert '<note id="source-url" category="source-url">https://news.example.org/fr/2018/10/12/syrie-daech-chlore-idlib.html</note>' in xliff
+    assert (
+        '<note id="source-url" category="source-url">https://news.example.org/fr/2018/10/12/syrie-daech-chlore-idlib.html</note>'
+        in xliff
+    )
 
     txt_page = (out / "seed.html").read_text(encoding="utf-8")
     assert "<h1>seed</h1>" in txt_page and 'class="meta source"' not in txt_page  # a .txt file's page is as it was
@@ -658,7 +719,9 @@ def test_a_rerun_skips_the_items_that_did_not_change(tmp_path: Path, glossary: G
     export = folder / "export.jsonl"
     export.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     out = tmp_path / "out"
-    options = RunOptions(inputs=[folder], out=out, glossary=glossary, engine="echo", quiet=True, cache_path=tmp_path / "cache.sqlite")
+    options = RunOptions(
+        inputs=[folder], out=out, glossary=glossary, engine="echo", quiet=True, cache_path=tmp_path / "cache.sqlite"
+    )
     assert run(options, engine=ScriptedEngine()).report.skipped == 0
     records[1]["text"] = records[1]["text"].replace("jihadistes", "djihadistes", 1)
     export.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")

@@ -17,7 +17,9 @@ from tests.conftest import FR_EN, ROOT, SEED
 from tests.test_readers import SEED_PAGE, CliEcho, build_feed, build_warc, export_records, news_page
 
 # as tests/test_ray.py: Ray's own deprecation notes and the sockets its workers leave to the garbage collector
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*", "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning:ray.*", "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)
 
 
 def register_echo_engine() -> None:
@@ -48,7 +50,9 @@ def test_ray_reads_feeds_archives_and_exports_as_the_local_executor_does(cluster
     records = export_records()
     pages = {r["url"]: news_page(r["text"].split("\n\n"), title=r["title"], date=r["date"], url=r["url"]) for r in records}
     build_warc(inputs / "crawl.warc.gz", pages)
-    (inputs / "export.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records) + "{broken\n", encoding="utf-8")
+    (inputs / "export.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records) + "{broken\n", encoding="utf-8"
+    )
     glossary = load_glossary_file(FR_EN)
     outputs = {}
     for executor in ("local", "ray"):
@@ -57,7 +61,11 @@ def test_ray_reads_feeds_archives_and_exports_as_the_local_executor_does(cluster
                              executor=executor, ray_workers=2, keep_documents=False)
         result = run(options)
         assert [(d.name, d.error) for d in result.report.failed] == [
-            ("export--line-4", "line 4: not valid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); fix or remove the line")
+            (
+                "export--line-4",
+                "line 4: not valid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); "
+                "fix or remove the line",
+            )
         ]
         assert len(result.report.done) == 2 + 3 * 3
         outputs[executor] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}

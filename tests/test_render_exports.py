@@ -115,7 +115,12 @@ def test_control_characters_are_replaced_and_line_breaks_kept(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("plain « texte »", "plain « texte »"), ("a\x00b\x1fc", "a\ufffdb\ufffdc"), ("tab\tnew\nline\r", "tab\tnew\nline\r"), ("\ufffe😀", "\ufffd😀")],
+    [
+        ("plain « texte »", "plain « texte »"),
+        ("a\x00b\x1fc", "a\ufffdb\ufffdc"),
+        ("tab\tnew\nline\r", "tab\tnew\nline\r"),
+        ("\ufffe😀", "\ufffd😀"),
+    ],
 )
 def test_xml_text(text: str, expected: str) -> None:
     assert xml_text(text) == expected
@@ -126,7 +131,9 @@ def test_cli_formats_option_chooses_the_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", str(SEED), "--engine", "apertium", "-o", str(out), "--formats", "tmx,xliff", "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{SEED.stem}.tmx", f"{SEED.stem}.xlf", "index.html", "report.json", ".normalize-manifest.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{SEED.stem}.tmx", f"{SEED.stem}.xlf", "index.html", "report.json", ".normalize-manifest.json"]
+    )
     default = tmp_path / "default"
     result = CliRunner().invoke(app, ["run", str(SEED), "--engine", "apertium", "-o", str(default), "-q"])
     assert result.exit_code == 0, result.output

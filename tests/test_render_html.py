@@ -169,7 +169,9 @@ def test_every_change_is_marked_on_both_sides_and_explained(run: Run, name: str)
         for expected in expected_texts:
             assert expected in " ".join(details.split())
         # a loaded label kept in a quotation, only its spelling standardised ("Daech" -> "Daesh"), is drawn as kept
-        quoted = any(f.check == "quoted-label" and f.source_span == change.source_span for seg in doc.segments for f in seg.findings)
+        quoted = any(
+            f.check == "quoted-label" and f.source_span == change.source_span for seg in doc.segments for f in seg.findings
+        )
         drawn = "hl quoted" if quoted else "hl change"
         assert drawn in page.ids[f"n{n}s"]["class"] and drawn in page.ids[f"n{n}t"]["class"]
         assert page.ids[f"n{n}s"]["href"] == f"#note{n}"
@@ -203,7 +205,9 @@ def test_raw_translation_is_in_the_page_without_script(run: Run) -> None:
     text = run.html(SEED.stem)
     body = text[text.index("<body") :]
     assert re.search(r'<input type="radio" name="view" id="show-mt" class="toggle">', body)
-    assert body.index('id="show-mt"') < body.index('for="show-mt"') < body.index("<main")  # a sibling before <main>: the CSS toggle works
+    assert (
+        body.index('id="show-mt"') < body.index('for="show-mt"') < body.index("<main")
+    )  # a sibling before <main>: the CSS toggle works
     style = "".join(Page(text).blocks["style"])
     assert "#show-mt:checked ~ main .raw, #show-diff:checked ~ main .diff { display: block; }" in style
     raw = shown(text, "raw")
@@ -241,7 +245,11 @@ def test_index_lists_every_document_failures_with_errors_and_totals(run: Run) ->
         ("abcdef", [(2, 4, "change", 0)], [Piece("ab"), Piece("cd", "change", 0), Piece("ef")]),
         ("abcdef", [(0, 6, "quoted", 1)], [Piece("abcdef", "quoted", 1)]),
         # overlapping and out-of-range spans are skipped, never cut twice
-        ("abcdef", [(1, 4, "change", 0), (3, 5, "finding", 1), (5, 9, "change", 2)], [Piece("a"), Piece("bcd", "change", 0), Piece("ef")]),
+        (
+            "abcdef",
+            [(1, 4, "change", 0), (3, 5, "finding", 1), (5, 9, "change", 2)],
+            [Piece("a"), Piece("bcd", "change", 0), Piece("ef")],
+        ),
     ],
 )
 def test_cut(text: str, spans: list[tuple[int, int, str, int]], expected: list[Piece]) -> None:

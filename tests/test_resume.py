@@ -24,7 +24,9 @@ SENTENCES = [
 def corpus(folder: Path, count: int) -> Path:
     folder.mkdir()
     for i in range(count):
-        (folder / f"doc{i:03d}.txt").write_text(f"{SENTENCES[i % 3]} Document {i}.\n\n{SENTENCES[(i + 1) % 3]}\n", encoding="utf-8")
+        (folder / f"doc{i:03d}.txt").write_text(
+            f"{SENTENCES[i % 3]} Document {i}.\n\n{SENTENCES[(i + 1) % 3]}\n", encoding="utf-8"
+        )
     return folder
 
 
@@ -126,7 +128,9 @@ def test_editing_an_entry_redoes_only_the_documents_that_use_it(tmp_path: Path) 
     edited = GLOSSARY.replace("standard: Hamas", "standard: Hamas movement")  # same lines: no other entry moves
     again, engine = small_run(tmp_path, edited)
     assert redone(again) == ["a"] and again.report.skipped == 2
-    assert [s for c in engine.calls for s in c] and all("HAMAS" in s.upper() or "PLUIE" in s.upper() for c in engine.calls for s in c)
+    assert [s for c in engine.calls for s in c] and all(
+        "HAMAS" in s.upper() or "PLUIE" in s.upper() for c in engine.calls for s in c
+    )
     assert "Hamas movement" in (tmp_path / "out" / "a.json").read_text(encoding="utf-8")
     assert "3 documents: 1 written, 2 already up to date (--force redoes them)" in again.report.summary(tmp_path / "out")[0]
 
@@ -157,7 +161,9 @@ def test_a_context_rule_redoes_a_document_when_it_changes_what_matches_there(tmp
     accepted = refused.replace("not_after: [le]", "not_after: [un]")
     again, _ = small_run(tmp_path, accepted)
     assert redone(again) == ["c"]
-    assert json.loads((tmp_path / "out" / "c.json").read_text(encoding="utf-8"))["segments"][0]["changes"][0]["entry"] == "harbour"
+    assert (
+        json.loads((tmp_path / "out" / "c.json").read_text(encoding="utf-8"))["segments"][0]["changes"][0]["entry"] == "harbour"
+    )
 
 
 def test_a_loaded_rendering_now_found_in_the_english_redoes_that_document(tmp_path: Path) -> None:
@@ -166,7 +172,9 @@ def test_a_loaded_rendering_now_found_in_the_english_redoes_that_document(tmp_pa
     rain = GLOSSARY + "  - id: rain\n    standard: rainfall\n    loaded: true\n    variants: [averse]\n    renderings: [pluie]\n"
     again, _ = small_run(tmp_path, rain)
     assert redone(again) == ["a", "c"]  # both have "pluie" in their (upper-cased, echoed) English
-    findings = [f for s in json.loads((tmp_path / "out" / "c.json").read_text(encoding="utf-8"))["segments"] for f in s["findings"]]
+    findings = [
+        f for s in json.loads((tmp_path / "out" / "c.json").read_text(encoding="utf-8"))["segments"] for f in s["findings"]
+    ]
     assert [(f["check"], f["entry"]) for f in findings] == [("loaded-rendering", "rain")]
     fresh, _ = small_run(tmp_path, rain, out="fresh")
     assert all(content(tmp_path / "out", n) == content(tmp_path / "fresh", n) for n in DOCS)

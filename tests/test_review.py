@@ -61,7 +61,14 @@ def test_a_rendering_and_a_new_entry_pass_glossary_check(tmp_path: Path) -> None
     shutil.copy(FR_EN, path)
     original = path.read_text(encoding="utf-8")
     add_words(path, "hurras-al-din", "Guardians of Religion", field="renderings")
-    create_entry(path, entry_id="guardians", standard="Hurras al-Din fighters", words="Gardiens de la religion", kind="members", loaded=True)
+    create_entry(
+        path,
+        entry_id="guardians",
+        standard="Hurras al-Din fighters",
+        words="Gardiens de la religion",
+        kind="members",
+        loaded=True,
+    )
     text = path.read_text(encoding="utf-8")
     check(path)
     assert text.startswith(original[: original.index("  - id: hurras-al-din")])
@@ -129,7 +136,12 @@ def test_requests_without_the_token_or_from_another_origin_are_refused(served: S
         post(served, "api/decision", decision, Origin=""),
         post(served, "api/decision", decision, **{"Content-Type": "text/plain"}),
         post(served, "api/decision", decision, **{"Sec-Fetch-Site": "cross-site"}),
-        http(served.url("api/decision", token="wrong"), method="POST", data=b"{}", headers={"Origin": origin, "Content-Type": "application/json"}),
+        http(
+            served.url("api/decision", token="wrong"),
+            method="POST",
+            data=b"{}",
+            headers={"Origin": origin, "Content-Type": "application/json"},
+        ),
     ]
     assert [status for status, _ in refused] == [403] * len(refused)
     assert "session token" in refused[0][1]
@@ -156,8 +168,8 @@ def test_a_sentence_fully_accepted_is_final_in_xliff_and_shown_in_the_index(serv
     assert doc is not None
     seg = next(s for s in doc.segments if len(s.changes) >= 2)
     for key, kind in segment_keys(doc, seg):
-        status = "accepted" if kind == "change" else "resolved"
-        assert post(served, "api/decision", {"doc": doc.name, "key": key, "status": status, "comment": "vérifié"})[0] == 200
+        decision = "accepted" if kind == "change" else "resolved"
+        assert post(served, "api/decision", {"doc": doc.name, "key": key, "status": decision, "comment": "vérifié"})[0] == 200
     status, xliff = http(served.url(f"{doc.name}.xlf"))
     assert status == 200
     unit = xliff[xliff.index(f'<unit id="s{seg.id}"') :]
@@ -179,7 +191,9 @@ def test_a_sentence_fully_accepted_is_final_in_xliff_and_shown_in_the_index(serv
 def test_a_glossary_edit_reruns_the_document_from_the_cache_in_under_a_second(served: Served) -> None:
     page = http(served.page("tanzim"))[1]
     assert "Tanzim Hurras" in page and "hurras-al-din" not in re.sub(r"<select.*?</select>", "", page, flags=re.S)
-    status, body = post(served, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"})
+    status, body = post(
+        served, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"}
+    )
     assert status == 200, body
     result = json.loads(body)
     assert result["rerun"] == ["tanzim"] and result["file"] == str(served.glossary)
@@ -192,7 +206,9 @@ def test_a_glossary_edit_reruns_the_document_from_the_cache_in_under_a_second(se
     assert doc is not None
     assert [c.target_text for s in doc.segments for c in s.changes if c.entry == "hurras-al-din"] == ["Hurras al-Din"]
     check(served.glossary)
-    status, body = post(served, "api/glossary", {"doc": "tanzim", "action": "create", "id": "Not An Id", "standard": "x", "words": "la ville"})
+    status, body = post(
+        served, "api/glossary", {"doc": "tanzim", "action": "create", "id": "Not An Id", "standard": "x", "words": "la ville"}
+    )
     assert status == 200 and json.loads(body)["ok"] is False and "must match pattern" in json.loads(body)["error"]
 
 

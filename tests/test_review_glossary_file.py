@@ -142,5 +142,7 @@ def test_a_new_entry_goes_after_the_last_entry_of_its_kind(tmp_path: Path) -> No
     ids = [e.id for e in load_glossary_file(path).entries]
     assert ids.index("guardians") == last_group + 1
     after = path.read_text(encoding="utf-8")
-    assert after.replace(after[after.index("  - id: guardians") : after.index(f"  - id: {kinds[last_group + 1][0]}")], "") == before
+    assert (
+        after.replace(after[after.index("  - id: guardians") : after.index(f"  - id: {kinds[last_group + 1][0]}")], "") == before
+    )
     check(path)

@@ -16,7 +16,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,12 @@ def post(served: Served, path: str, data: object, **headers: str) -> tuple[int, 
 def a_change(served: Served, name: str = "tanzim", entry: str | None = None) -> str:
     doc = served.workspace.doc(name)
     assert doc is not None
-    return next(k for s in doc.segments for k, kind in segment_keys(doc, s) if kind == "change" and (entry is None or f":change:{entry}:" in k))
+    return next(
+        k
+        for s in doc.segments
+        for k, kind in segment_keys(doc, s)
+        if kind == "change" and (entry is None or f":change:{entry}:" in k)
+    )
 
 
 def accept(served: Served, key: str, name: str = "tanzim") -> tuple[int, dict[str, Any]]:
@@ -59,7 +64,11 @@ def accept(served: Served, key: str, name: str = "tanzim") -> tuple[int, dict[st
 
 def snapshot(out: Path) -> dict[str, bytes]:
     """Every file of the folder but the lock, byte for byte (temporaries included, so a leftover shows)."""
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and not p.is_symlink() and p.name != ".normalize.lock"}
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(out.iterdir())
+        if p.is_file() and not p.is_symlink() and p.name != ".normalize.lock"
+    }
 
 
 def sha256(path: Path) -> str:
@@ -125,7 +134,9 @@ def test_a_decision_while_a_run_holds_the_lock_is_refused_and_not_saved(fresh: S
     with OutputLock(fresh.out):  # what `normalize run` holds while it writes
         status, result = accept(fresh, key)
         assert status == 409 and result == {"ok": False, "error": BUSY}
-        status, result = post(fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"})
+        status, result = post(
+            fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"}
+        )
         assert status == 409 and result["error"] == BUSY
     assert snapshot(fresh.out) == before and "- Tanzim Hurras\n" not in fresh.glossary.read_text(encoding="utf-8")
     assert key not in json.loads(http(fresh.url("review.json"))[1])["decisions"]
@@ -135,7 +146,9 @@ def test_a_decision_while_a_run_holds_the_lock_is_refused_and_not_saved(fresh: S
 
 @needs("apertium")
 @pytest.mark.parametrize("error", [errno.EROFS, errno.ENOSPC], ids=["read-only", "full"])
-def test_a_folder_that_cannot_be_written_saves_nothing_and_says_why(fresh: Served, monkeypatch: pytest.MonkeyPatch, error: int) -> None:
+def test_a_folder_that_cannot_be_written_saves_nothing_and_says_why(
+    fresh: Served, monkeypatch: pytest.MonkeyPatch, error: int
+) -> None:
     key = a_change(fresh)
     before = snapshot(fresh.out)
 
@@ -149,7 +162,9 @@ def test_a_folder_that_cannot_be_written_saves_nothing_and_says_why(fresh: Serve
     assert snapshot(fresh.out) == before
     assert key not in json.loads(http(fresh.url("review.json"))[1])["decisions"]  # not even in memory
     glossary = fresh.glossary.read_bytes()
-    status, result = post(fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"})
+    status, result = post(
+        fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"}
+    )
     assert status == 500 and "nothing was saved" in result["error"]
     assert fresh.glossary.read_bytes() == glossary and snapshot(fresh.out) == before
     monkeypatch.undo()
@@ -162,7 +177,7 @@ def test_a_glossary_folder_that_cannot_be_written_is_an_answer_not_a_traceback(
     fresh: Served, monkeypatch: pytest.MonkeyPatch, error: int
 ) -> None:
     before, glossary = snapshot(fresh.out), fresh.glossary.read_bytes()
-    real = tempfile.mkstemp
+    real: Callable[..., tuple[int, str]] = tempfile.mkstemp
 
     def mkstemp(*args: Any, dir: str | None = None, **kwargs: Any) -> tuple[int, str]:  # noqa: A002 (tempfile's name)
         if dir is not None and Path(dir) == fresh.glossary.parent:
@@ -170,7 +185,9 @@ def test_a_glossary_folder_that_cannot_be_written_is_an_answer_not_a_traceback(
         return real(*args, dir=dir, **kwargs)
 
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
-    status, result = post(fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"})
+    status, result = post(
+        fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"}
+    )
     assert status == 200 and result["ok"] is False and "nothing was saved" in result["error"]
     assert ("no space left" if error == errno.ENOSPC else "is writable") in result["error"]
     assert fresh.glossary.read_bytes() == glossary and snapshot(fresh.out) == before  # the pages are not re-run either
@@ -181,7 +198,9 @@ def test_a_glossary_folder_that_cannot_be_written_is_an_answer_not_a_traceback(
 def test_a_read_only_glossary_file_is_refused_and_keeps_its_mode(fresh: Served) -> None:
     fresh.glossary.chmod(0o444)
     before, glossary = snapshot(fresh.out), fresh.glossary.read_bytes()
-    status, result = post(fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"})
+    status, result = post(
+        fresh, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"}
+    )
     assert status == 200 and result["ok"] is False and "read-only" in result["error"]
     assert fresh.glossary.read_bytes() == glossary and (fresh.glossary.stat().st_mode & 0o777) == 0o444
     assert snapshot(fresh.out) == before
@@ -291,7 +310,9 @@ def test_cli_review_escapes_the_folder_name(tmp_path: Path, monkeypatch: pytest.
 
 
 @needs("apertium")
-def test_relative_paths_of_the_run_are_resolved_against_its_folder_not_the_servers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_paths_of_the_run_are_resolved_against_its_folder_not_the_servers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project, other = tmp_path / "project", tmp_path / "other"
     for root in (project, other):
         (root / "glossaries").mkdir(parents=True)
@@ -306,10 +327,14 @@ def test_relative_paths_of_the_run_are_resolved_against_its_folder_not_the_serve
     workspace = Workspace(project / "out")
     assert workspace.record.glossaries == [project / "glossaries" / "fr-en.yaml"]
     session, server, thread = start_server(workspace)
-    served = Served(project / "out", [project / "in" / "tanzim.txt"], project / "glossaries" / "fr-en.yaml", session, server, thread)
+    served = Served(
+        project / "out", [project / "in" / "tanzim.txt"], project / "glossaries" / "fr-en.yaml", session, server, thread
+    )
     try:
         untouched = (other / "glossaries" / "fr-en.yaml").read_bytes()
-        status, result = post(served, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"})
+        status, result = post(
+            served, "api/glossary", {"doc": "tanzim", "action": "add-variant", "entry": "hurras-al-din", "words": "Tanzim Hurras"}
+        )
         assert status == 200 and result["ok"], result
         assert "      - Tanzim Hurras\n" in (project / "glossaries" / "fr-en.yaml").read_text(encoding="utf-8")
         assert (other / "glossaries" / "fr-en.yaml").read_bytes() == untouched

@@ -59,7 +59,11 @@ def test_language_check(text: str, refused: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "warned"),
     [
-        pytest.param("Islamic State fighters left the city. They went north to the border.", "may be English, not fr", id="2 english sentences"),
+        pytest.param(
+            "Islamic State fighters left the city. They went north to the border.",
+            "may be English, not fr",
+            id="2 english sentences",
+        ),
         pytest.param("Les combattants ont quitté la ville. Ils sont partis au nord.", None, id="2 french sentences"),
         pytest.param("Daech a attaqué.", None, id="too short for a warning"),
     ],
@@ -208,7 +212,8 @@ def test_pipes_devices_and_oversized_files_fail_on_one_line_each(tmp_path: Path)
     assert failed == {
         "f.txt": "is a named pipe (FIFO), not a regular file; only plain text files are read, copy its text into a .txt file",
         "zero.txt": "is a device, not a regular file; only plain text files are read, copy its text into a .txt file",
-        "evil\x1b]0;owned\x07\nname.txt": "is a device, not a regular file; only plain text files are read, copy its text into a .txt file",
+        "evil\x1b]0;owned\x07\nname.txt": "is a device, not a regular file; only plain text files are read, "
+        "copy its text into a .txt file",
         "big.txt": f"the file is {len((FRENCH * 20).encode()):,} bytes, over the limit of 2,048 bytes per document; "
         "split it, or raise the limit with --max-size",
     }

@@ -26,7 +26,9 @@ from tests.test_glossary_labelled import run_labelled, score
 runner = CliRunner()
 
 
-def test_install_from_file_then_run_with_argos(argos_dir: Path, argos_archives: dict[str, Path], seeds: Path, tmp_path: Path) -> None:
+def test_install_from_file_then_run_with_argos(
+    argos_dir: Path, argos_archives: dict[str, Path], seeds: Path, tmp_path: Path
+) -> None:
     assert runner.invoke(app, ["models", "install", "--file", str(argos_archives["fr-en"])]).exit_code == 0
     listed = runner.invoke(app, ["models", "list"])
     assert listed.exit_code == 0
@@ -82,7 +84,9 @@ def test_second_run_translates_nothing_again(
 
 def test_engine_flags_reach_the_engine(argos_fr_en: Path, seeds: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(seeds), "--engine", "argos", "--beam-size", "1", "--compute-type", "float32", "-o", str(out), "-q"])
+    result = runner.invoke(
+        app, ["run", str(seeds), "--engine", "argos", "--beam-size", "1", "--compute-type", "float32", "-o", str(out), "-q"]
+    )
     assert result.exit_code == 0, result.stderr
     version = json.loads((out / "report.json").read_text(encoding="utf-8"))["engine"]["version"]
     assert "beam 1" in version or "beam_size=1" in version or "beam=1" in version, version
@@ -91,7 +95,9 @@ def test_engine_flags_reach_the_engine(argos_fr_en: Path, seeds: Path, tmp_path:
     assert bad.exit_code == 2 and "beam" in bad.stderr
 
 
-def test_threads_flag_is_the_engines_cpu_budget(argos_fr_en: Path, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_threads_flag_is_the_engines_cpu_budget(
+    argos_fr_en: Path, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     built: list[tuple[int, int]] = []
     original = ArgosEngine.__init__
 

@@ -107,7 +107,9 @@ def test_one_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
     options = RunOptions(inputs=[tmp_path / "in"], out=tmp_path / "out", glossary=load_glossary_file(FR_EN), quiet=True)
     result = run(options, engine=ScriptedEngine(fail_on="POISON"))
     assert result.exit_code == 1
-    assert result.report["documents"]["failed"] == [{"path": str(bad), "error": "translation failed: the engine crashed on POISON"}]
+    assert result.report["documents"]["failed"] == [
+        {"path": str(bad), "error": "translation failed: the engine crashed on POISON"}
+    ]
     assert [d["name"] for d in result.report["documents"]["done"]] == ["good"]
     written = json.loads((tmp_path / "out" / "good.json").read_text(encoding="utf-8"))
     assert "ISLAMIC STATE" not in written["segments"][0]["mt"] and written["segments"][0]["target"]

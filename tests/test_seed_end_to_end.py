@@ -39,7 +39,16 @@ def test_json_contract(seed_run: tuple[Path, dict[str, Any]]) -> None:
         assert text[seg["start"] : seg["end"]] == seg["source"]
         assert seg["mt"] and seg["target"]
         for change in seg["changes"]:
-            assert set(change) == {"entry", "source_span", "source_text", "mt_text", "mt_span", "target_span", "target_text", "method"}
+            assert set(change) == {
+                "entry",
+                "source_span",
+                "source_text",
+                "mt_text",
+                "mt_span",
+                "target_span",
+                "target_text",
+                "method",
+            }
             a, b = change["target_span"]
             assert seg["target"][a:b] == change["target_text"]
             s, e = change["source_span"]

@@ -68,7 +68,10 @@ def test_document_without_metadata(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("Il a fui la ville.Les jihadistes sont là.", ["Il a fui la ville.", "Les jihadistes sont là."]),
-        ('Il a dit "place".Les autres (CAT).En 2017.Après l’EI.', ['Il a dit "place".', "Les autres (CAT).", "En 2017.", "Après l’EI."]),
+        (
+            'Il a dit "place".Les autres (CAT).En 2017.Après l’EI.',
+            ['Il a dit "place".', "Les autres (CAT).", "En 2017.", "Après l’EI."],
+        ),
         ("Selon M.Dupont, etc.Le reste", ["Selon M.Dupont, etc.Le reste"]),  # an initial, an abbreviation
         ("Le site lemonde.fr dit 10.5 pour la S.A. Voilà", ["Le site lemonde.fr dit 10.5 pour la S.A. Voilà"]),
     ],

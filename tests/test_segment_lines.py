@@ -33,10 +33,16 @@ def split(text: str) -> list[str]:
         ("Les étapes :\n1. Idlib. Puis Alep.\n2) Raqqa", ["Les étapes :", "1. Idlib.", "Puis Alep.", "2) Raqqa"]),
         ("1. Un et deux.", ["1. Un et deux."]),  # the item's number is not a sentence "1."
         # A list item wrapped over two lines stays one item.
-        ("- 2012 : les rebelles touareg et des\n  groupes armés prennent le nord", ["- 2012 : les rebelles touareg et des\n  groupes armés prennent le nord"]),
+        (
+            "- 2012 : les rebelles touareg et des\n  groupes armés prennent le nord",
+            ["- 2012 : les rebelles touareg et des\n  groupes armés prennent le nord"],
+        ),
         # Headlines and datelines on their own line.
         ("KABOUL (AFP)\nUn attentat a fait dix morts jeudi.", ["KABOUL (AFP)", "Un attentat a fait dix morts jeudi."]),
-        ("IRAK : UN VILLAGE REPRIS\nLes jihadistes ont repris le village.", ["IRAK : UN VILLAGE REPRIS", "Les jihadistes ont repris le village."]),
+        (
+            "IRAK : UN VILLAGE REPRIS\nLes jihadistes ont repris le village.",
+            ["IRAK : UN VILLAGE REPRIS", "Les jihadistes ont repris le village."],
+        ),
         (
             "Syrie : les FDS annoncent la fin du califat\nLes Forces démocratiques syriennes ont annoncé samedi la victoire.",
             ["Syrie : les FDS annoncent la fin du califat", "Les Forces démocratiques syriennes ont annoncé samedi la victoire."],

@@ -19,7 +19,9 @@ SENTENCE = "Les terroristes de Daech ont attaqué les positions près d’Idleb.
 def corpus(folder: Path, count: int, sentences: int = 2) -> Path:
     folder.mkdir()
     for i in range(count):
-        (folder / f"doc{i:03d}.txt").write_text(" ".join(f"{SENTENCE[:-1]} {i}-{j}." for j in range(sentences)) + "\n", encoding="utf-8")
+        (folder / f"doc{i:03d}.txt").write_text(
+            " ".join(f"{SENTENCE[:-1]} {i}-{j}." for j in range(sentences)) + "\n", encoding="utf-8"
+        )
     return folder
 
 
@@ -29,7 +31,10 @@ def opts(inputs: Path, out: Path, glossary: Glossary, **kw: object) -> RunOption
 
 def test_translation_runs_in_bounded_batches_of_sentences(tmp_path: Path, fr_en: Glossary) -> None:
     engine = ScriptedEngine()
-    result = run(opts(corpus(tmp_path / "in", 30, sentences=2), tmp_path / "out", fr_en, batch_sentences=10, keep_documents=False), engine=engine)
+    result = run(
+        opts(corpus(tmp_path / "in", 30, sentences=2), tmp_path / "out", fr_en, batch_sentences=10, keep_documents=False),
+        engine=engine,
+    )
     assert len(result.report.done) == 30 and result.docs == []
     sizes = [len(call) for call in engine.calls]
     assert len(sizes) >= 6 and max(sizes) <= 12  # about 10 sentences a batch (a document is never split across two)
@@ -46,7 +51,7 @@ def test_a_very_large_document_is_split_into_parts_with_a_warning(tmp_path: Path
     assert len(names) > 4 and names[0] == "big.part001"
     first = json.loads((out / "big.part001.json").read_text(encoding="utf-8"))
     assert "split into" in first["warnings"][-1] and "part 1 " in first["warnings"][-1]
-    texts = []
+    texts: list[str] = []
     for name in names:
         data = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
         texts.extend(seg["source"] for seg in data["segments"])
@@ -91,7 +96,9 @@ def test_the_summary_says_how_many_sentences_came_from_the_cache(tmp_path: Path,
         return CachedEngine(ScriptedEngine(), TranslationCache(cache_file))
 
     first = run(opts(folder, tmp_path / "a", fr_en), engine=cached())
-    assert f"0 of {first.report.sentences_translated} sentences came from the translation cache" in first.report.summary(tmp_path / "a")
+    assert f"0 of {first.report.sentences_translated} sentences came from the translation cache" in first.report.summary(
+        tmp_path / "a"
+    )
     second = run(opts(folder, tmp_path / "b", fr_en), engine=cached())
     n = second.report.sentences_translated
     assert n > 0 and f"{n} of {n} sentences came from the translation cache" in second.report.summary(tmp_path / "b")

@@ -49,30 +49,56 @@ def user_errors(nothing_done: str) -> Iterator[None]:
 
 def eval_command(
     source: Annotated[
-        Path | None, typer.Option("--source", metavar="FILE", help="Source-language FILE, one sentence a line.", show_default=False)
+        Path | None,
+        typer.Option("--source", metavar="FILE", help="Source-language FILE, one sentence a line.", show_default=False),
     ] = None,
     reference: Annotated[
-        Path | None, typer.Option("--reference", "-r", metavar="FILE", help="Reference translation FILE, line-aligned with --source.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--reference",
+            "-r",
+            metavar="FILE",
+            help="Reference translation FILE, line-aligned with --source.",
+            show_default=False,
+        ),
     ] = None,
     articles: Annotated[
         Path | None,
         typer.Option(
-            "--articles", metavar="DIR", help="Folder of *.txt articles to audit (no reference needed), instead of --source/--reference.", show_default=False
+            "--articles",
+            metavar="DIR",
+            help="Folder of *.txt articles to audit (no reference needed), instead of --source/--reference.",
+            show_default=False,
         ),
     ] = None,
     src_lang: Annotated[str, typer.Option("--from", metavar="LANG", help="Language of --source or --articles.")] = "fr",
     tgt_lang: Annotated[str, typer.Option("--to", metavar="LANG", help="Language of --reference.")] = "en",
     engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
     glossary: Annotated[
-        list[Path] | None, typer.Option("--glossary", "-g", metavar="FILE", help="Glossary YAML file (repeatable); default glossaries/FROM-TO*.yaml.")
+        list[Path] | None,
+        typer.Option(
+            "--glossary", "-g", metavar="FILE", help="Glossary YAML file (repeatable); default glossaries/FROM-TO*.yaml."
+        ),
     ] = None,
-    glossaries: Annotated[Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")] = None,
+    glossaries: Annotated[
+        Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")
+    ] = None,
     show: Annotated[
-        int, typer.Option("--show", metavar="N", help="Changed lines (with --articles: examples of each problem) to print (0: none).", min=0)
+        int,
+        typer.Option(
+            "--show", metavar="N", help="Changed lines (with --articles: examples of each problem) to print (0: none).", min=0
+        ),
     ] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (every changed line, not just --show).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON (every changed line, not just --show).")
+    ] = False,
     save: Annotated[
-        Path | None, typer.Option("--save", metavar="DIR", help="Folder to write raw.txt and normalised.txt (one line per source line) to, for rescoring.")
+        Path | None,
+        typer.Option(
+            "--save",
+            metavar="DIR",
+            help="Folder to write raw.txt and normalised.txt (one line per source line) to, for rescoring.",
+        ),
     ] = None,
 ) -> None:
     """Score raw and normalised translations of --source against --reference (BLEU, chrF), or audit --articles.
@@ -90,10 +116,19 @@ def eval_command(
     if articles is not None:
         if source is not None or reference is not None or save is not None:
             given = "--source" if source is not None else "--reference" if reference is not None else "--save"
-            raise fail(f"--articles audits a folder without a reference; drop {given}, or drop --articles to score --source against --reference")
+            raise fail(
+                f"--articles audits a folder without a reference; drop {given}, "
+                "or drop --articles to score --source against --reference"
+            )
         audit_articles(articles, src_lang, tgt_lang, engine, glossary, glossaries, show=show, as_json=as_json)
     if source is None or reference is None:
-        missing = "--reference FILE" if source is not None else "--source FILE" if reference is not None else "--source FILE and --reference FILE"
+        missing = (
+            "--reference FILE"
+            if source is not None
+            else "--source FILE"
+            if reference is not None
+            else "--source FILE and --reference FILE"
+        )
         raise fail(f"give {missing} to score a translation, or --articles DIR to audit whole articles")
     with user_errors("nothing was scored"):
         gloss = resolve_glossary(glossary, glossaries, src_lang, tgt_lang)
@@ -153,4 +188,6 @@ def run_engine(name: str, source: str, target: str, *, cache: bool = True) -> En
     from pipeline.engines import build_engine
 
     settings = load_settings(None)
-    return build_engine(name, source, target, settings=settings.engines, cache=cache and settings.cache, cache_path=settings.cache_path)
+    return build_engine(
+        name, source, target, settings=settings.engines, cache=cache and settings.cache, cache_path=settings.cache_path
+    )

@@ -12,7 +12,9 @@ import typer
 from pipeline.cli.errors import fail, say
 from pipeline.errors import ConfigError, NormalizeError, printable
 
-Files = Annotated[list[Path] | None, typer.Argument(metavar="FILES", help="Glossary files; default glossaries/*.yaml.", show_default=False)]
+Files = Annotated[
+    list[Path] | None, typer.Argument(metavar="FILES", help="Glossary files; default glossaries/*.yaml.", show_default=False)
+]
 DEFAULT_FOLDER = Path("glossaries")  # or, where there is none, the glossaries shipped with normalize
 Folder = Annotated[Path, typer.Option("--glossaries", metavar="DIR", help="Folder searched when no FILES are given.")]
 
@@ -103,8 +105,12 @@ def test(
 @glossary_app.command("export", short_help="Write glossaries as TBX or CSV.")
 def export(
     files: Files = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="tbx or csv (Amazon Translate custom terminology).")] = "tbx",
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write; default standard output.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="tbx or csv (Amazon Translate custom terminology).")
+    ] = "tbx",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write; default standard output.")
+    ] = None,
     folder: Folder = DEFAULT_FOLDER,
 ) -> None:
     """Write glossaries as TBX or CSV for CAT tools and translation services."""
@@ -130,7 +136,9 @@ def import_(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .tbx or .csv file.", show_default=False)],
     source: Annotated[str, typer.Option("--source", "-s", metavar="LANG", help="Source language code in the file.")] = "fr",
     target: Annotated[str, typer.Option("--target", "-t", metavar="LANG", help="Target language code in the file.")] = "en",
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="YAML file to write; default standard output.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="YAML file to write; default standard output.")
+    ] = None,
 ) -> None:
     """Convert a TBX or Amazon-style CSV terminology file into glossary YAML (then edit and `check` it)."""
     from pipeline.glossary.interop import InteropWarning, from_csv, from_tbx, to_yaml

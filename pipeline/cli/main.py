@@ -82,32 +82,60 @@ def main(
 def run(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="Articles (.txt, .html, .warc.gz, RSS/Atom, .jsonl, .json, .csv, .docx, .odt), or folders searched for them.",
-                       show_default=False, metavar="INPUTS"),
+        typer.Argument(
+            help="Articles (.txt, .html, .warc.gz, RSS/Atom, .jsonl, .json, .csv, .docx, .odt), or folders searched for them.",
+            show_default=False,
+            metavar="INPUTS",
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("output"),
     source: Annotated[str, typer.Option("--source", "-s", metavar="LANG", help="Language of the input.")] = "fr",
     target: Annotated[str, typer.Option("--target", "-t", metavar="LANG", help="Language to translate into.")] = "en",
     engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
     glossary: Annotated[
-        list[Path] | None, typer.Option("--glossary", "-g", metavar="FILE", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml.")
+        list[Path] | None,
+        typer.Option(
+            "--glossary", "-g", metavar="FILE", help="Glossary YAML file (repeatable); default glossaries/SRC-TGT*.yaml."
+        ),
     ] = None,
-    glossaries: Annotated[Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")] = None,
-    formats: Annotated[str, typer.Option("--formats", metavar="LIST", help="Comma-separated output formats: html, json, tmx, xliff.")] = "html,json",
+    glossaries: Annotated[
+        Path | None, typer.Option("--glossaries", metavar="DIR", help="Folder holding the default glossaries.")
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--formats", metavar="LIST", help="Comma-separated output formats: html, json, tmx, xliff.")
+    ] = "html,json",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
-    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; do not read or write the cache.")] = False,
-    cache: Annotated[Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file (SQLite).")] = None,
-    beam_size: Annotated[int | None, typer.Option("--beam-size", metavar="N", help="argos: beam width (default 4, as Argos).")] = None,
-    compute_type: Annotated[
-        str | None, typer.Option("--compute-type", metavar="TYPE", help="argos: CTranslate2 compute type (default auto: int8 where supported).")
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", metavar="N", help="argos: CPU threads to use (default 0: every usable core; parallel batches first).")] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Translate everything again; do not read or write the cache.")
+    ] = False,
+    cache: Annotated[Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file (SQLite).")] = None,
+    beam_size: Annotated[
+        int | None, typer.Option("--beam-size", metavar="N", help="argos: beam width (default 4, as Argos).")
+    ] = None,
+    compute_type: Annotated[
+        str | None,
+        typer.Option(
+            "--compute-type", metavar="TYPE", help="argos: CTranslate2 compute type (default auto: int8 where supported)."
+        ),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads", metavar="N", help="argos: CPU threads to use (default 0: every usable core; parallel batches first)."
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo every document, and overwrite files in --out that normalize did not write.")
     ] = False,
-    clean: Annotated[bool, typer.Option("--clean", help="Remove pages of earlier runs in --out that this run did not write.")] = False,
-    executor: Annotated[str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize[ray]').")] = "local",
+    clean: Annotated[
+        bool, typer.Option("--clean", help="Remove pages of earlier runs in --out that this run did not write.")
+    ] = False,
+    executor: Annotated[
+        str, typer.Option("--executor", metavar="NAME", help="local, or ray (needs: pip install 'normalize[ray]').")
+    ] = "local",
     ray_workers: Annotated[
         int | None, typer.Option("--ray-workers", metavar="N", min=1, help="ray: translate actors (default: one per CPU).")
     ] = None,
@@ -115,19 +143,42 @@ def run(
         int, typer.Option("--batch-sentences", metavar="N", min=1, help="Sentences per translation batch (memory grows with it).")
     ] = 2000,
     ray_address: Annotated[
-        str | None, typer.Option("--ray-address", metavar="ADDRESS", help="ray: address of a running cluster (default: start a local one).")
+        str | None,
+        typer.Option("--ray-address", metavar="ADDRESS", help="ray: address of a running cluster (default: start a local one)."),
     ] = None,
-    max_size: Annotated[str, typer.Option("--max-size", metavar="SIZE", help="Largest input file read, e.g. 20MB; bigger ones fail.")] = "20MB",
+    max_size: Annotated[
+        str, typer.Option("--max-size", metavar="SIZE", help="Largest input file read, e.g. 20MB; bigger ones fail.")
+    ] = "20MB",
     follow_links: Annotated[
-        bool, typer.Option("--follow-links", help="Read links to files outside the input folders (never folders or system files).")
+        bool,
+        typer.Option("--follow-links", help="Read links to files outside the input folders (never folders or system files)."),
     ] = False,
     text_field: Annotated[
-        str | None, typer.Option("--text-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the text (default text, content, body; a,b tries both).")
+        str | None,
+        typer.Option(
+            "--text-field",
+            metavar="NAME",
+            help="JSON Lines/JSON/CSV: field of the text (default text, content, body; a,b tries both).",
+        ),
     ] = None,
-    title_field: Annotated[str | None, typer.Option("--title-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the headline (default title).")] = None,
-    id_field: Annotated[str | None, typer.Option("--id-field", metavar="NAME", help="JSON Lines/JSON/CSV: field that names each record's pages (default id).")] = None,
-    date_field: Annotated[str | None, typer.Option("--date-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the date (default date, published).")] = None,
-    url_field: Annotated[str | None, typer.Option("--url-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the article's URL (default url).")] = None,
+    title_field: Annotated[
+        str | None,
+        typer.Option("--title-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the headline (default title)."),
+    ] = None,
+    id_field: Annotated[
+        str | None,
+        typer.Option(
+            "--id-field", metavar="NAME", help="JSON Lines/JSON/CSV: field that names each record's pages (default id)."
+        ),
+    ] = None,
+    date_field: Annotated[
+        str | None,
+        typer.Option("--date-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the date (default date, published)."),
+    ] = None,
+    url_field: Annotated[
+        str | None,
+        typer.Option("--url-field", metavar="NAME", help="JSON Lines/JSON/CSV: field of the article's URL (default url)."),
+    ] = None,
 ) -> None:
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings

@@ -58,8 +58,12 @@ def list_packages() -> None:
 
 @models_app.command("install", short_help="Install an Argos package from the package index or a file.")
 def install(
-    from_code: Annotated[str | None, typer.Argument(metavar="FROM", help="Source language code, e.g. fr.", show_default=False)] = None,
-    to_code: Annotated[str | None, typer.Argument(metavar="TO", help="Target language code, e.g. en.", show_default=False)] = None,
+    from_code: Annotated[
+        str | None, typer.Argument(metavar="FROM", help="Source language code, e.g. fr.", show_default=False)
+    ] = None,
+    to_code: Annotated[
+        str | None, typer.Argument(metavar="TO", help="Target language code, e.g. en.", show_default=False)
+    ] = None,
     file: Annotated[
         Path | None,
         typer.Option("--file", metavar="FILE", help="Install this .argosmodel file instead of downloading.", show_default=False),

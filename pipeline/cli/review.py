@@ -9,12 +9,22 @@ import typer
 
 
 def review_command(
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="Output folder of a `normalize run` (holds report.json).", show_default=False)],
-    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on; keep 127.0.0.1 unless you know why.")] = "127.0.0.1",
+    out: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Output folder of a `normalize run` (holds report.json).", show_default=False)
+    ],
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on; keep 127.0.0.1 unless you know why.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", metavar="N", help="Port; 0 picks a free one.")] = 0,
-    cache: Annotated[Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file, if the run used --cache.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")] = None,
-    open_browser: Annotated[bool, typer.Option("--open/--no-open", show_default=False, help="Open the index in the default browser (not by default).")] = False,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", metavar="FILE", help="Translation cache file, if the run used --cache.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="TOML settings; default ./normalize.toml if present.")
+    ] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", show_default=False, help="Open the index in the default browser (not by default).")
+    ] = False,
 ) -> None:
     """Serve OUT's review pages on a local address: accept or reject changes, resolve findings, edit the glossary."""
     from pipeline.cli.errors import fail
@@ -34,7 +44,9 @@ def review_command(
     session = new_session(workspace, sock, host)
     count = len(workspace.docs)
     folder = printable(str(out))  # a folder's name cannot drive the terminal
-    typer.echo(f"Reviewing {count} document{'' if count == 1 else 's'} of {folder}/ at\n  {session.url}\nCtrl-C to stop.", err=True)
+    typer.echo(
+        f"Reviewing {count} document{'' if count == 1 else 's'} of {folder}/ at\n  {session.url}\nCtrl-C to stop.", err=True
+    )
     if open_browser:
         import webbrowser
 

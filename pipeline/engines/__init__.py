@@ -53,7 +53,9 @@ def create_engine(
                 usable = False
             problem = _cannot_load(candidate, source, target)
             if problem is not None:
-                warnings.warn(f"{problem}; skipping {candidate}, reinstall it with `normalize models install`", EngineWarning, stacklevel=2)
+                warnings.warn(
+                    f"{problem}; skipping {candidate}, reinstall it with `normalize models install`", EngineWarning, stacklevel=2
+                )
             elif usable:
                 name = candidate
                 break

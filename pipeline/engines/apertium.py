@@ -77,7 +77,9 @@ class ApertiumEngine(Engine):
     def __init__(self, source: str, target: str, *, binary: str = BINARY, timeout: float = 3600.0, jobs: int = 0) -> None:
         super().__init__(source, target)
         if not self.available(source, target, binary=binary):
-            raise EngineUnavailable(f"{binary!r} (or its -destxt and -retxt) is not installed; {self.install_hint(source, target)}")
+            raise EngineUnavailable(
+                f"{binary!r} (or its -destxt and -retxt) is not installed; {self.install_hint(source, target)}"
+            )
         self.binary = binary
         self.modes = ROUTES[(source, target)]
         self.timeout = timeout  # for each call's whole process pipeline
@@ -169,7 +171,13 @@ class ApertiumEngine(Engine):
         return front[:count], marked_front
 
     def _both(
-        self, plain_steps: Sequence[Step], plain: list[bytes], marked_steps: Sequence[Step], marked: list[bytes], deadline: float, text: bool
+        self,
+        plain_steps: Sequence[Step],
+        plain: list[bytes],
+        marked_steps: Sequence[Step],
+        marked: list[bytes],
+        deadline: float,
+        text: bool,
     ) -> tuple[list[bytes], list[bytes]]:
         """The unmarked and the marked tail at once (each a light pipeline: generation, post-generation)."""
         with ThreadPoolExecutor(2) as pool:
@@ -332,7 +340,9 @@ def _marks_by_token(plain: str, marked: str) -> list[tuple[int, str, str]]:
     """(offset in plain, mark, "") for each mark of a marked token that equals its plain token without marks."""
     plain_tokens = [(m.start(), m.group()) for m in TOKEN.finditer(plain)]
     marked_tokens = [m.group() for m in TOKEN.finditer(marked)]
-    matcher = difflib.SequenceMatcher(None, [_bare(t) for t in marked_tokens], [_bare(t) for _, t in plain_tokens], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [_bare(t) for t in marked_tokens], [_bare(t) for _, t in plain_tokens], autojunk=False
+    )
     positions: list[tuple[int, str, str]] = []
     for tag, i1, i2, j1, _ in matcher.get_opcodes():
         if tag != "equal":

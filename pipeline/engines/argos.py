@@ -375,10 +375,14 @@ class _PackageModel:
             return Alignment(text)
         matrix = matrix[visible]
         best = matrix.argmax(axis=1)
-        links = tuple((targets[row], source[int(j)], float(matrix[k, j])) for k, (row, j) in enumerate(zip(visible, best, strict=True)))
+        links = tuple(
+            (targets[row], source[int(j)], float(matrix[k, j])) for k, (row, j) in enumerate(zip(visible, best, strict=True))
+        )
         # A hit is rendered as words: a target token with no letter or digit ("(...)", ".") is never a candidate.
         words = np.array([any(ch.isalnum() for ch in text[a:b]) for a, b in (targets[row] for row in visible)])
-        top = np.argsort(-np.where(words[:, None], matrix, -1.0), axis=0, kind="stable")[: min(REVERSE_CANDIDATES, int(words.sum()))]
+        top = np.argsort(-np.where(words[:, None], matrix, -1.0), axis=0, kind="stable")[
+            : min(REVERSE_CANDIDATES, int(words.sum()))
+        ]
         reverse = tuple(
             (span, targets[visible[int(k)]], float(matrix[k, j]))
             for j, span in enumerate(source[: matrix.shape[1]])

@@ -89,7 +89,9 @@ class TranslationCache:
 
         def query(db: sqlite3.Connection) -> dict[tuple[str, str], str]:
             with db:
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_aligned (source TEXT, spans TEXT, PRIMARY KEY (source, spans))")
+                db.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS wanted_aligned (source TEXT, spans TEXT, PRIMARY KEY (source, spans))"
+                )
                 db.execute("DELETE FROM wanted_aligned")
                 db.executemany("INSERT OR IGNORE INTO wanted_aligned VALUES (?, ?)", keys)
                 rows = db.execute(

@@ -232,7 +232,9 @@ def audit(docs: Sequence[Document], *, info: RunInfo | None = None, corpus: str 
 
 
 def audit_document(doc: Document) -> DocumentAudit:
-    out = DocumentAudit(name=doc.name, path=str(doc.path), segments=len(doc.segments), error=doc.error, metadata=dict(doc.metadata))
+    out = DocumentAudit(
+        name=doc.name, path=str(doc.path), segments=len(doc.segments), error=doc.error, metadata=dict(doc.metadata)
+    )
     if doc.failed:
         return out
     changes: Counter[str] = Counter()

@@ -146,7 +146,8 @@ class EvalResult:
             "",
             f"{'':12}{'BLEU':>8}{'chrF':>8}{'leftover':>10}",
             *(f"{s.name:12}{s.bleu:8.2f}{s.chrf:8.2f}{len(s.leftovers):10d}" for s in (raw, norm)),
-            f"{'difference':12}{norm.bleu - raw.bleu:+8.2f}{norm.chrf - raw.chrf:+8.2f}{len(norm.leftovers) - len(raw.leftovers):+10d}",
+            f"{'difference':12}{norm.bleu - raw.bleu:+8.2f}{norm.chrf - raw.chrf:+8.2f}"
+            f"{len(norm.leftovers) - len(raw.leftovers):+10d}",
             "",
             f"  BLEU: {self.bleu_signature}",
             f"  chrF: {self.chrf_signature}",

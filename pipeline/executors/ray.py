@@ -120,8 +120,14 @@ class Translator:
     def __init__(self, job: bytes) -> None:
         spec: Job = pickle.loads(job)
         options = spec.options
-        self.engine = build_engine(options.engine, options.source, options.target, settings=actor_settings(options.engine_settings),
-                                   cache=options.cache, cache_path=options.cache_path)
+        self.engine = build_engine(
+            options.engine,
+            options.source,
+            options.target,
+            settings=actor_settings(options.engine_settings),
+            cache=options.cache,
+            cache_path=options.cache_path,
+        )
         head, middle, _ = _split(DEFAULT_ORDER)
         self.chain = Chain(options.glossary, self.engine, middle, after=head)
 
@@ -154,7 +160,9 @@ def finish(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
             continue
         doc = pickle.loads(blob)
         chain([doc])  # no batch stage here: the whole (tail) chain
-        summary = DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info, use.fingerprint(doc, rows["matches"][i]))
+        summary = (
+            DocSummary.of(doc) if doc.failed else folder.write_document(doc, spec.info, use.fingerprint(doc, rows["matches"][i]))
+        )
         summaries[i] = pickle.dumps(("done", summary))
     return {"index": rows["index"], "part": rows["part"], "parts": rows["parts"], "summary": summaries}
 
@@ -202,7 +210,9 @@ def run_on_ray(job: Job, collector: Collector) -> None:
         context.max_errored_blocks = -1  # a batch that kills its worker every time is dropped, not the run
         blob = pickle.dumps(job)
         workers = job.options.ray_workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        rows = [{"index": i, "path": os.fsencode(p), "name": n} for i, (p, n) in enumerate(zip(job.paths, job.names, strict=True))]
+        rows = [
+            {"index": i, "path": os.fsencode(p), "name": n} for i, (p, n) in enumerate(zip(job.paths, job.names, strict=True))
+        ]
         lost = _run(ray, rows, blob, workers, (DOCS_PER_TASK, DOCS_PER_TRANSLATE), job, collector)
         if lost:  # again one document per batch: the others in a lost batch complete
             lost = _run(ray, [rows[i] for i in lost], blob, workers, (1, 1), job, collector)

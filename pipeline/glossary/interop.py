@@ -159,7 +159,9 @@ def _settings(text: str, path: Path, entry_id: str) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or type(exc).__name__
         raise ConfigError(f"{where} is not valid YAML ({problem}); fix or delete that descrip") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{where} should be a mapping such as 'kind: group', got a {type(data).__name__}; fix or delete that descrip")
+        raise ConfigError(
+            f"{where} should be a mapping such as 'kind: group', got a {type(data).__name__}; fix or delete that descrip"
+        )
     unknown = sorted(repr(k) for k in data if k not in KEEP_FIELDS)
     if unknown:
         raise ConfigError(f"{where} has unknown field(s) {', '.join(unknown)}; allowed: {', '.join(KEEP_FIELDS)}")

@@ -19,7 +19,9 @@ def lint(glossary: Glossary) -> list[str]:
         if e.plural is not None and e.plural == e.standard:
             out.append(f"{where} plural is the same as standard; remove it")
         if e.plural is not None and not e.plural_variants and not any("(" in v for v in e.variants):
-            out.append(f"{where} plural is unused: no variant has an optional ending like terroriste(s) and there are no plural_variants")
+            out.append(
+                f"{where} plural is unused: no variant has an optional ending like terroriste(s) and there are no plural_variants"
+            )
         if e.kind == "group" and (e.only_after or e.not_after or e.not_before):
             out.append(f"{where} context rules on a group are ignored when it fills a {SLOT} slot")
         if e.loaded and not e.flag_only and not e.renderings:

@@ -262,7 +262,8 @@ def _check_structure(root: yaml.Node, path: Path) -> None:
         if id(node) in visited and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             mark = node.start_mark
             raise ConfigError(
-                f"{path}:{mark.line + 1}:{mark.column + 1}: YAML anchors and aliases (&name, *name) are not allowed in glossaries; write the value out"
+                f"{path}:{mark.line + 1}:{mark.column + 1}: YAML anchors and aliases (&name, *name) are not allowed "
+                "in glossaries; write the value out"
             )
         visited.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -270,7 +271,9 @@ def _check_structure(root: yaml.Node, path: Path) -> None:
             for key, value in node.value:
                 if key.value in seen:
                     mark = key.start_mark
-                    raise ConfigError(f"{path}:{mark.line + 1}:{mark.column + 1}: key {key.value!r} appears twice in one mapping; keep one")
+                    raise ConfigError(
+                        f"{path}:{mark.line + 1}:{mark.column + 1}: key {key.value!r} appears twice in one mapping; keep one"
+                    )
                 seen.add(key.value)
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):

@@ -56,7 +56,8 @@ CHAINED_KINDS = frozenset({"members", "label"})  # loaded entries a second loade
 SAME_WORDS: dict[str, dict[str, str]] = {
     "fr": {"du": "de", "des": "de", "d": "de", "le": ARTICLE, "la": ARTICLE, "les": ARTICLE, "l": ARTICLE},
     "es": {"del": "de", "el": ARTICLE, "la": ARTICLE, "los": ARTICLE, "las": ARTICLE},
-    "it": {"del": "di", "della": "di", "dei": "di", "degli": "di", "il": ARTICLE, "lo": ARTICLE, "la": ARTICLE, "l": ARTICLE, "i": ARTICLE, "gli": ARTICLE, "le": ARTICLE},
+    "it": {"del": "di", "della": "di", "dei": "di", "degli": "di",
+           "il": ARTICLE, "lo": ARTICLE, "la": ARTICLE, "l": ARTICLE, "i": ARTICLE, "gli": ARTICLE, "le": ARTICLE},
     "pt": {"do": "de", "da": "de", "dos": "de", "das": "de", "o": ARTICLE, "a": ARTICLE, "os": ARTICLE, "as": ARTICLE},
     "de": {"der": ARTICLE, "die": ARTICLE, "das": ARTICLE, "den": ARTICLE, "dem": ARTICLE, "des": ARTICLE},
 }

@@ -85,7 +85,9 @@ def _compile(s: Speech) -> SpeechPatterns:
     name = rf"(?P<who>{lead}{'?' if lead else ''}{word}(?:\s+{_particles(s.particles)}{word}){{0,4}})"
     ends = rf"\s*(?:[{PUNCT}{MARKS}()\n]|$)"
     role_end = rf"(?={ends}|\s+{alternation(s.role_end)}\b)" if s.role_end else rf"(?={ends})"
-    role_noun = rf"(?:{alternation(s.role_adjectives)}\s+)?{alternation(s.role_nouns)}" + (f"{s.role_plural}?" if s.role_plural else "")
+    role_noun = rf"(?:{alternation(s.role_adjectives)}\s+)?{alternation(s.role_nouns)}" + (
+        f"{s.role_plural}?" if s.role_plural else ""
+    )
     stop = rf"(?!{_stop_words(s.role_stop)}(?![\w'’\-]))" if s.role_stop else ""
     role_words = rf"(?:\s+{stop}[^\s{PUNCT}{MARKS}()]+){{0,6}}"
     # Before the quotation or after "selon", only a person's role is taken ("Le général a affirmé :"), with a few

@@ -154,7 +154,9 @@ class OutputFolder:
         payload = report.to_json()
         pages = index_pages(report)
         files = [(self.out / REPORT_NAME, dumps(payload))]
-        files += [(self.out / name, index_html(report, docs, page=i + 1, pages=len(pages))) for i, (name, docs) in enumerate(pages)]
+        files += [
+            (self.out / name, index_html(report, docs, page=i + 1, pages=len(pages))) for i, (name, docs) in enumerate(pages)
+        ]
         try:
             self.claim(p.name for p, _ in files)
             _write_together(files)

@@ -77,7 +77,9 @@ class DocSummary:
     @classmethod
     def of(cls, doc: Document, reviews: Decisions | None = None) -> DocSummary:
         if doc.failed:
-            return cls(path=str(doc.path), name=doc.name, language=doc.language, error=doc.error, metadata=tuple(doc.metadata.items()))
+            return cls(
+                path=str(doc.path), name=doc.name, language=doc.language, error=doc.error, metadata=tuple(doc.metadata.items())
+            )
         return cls._counted(
             str(doc.path),
             doc.name,

@@ -89,7 +89,11 @@ def wanted(path: Path, *, inside: bool = True) -> bool:
 
 def is_feed(head: bytes) -> bool:
     """Whether the first bytes of an XML file are those of an RSS, RDF or Atom feed."""
-    text = head.decode("utf-8", "ignore").lower() if not head.startswith((b"\xff\xfe", b"\xfe\xff")) else head.decode("utf-16", "ignore").lower()
+    text = (
+        head.decode("utf-8", "ignore").lower()
+        if not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        else head.decode("utf-16", "ignore").lower()
+    )
     return any(tag in text for tag in ("<rss", "<feed", "<rdf:rdf", "<channel"))
 
 

@@ -187,7 +187,8 @@ class _Blocks(HTMLParser):
     """Text of block elements as paragraphs: what a reader of the fragment sees, markup and scripts left out."""
 
     BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article",
-                        "header", "footer", "ul", "ol", "table", "pre", "figcaption", "dd", "dt", "hr", "aside", "main"})  # fmt: skip
+                        "header", "footer", "ul", "ol", "table", "pre", "figcaption", "dd", "dt", "hr", "aside",
+                        "main"})  # fmt: skip
     SKIP = frozenset({"script", "style", "noscript", "template", "head", "iframe", "svg", "object", "math"})
 
     def __init__(self) -> None:

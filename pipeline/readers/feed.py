@@ -44,7 +44,9 @@ def read(source: Source) -> Iterator[Document]:
         items = [_fields(entry) for entry in parsed.get("entries") or []]
     if not items:
         problem = parsed.get("bozo_exception")
-        raise DocumentError(f"holds no feed items{f' ({one_line(problem)})' if problem else ''}; check that it is an RSS or Atom feed")
+        raise DocumentError(
+            f"holds no feed items{f' ({one_line(problem)})' if problem else ''}; check that it is an RSS or Atom feed"
+        )
     for number, entry in enumerate(items, 1):
         yield _item(source, entry, number, site)
 

@@ -83,7 +83,8 @@ BINARY_SHARE = 0.05  # more control bytes than this share of the file (and a few
 BINARY_MIN_CONTROLS = 8  # a stray NUL in a short text is a typo, not a binary file
 REPLACEMENT = "\ufffd"
 DEFAULT_MAX_SIZE = 20 * 1024 * 1024  # bytes per document; a 20 MB article is already ~10,000 pages of news
-SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2,
+              "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
 SIZE = re.compile(r"\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]*)\s*", re.IGNORECASE)
 # Legacy 8-bit encodings by language, most common first; charset-normalizer chooses among them.
 LEGACY_ENCODINGS: dict[str, tuple[str, ...]] = {
@@ -234,7 +235,8 @@ def read_document(
     root: Path | None = None,
     follow_links: bool = False,
 ) -> Document:
-    """Read one text file found in ``root`` (see ``check_link``); raise ``DocumentError`` with the reason when it cannot be used."""
+    """Read one text file found in ``root`` (see ``check_link``); raise ``DocumentError`` with the reason when it
+    cannot be used."""
     check_link(path, root, follow_links=follow_links)
     if path.is_dir():
         raise DocumentError("cannot list this folder; check its permissions")

@@ -48,7 +48,9 @@ def _archive(raw: bytes, source: Source) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise DocumentError(f"is not {kind} (not a zip archive: {one_line(exc)}); save it again from the word processor") from None
+        raise DocumentError(
+            f"is not {kind} (not a zip archive: {one_line(exc)}); save it again from the word processor"
+        ) from None
     if len(entries) > MAX_ENTRIES:
         raise DocumentError(f"holds {len(entries):,} files, more than {kind} has; it is not unpacked")
     unpacked = sum(e.file_size for e in entries)
@@ -65,7 +67,9 @@ def _docx(raw: bytes) -> tuple[str, dict[str, object]]:
     try:
         word = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for a damaged file
-        raise DocumentError(f"cannot read this Word document ({type(exc).__name__}: {one_line(exc)}); save it again as .docx") from None
+        raise DocumentError(
+            f"cannot read this Word document ({type(exc).__name__}: {one_line(exc)}); save it again as .docx"
+        ) from None
     props = word.core_properties
     date = props.created or props.modified
     meta: dict[str, object] = {"title": props.title, "author": props.author, "date": date.date().isoformat() if date else None}

@@ -53,7 +53,9 @@ def record_document(source: Source, record: Any, where: str, digest_of: bytes) -
     """The document of one record (a JSON object or a CSV row), or a failed one saying what is wrong with it."""
     key = where.replace(" ", "-")
     if not isinstance(record, Mapping):
-        return failed(source, key, where, f"is a JSON {type(record).__name__}, not an object with a {source.fields.text[0]!r} field")
+        return failed(
+            source, key, where, f"is a JSON {type(record).__name__}, not an object with a {source.fields.text[0]!r} field"
+        )
     fields = source.fields
     meta = {name: lookup(record, getattr(fields, name)) for name in ("title", "date", "author", "site", "url", "id")}
     meta["record"] = where
@@ -62,7 +64,13 @@ def record_document(source: Source, record: Any, where: str, digest_of: bytes) -
     if not isinstance(text, str) or not text.strip():
         names = " or ".join(repr(n) for n in fields.text)
         found = ", ".join(repr(k) for k in list(record)[:8])
-        return failed(source, key, where, f"has no text in {names} (its fields: {found or 'none'}); choose the field with --text-field", meta)
+        return failed(
+            source,
+            key,
+            where,
+            f"has no text in {names} (its fields: {found or 'none'}); choose the field with --text-field",
+            meta,
+        )
     if looks_like_html(text):
         text = html_text(text)
     try:
@@ -137,7 +145,12 @@ def _csv_rows(source: Source, stream: IO[bytes]) -> Iterator[Document]:
             reader = csv.reader(lines)  # a new parser: the long line was skipped to its end
             continue
         except csv.Error as exc:
-            yield failed(source, f"line-{start}", f"line {start}", _cell_too_big(source) if "field limit" in str(exc) else f"not valid CSV ({one_line(exc)})")
+            yield failed(
+                source,
+                f"line-{start}",
+                f"line {start}",
+                _cell_too_big(source) if "field limit" in str(exc) else f"not valid CSV ({one_line(exc)})",
+            )
             continue
         if header is None:
             header = [h.strip() for h in row]
@@ -151,11 +164,16 @@ def _csv_rows(source: Source, stream: IO[bytes]) -> Iterator[Document]:
 
 
 def _cell_too_big(source: Source) -> str:
-    return f"a cell or line is over the limit of {size_text(source.max_size)} per document; split it, or raise the limit with --max-size"
+    return (
+        f"a cell or line is over the limit of {size_text(source.max_size)} per document; "
+        "split it, or raise the limit with --max-size"
+    )
 
 
 def _too_long(source: Source) -> str:
-    return f"the line is over the limit of {size_text(source.max_size)} per document; split it, or raise the limit with --max-size"
+    return (
+        f"the line is over the limit of {size_text(source.max_size)} per document; split it, or raise the limit with --max-size"
+    )
 
 
 def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, str | LineTooLong]]:

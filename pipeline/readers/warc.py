@@ -70,7 +70,9 @@ def _page(source: Source, record: Any, number: int) -> Document | None:
     try:
         raw = record.content_stream().read(source.max_size + 1)
         if len(raw) > source.max_size:
-            raise DocumentError(f"its page is over the limit of {size_text(source.max_size)} per document; raise it with --max-size")
+            raise DocumentError(
+                f"its page is over the limit of {size_text(source.max_size)} per document; raise it with --max-size"
+            )
         text, found = extract(raw, url=url or None)
         meta = {**found, "url": url or found.get("url"), "date": found.get("date") or record.rec_headers.get_header("WARC-Date"),
                 "record": where}

@@ -48,7 +48,10 @@ PLAIN: dict[Check, str] = {
     Check.LOADED_ADJECTIVE: "A loaded adjective: consider a neutral wording.",
     Check.LOADED_TERM: "A loaded term, flagged for review (never rewritten).",
     Check.UNENFORCED: "The standard name could not be placed in the English.",
-    Check.RETRANSLATED: "The sentence was translated again around the name: words away from the highlight may differ from the raw translation.",
+    Check.RETRANSLATED: (
+        "The sentence was translated again around the name: "
+        "words away from the highlight may differ from the raw translation."
+    ),
     Check.CHANGE_SPAN: "Internal error: a change lost its place.",
     Check.UNKNOWN_WORD: "The engine did not know this word and left it untranslated.",
     Check.UNKNOWN_NAME: "A name the glossary does not know.",
@@ -454,4 +457,5 @@ def policy(scripts: list[str] | str, style: str, *, connect: bool = False) -> st
     )
 
 
-__all__ = ["IndexRow", "Note", "Piece", "ReviewMode", "Row", "SourceLine", "build_notes", "build_rows", "render_document", "render_index"]
+__all__ = ["IndexRow", "Note", "Piece", "ReviewMode", "Row", "SourceLine",
+           "build_notes", "build_rows", "render_document", "render_index"]

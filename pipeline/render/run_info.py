@@ -50,4 +50,7 @@ class RunInfo:
     def signature_line(self) -> str:
         """A one-line signature in the sacrebleu spirit: name:value|name:value."""
         files = ",".join(f"{p.rsplit('/', 1)[-1]}@{h[:12]}" for p, h in self.glossary.files.items())
-        return f"normalize:{__version__}|engine:{self.engine}|model:{self.engine_version}|pair:{self.source}-{self.target}|glossary:{files}"
+        return (
+            f"normalize:{__version__}|engine:{self.engine}|model:{self.engine_version}"
+            f"|pair:{self.source}-{self.target}|glossary:{files}"
+        )

@@ -33,14 +33,18 @@ def change_key(doc: Document, seg: Segment, change: Change) -> str:
 
 
 def finding_key(doc: Document, seg: Segment, finding: Finding) -> str:
-    return _finding_key(doc.sha256, seg.start, seg.end, str(finding.check), finding.entry, finding.source_span or finding.target_span)
+    return _finding_key(
+        doc.sha256, seg.start, seg.end, str(finding.check), finding.entry, finding.source_span or finding.target_span
+    )
 
 
 def _change_key(sha256: str, start: int, end: int, entry: str, span: tuple[int, int] | list[int], target_text: str) -> str:
     return f"{sha256}:{start}-{end}:change:{entry}:{span[0]}-{span[1]}:{target_text}"
 
 
-def _finding_key(sha256: str, start: int, end: int, check: str, entry: str | None, span: tuple[int, int] | list[int] | None) -> str:
+def _finding_key(
+    sha256: str, start: int, end: int, check: str, entry: str | None, span: tuple[int, int] | list[int] | None
+) -> str:
     where = f"{span[0]}-{span[1]}" if span is not None else "-"
     return f"{sha256}:{start}-{end}:finding:{check}:{entry or ''}:{where}"
 
@@ -66,7 +70,8 @@ def _reviewable(doc: Document, seg: Segment) -> Iterator[str]:
 
 
 def same_change_keys(docs: list[Document], key: str) -> list[tuple[Document, str]]:
-    """Every change like the one ``key`` names (same entry, same source words, same new words, not already standard), in ``docs``."""
+    """Every change like the one ``key`` names (same entry, same source words, same new words, not already standard),
+    in ``docs``."""
     like: tuple[str, str, str] | None = None
     found: list[tuple[Document, Segment, Change]] = []
     for doc in docs:
@@ -159,7 +164,9 @@ class Decisions:
 
     def text(self) -> str:
         """The content of ``review.json``."""
-        return json.dumps({"version": VERSION, "decisions": dict(sorted(self.items.items()))}, ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps({"version": VERSION, "decisions": dict(sorted(self.items.items()))}, ensure_ascii=False, indent=2) + "\n"
+        )
 
     def save(self) -> None:
         if self.path is None:

@@ -308,7 +308,11 @@ def _added(block: list[str], entry: CommentedMap, field: str, words: str, path: 
             if close < 0 or body[close + 1 :].strip() and not body[close + 1 :].lstrip().startswith("#"):
                 return None
             separator = ", " if len(value) else ""
-            lines = [*block[:last - 1], body[:close].rstrip() + separator + _scalar(words, flow=True) + body[close:] + tail[len(body) :], *block[last:]]
+            lines = [
+                *block[: last - 1],
+                body[:close].rstrip() + separator + _scalar(words, flow=True) + body[close:] + tail[len(body) :],
+                *block[last:],
+            ]
         else:
             items = [line for line in block[first + 1 : last] if line.lstrip().startswith("- ")]
             if not items:
@@ -324,7 +328,10 @@ def _added(block: list[str], entry: CommentedMap, field: str, words: str, path: 
         if flow:
             added = [" " * column + f"{field}: [{_scalar(words, flow=True)}]" + newline]
         else:
-            added = [" " * column + f"{field}:" + newline, " " * (column + max(offset, 0)) + "- " + _scalar(words, flow=False) + newline]
+            added = [
+                " " * column + f"{field}:" + newline,
+                " " * (column + max(offset, 0)) + "- " + _scalar(words, flow=False) + newline,
+            ]
         lines = [*block, *added]
     try:
         if _plain(_load_block(lines, path)) != expected:
@@ -372,8 +379,12 @@ def save_glossary(path: Path, text: str, original: bytes) -> None:
         tmp = None
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise ConfigError(f"no space left to save glossary {path} in {target.parent}; free some space and try again (nothing was saved)") from None
-        raise ConfigError(f"cannot save glossary {path} ({exc.strerror or exc}); check that {target.parent} is writable (nothing was saved)") from None
+            raise ConfigError(
+                f"no space left to save glossary {path} in {target.parent}; free some space and try again (nothing was saved)"
+            ) from None
+        raise ConfigError(
+            f"cannot save glossary {path} ({exc.strerror or exc}); check that {target.parent} is writable (nothing was saved)"
+        ) from None
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)

@@ -172,7 +172,9 @@ class Pages:
     async def glossary(self, request: Request) -> Response:
         return await self._post(request, edit_glossary)
 
-    async def _post(self, request: Request, action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], int]]) -> Response:
+    async def _post(
+        self, request: Request, action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], int]]
+    ) -> Response:
         try:
             data = await _body(request)
         except TooLarge as exc:
@@ -212,7 +214,9 @@ async def _body(request: Request) -> dict[str, Any]:
     return data
 
 
-def answer(action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], int]], ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+def answer(
+    action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], int]], ws: Workspace, data: dict[str, Any]
+) -> tuple[dict[str, Any], int]:
     """Run an action; a refusal or failure is an error message in plain words (nothing was changed), never a traceback."""
     try:
         return action(ws, data)
@@ -223,12 +227,17 @@ def answer(action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], i
     except NormalizeError as exc:
         return {"ok": False, "error": str(exc)}, 500
     except Exception as exc:  # a bug: say so plainly; the action wrote nothing it had not finished
-        return {"ok": False, "error": f"the server failed ({type(exc).__name__}: {exc}); nothing was saved; please report this"}, 500
+        return {
+            "ok": False,
+            "error": f"the server failed ({type(exc).__name__}: {exc}); nothing was saved; please report this",
+        }, 500
 
 
 def document_of(path: str) -> str | None:
     """The document a page name is one of the files of (``NAME.html`` -> ``NAME``)."""
-    return next((path[: -len(suffix)] for suffix, _ in FORMATS.values() if path.endswith(suffix) and len(path) > len(suffix)), None)
+    return next(
+        (path[: -len(suffix)] for suffix, _ in FORMATS.values() if path.endswith(suffix) and len(path) > len(suffix)), None
+    )
 
 
 def published(ws: Workspace, path: str) -> bool:
@@ -333,8 +342,13 @@ def decide_batch(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], i
         if data.get("preview"):
             return summary, 200
         if data.get("expected") is not None and data.get("expected") != len(found):
-            return {"ok": False, "error": f"the run changed: {len(found)} such changes now, not {data.get('expected')}; nothing was saved"}, 409
-        decisions = ws.decisions.with_decisions([(k, d.name) for d, k in found], status, comment=comment, about=str(data.get("about", ""))[:300])
+            return {
+                "ok": False,
+                "error": f"the run changed: {len(found)} such changes now, not {data.get('expected')}; nothing was saved",
+            }, 409
+        decisions = ws.decisions.with_decisions(
+            [(k, d.name) for d, k in found], status, comment=comment, about=str(data.get("about", ""))[:300]
+        )
         info = dataclasses.replace(ws.info, reviews=decisions)
         ws._commit(ws._files([d for d in ws.docs if d.name in names], ws.docs, info, decisions))  # one write, all or nothing
         ws.decisions, ws.info = decisions, info

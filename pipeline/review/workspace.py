@@ -195,7 +195,9 @@ def labelled(glossary: Glossary, labels: Mapping[str, str]) -> Glossary:
     """``glossary`` with its file names (``files``, each entry's ``file``) as the run recorded them."""
     entries = [dataclasses.replace(e, file=labels.get(e.file, e.file)) for e in glossary.entries]
     files = {labels.get(k, k): v for k, v in glossary.files.items()}
-    return Glossary(source=glossary.source, target=glossary.target, entries=entries, description=glossary.description, files=files)
+    return Glossary(
+        source=glossary.source, target=glossary.target, entries=entries, description=glossary.description, files=files
+    )
 
 
 class Workspace:
@@ -337,7 +339,9 @@ class Workspace:
         index = {d.name: i for i, d in enumerate(self.docs)}
         chosen = [self.docs[index[n]] for n in dict.fromkeys(names) if n in index]
         # The language of a text does not change with the glossary: a re-run skips that stage (and its model load).
-        fresh, prints = self._process(glossary, [self._source_of(d) for d in chosen], [str(d.path) for d in chosen], [d.name for d in chosen], RERUN_ORDER)
+        fresh, prints = self._process(
+            glossary, [self._source_of(d) for d in chosen], [str(d.path) for d in chosen], [d.name for d in chosen], RERUN_ORDER
+        )
         docs = list(self.docs)
         for doc in fresh:
             docs[index[doc.name]] = doc
@@ -394,7 +398,9 @@ class Workspace:
         report = RunReport(info, [DocSummary.of(d, decisions) for d in every])
         files.append((self.out / REPORT_NAME, dumps(report.to_json())))
         pages = index_pages(report)
-        files += [(self.out / name, index_html(report, part, page=i + 1, pages=len(pages))) for i, (name, part) in enumerate(pages)]
+        files += [
+            (self.out / name, index_html(report, part, page=i + 1, pages=len(pages))) for i, (name, part) in enumerate(pages)
+        ]
         if decisions is not self.decisions:  # a new decision: review.json last, once everything it shows is ready
             files.append((self.out / REVIEW_NAME, decisions.text()))
         return files
@@ -453,7 +459,14 @@ class Workspace:
         names = output_names([Path(p) for p in record.input_labels])
         stamps: dict[Path, Stamp] = {self.out / REPORT_NAME: report_stamp, self.out / REVIEW_NAME: stamp(self.out / REVIEW_NAME)}
         stamps.update({p: stamp(p) for p in record.glossaries})
-        stamps.update({self.out / (n + FORMATS[f][0]): stamp(self.out / (n + FORMATS[f][0])) for n in names for f in record.formats if f in FORMATS})
+        stamps.update(
+            {
+                self.out / (n + FORMATS[f][0]): stamp(self.out / (n + FORMATS[f][0]))
+                for n in names
+                for f in record.formats
+                if f in FORMATS
+            }
+        )
         self.stamps = {**self.stamps, **stamps}  # kept if what follows fails: the same failure is not retried per request
         first = load_glossary_file(record.glossaries[0])
         source, target = first.source, first.target
@@ -474,7 +487,13 @@ class Workspace:
             return
         old = self.engine
         self.engine = self.worker.submit(
-            build_engine, record.engine, source, target, settings=self._engine_settings, cache=record.cache, cache_path=self._cache_path
+            build_engine,
+            record.engine,
+            source,
+            target,
+            settings=self._engine_settings,
+            cache=record.cache,
+            cache_path=self._cache_path,
         ).result()
         self._engine_key = key
         if old is not None:

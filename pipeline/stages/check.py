@@ -51,7 +51,9 @@ class CheckStage(DocumentStage):
             for change in seg.changes:
                 a, b = change.target_span
                 if seg.target[a:b] != change.target_text:
-                    seg.findings.append(Finding(check=Check.CHANGE_SPAN, message=f"internal error: change {change.entry} lost its place"))
+                    seg.findings.append(
+                        Finding(check=Check.CHANGE_SPAN, message=f"internal error: change {change.entry} lost its place")
+                    )
             skip = [*(c.target_span for c in seg.changes), *quoted]
             adjectives = [f for f in seg.findings if f.check == Check.LOADED_ADJECTIVE and f.target_span is None]
             for m in self.leftovers(seg.target, skip):

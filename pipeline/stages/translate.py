@@ -171,7 +171,9 @@ class TranslateStage(BatchStage):
             texts.append(text)
             masked.setdefault(text, len(masked))
         unique = list(masked)
-        plans = {text: _split_at_placeholders(text, seg.translation.placeholders) for seg, text in zip(segments, texts, strict=True)}
+        plans = {
+            text: _split_at_placeholders(text, seg.translation.placeholders) for seg, text in zip(segments, texts, strict=True)
+        }
         ahead = _pieces(plans.values()) if sum(map(len, unique)) <= SPECULATE_CHARS else []
         out = self.engine.translate(unique + ahead)
         _check_count(self.engine, out, len(unique) + len(ahead))
