@@ -70,7 +70,7 @@ def run(text: str, label: str, translate: bool) -> None:
     engine = create_engine("apertium", "fr", "en")
     stage = TranslateStage(engine)
     timed("translate (apertium)", lambda: stage([doc]))
-    timed("enforce", lambda: EnforceStage(glossary, stage.term_mt)(doc))
+    timed("enforce", lambda: EnforceStage(glossary.target)(doc))
     timed("check", lambda: CheckStage(glossary)(doc))
     print(f"{'changes':<28} {sum(len(s.changes) for s in doc.segments):8d}")
 

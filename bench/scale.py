@@ -7,7 +7,7 @@ Usage:
     python bench/scale.py --sizes '' --nodes 400
                                                 # Ray on clusters of 1 and 2 one-core nodes (each pinned to its own CPU)
     ARGOS_PACKAGES_DIR=/tmp/normalize-bench-pipeline/packages python bench/scale.py --engine argos --sizes 40,400
-                                                # the real-size Argos model (build it with bench/pipeline.py first)
+                                                # the real-size Argos model (build it with bench/whole_run.py first)
 
 Documents are the articles of ../shared/corpus/articles/ repeated to the size
 asked; copy i of an article gets its number in its first sentence only, so the
@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="120,1200,12000")
     parser.add_argument("--engine", default="apertium",
                         help="apertium (default) or argos: with ARGOS_PACKAGES_DIR=/tmp/normalize-bench-pipeline/packages, "
-                        "the real-size model bench/pipeline.py builds")
+                        "the real-size model bench/whole_run.py builds")
     parser.add_argument("--ray", type=int, default=0, help="also compare local and Ray (1 and 2 workers) on this many documents")
     parser.add_argument("--nodes", type=int, default=0,
                         help="also run this many documents on Ray clusters of 1 and 2 one-core nodes, and locally on one core")

@@ -55,7 +55,7 @@ class ModelShape:
 
 TINY = ModelShape(layers=1, heads=2, d_model=32, ffn=64, vocab_size=200, eos_weight=2.0, eos_bias=-8.0, word_bias=2.0)
 BENCH = ModelShape(layers=2, heads=4, d_model=256, ffn=1024, vocab_size=600, eos_weight=1.0, eos_bias=-8.5)
-# The size of a real Argos model (6+6 layers, d_model 512, FFN 2048, 50k vocabulary), for bench/pipeline.py.
+# The size of a real Argos model (6+6 layers, d_model 512, FFN 2048, 50k vocabulary), for bench/whole_run.py.
 # The vocabulary is padded to 50k entries the decoder scores but never picks, so the output
 # projection costs what a real one does; each output is about as long as its input (see bench/README.md).
 REAL = ModelShape(

@@ -1,8 +1,8 @@
 """End to end, as users run it: the whole pipeline with the glossary on, against raw CTranslate2 and argostranslate.
 
-    python bench/pipeline.py                       # both corpora, 150 sentences each
-    python bench/pipeline.py --sentences 0         # every sentence
-    python bench/pipeline.py --skip-argostranslate --beam 2
+    python bench/whole_run.py                       # both corpora, 150 sentences each
+    python bench/whole_run.py --sentences 0         # every sentence
+    python bench/whole_run.py --skip-argostranslate --beam 2
 
 A synthetic Argos package of real size is built once under ``--work``
 (tests/argos_fixture.py ``REAL``: 6+6 layers, d_model 512, 8 heads, FFN 2048,
