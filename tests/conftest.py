@@ -100,6 +100,25 @@ class ScriptedEngine(Engine):
             raise EngineError(f"the engine crashed on {self.fail_on}")
 
 
+class CliEcho(ScriptedEngine):
+    """The scripted engine, registered as "echo" by ``echo_engine`` so the command line can build it by name."""
+
+    def __init__(self, source: str, target: str, **settings: object) -> None:
+        super().__init__()
+
+    @classmethod
+    def available(cls, source: str, target: str) -> bool:
+        return True
+
+
+@pytest.fixture
+def echo_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--engine echo`` on the command line: the scripted engine (upper-casing)."""
+    from pipeline.engines import ENGINES
+
+    monkeypatch.setitem(ENGINES, "echo", f"{__name__}:{CliEcho.__name__}")
+
+
 # ---- system tools -------------------------------------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pipeline.cli.main import app
-from pipeline.engines import ENGINES
 from pipeline.errors import ConfigError
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.outputs.lock import LOCK_NAME, OutputLock
@@ -30,21 +29,7 @@ from pipeline.outputs.write import write_atomic
 from pipeline.run import RunOptions, RunResult, run
 from tests.conftest import ScriptedEngine
 
-
-class CliEcho(ScriptedEngine):
-    """The scripted engine, built by name as the command line builds engines."""
-
-    def __init__(self, source: str, target: str, **settings: object) -> None:
-        super().__init__()
-
-    @classmethod
-    def available(cls, source: str, target: str) -> bool:
-        return True
-
-
-@pytest.fixture(autouse=True)
-def _echo_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(ENGINES, "echo", f"{__name__}:{CliEcho.__name__}")
+pytestmark = pytest.mark.usefixtures("echo_engine")
 
 
 TEXT = " date 2018-10 Les djihadistes de Daech ont attaqué la ville.\n\nLe ministre a parlé.\n"

@@ -22,7 +22,6 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli.main import app
-from pipeline.engines import ENGINES
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.model import Document
 from pipeline.outputs.names import ItemNames, item_slug
@@ -36,20 +35,7 @@ SOME = ("orangesum_12476", "orangesum_24563", "orangesum_18994")
 runner = CliRunner()
 
 
-class CliEcho(ScriptedEngine):
-    """The scripted engine, built by name as the command line builds engines."""
-
-    def __init__(self, source: str, target: str, **settings: object) -> None:
-        super().__init__()
-
-    @classmethod
-    def available(cls, source: str, target: str) -> bool:
-        return True
-
-
-@pytest.fixture(autouse=True)
-def _echo_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(ENGINES, "echo", f"{__name__}:{CliEcho.__name__}")
+pytestmark = pytest.mark.usefixtures("echo_engine")
 
 
 @pytest.fixture(scope="module")

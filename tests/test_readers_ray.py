@@ -13,8 +13,8 @@ import pytest
 from pipeline.engines import ENGINES
 from pipeline.glossary.load import load_glossary_file
 from pipeline.run import RunOptions, run
-from tests.conftest import FR_EN, ROOT, SEED
-from tests.test_readers import SEED_PAGE, CliEcho, build_feed, build_warc, export_records, news_page
+from tests.conftest import FR_EN, ROOT, SEED, CliEcho
+from tests.test_readers import SEED_PAGE, build_feed, build_warc, export_records, news_page
 
 # as tests/test_ray.py: Ray's own deprecation notes and the sockets its workers leave to the garbage collector
 pytestmark = pytest.mark.filterwarnings(
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.filterwarnings(
 
 def register_echo_engine() -> None:
     """Ray's worker setup hook: the scripted engine exists in every worker process, as in the driver."""
-    ENGINES.setdefault("echo", f"tests.test_readers:{CliEcho.__name__}")
+    ENGINES.setdefault("echo", f"tests.conftest:{CliEcho.__name__}")
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def cluster() -> Iterator[None]:
 
 def test_ray_reads_feeds_archives_and_exports_as_the_local_executor_does(cluster: None, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(ENGINES, "echo", f"tests.test_readers:{CliEcho.__name__}")
+    monkeypatch.setitem(ENGINES, "echo", f"tests.conftest:{CliEcho.__name__}")
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(SEED, inputs / "seed.txt")

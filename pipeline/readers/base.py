@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document
-from pipeline.readers.files import CONTROL_CHARS, REPLACEMENT, open_regular, read_bytes
+from pipeline.readers.files import CONTROL_CHARS, clean, open_regular, read_bytes
 
 INSTALL = "pip install 'normalize[sources]'"
 METADATA_KEYS = ("title", "date", "author", "site", "url", "id", "record")  # the order they are stored and shown in
@@ -82,18 +82,6 @@ def one_line(exc: BaseException) -> str:
     """An exception as a short reason on one line (library messages may hold newlines and whole documents)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= MAX_REASON_CHARS else text[: MAX_REASON_CHARS - 1] + "…"
-
-
-def clean(text: str) -> tuple[str, list[str]]:
-    """``text`` with control characters replaced by U+FFFD and accents composed (NFC), and a warning for each."""
-    warnings: list[str] = []
-    text, controls = CONTROL_CHARS.subn(REPLACEMENT, text)
-    if controls:
-        warnings.append(f"{controls} control character(s) such as NUL replaced by {REPLACEMENT}")
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-        warnings.append("decomposed accents were composed (Unicode NFC); offsets refer to the composed text")
-    return text, warnings
 
 
 def meta_value(value: object) -> str:

@@ -410,6 +410,13 @@ def decode(raw: bytes, *, language: str | None = None) -> tuple[str, list[str]]:
             )
     else:
         text = _lenient(raw, encoding, warnings)
+    text, notes = clean(text)
+    return text, warnings + notes
+
+
+def clean(text: str) -> tuple[str, list[str]]:
+    """``text`` with control characters replaced by U+FFFD and accents composed (NFC), and a warning for each."""
+    warnings: list[str] = []
     text, controls = CONTROL_CHARS.subn(REPLACEMENT, text)
     if controls:
         warnings.append(f"{controls} control character(s) such as NUL replaced by {REPLACEMENT}")
