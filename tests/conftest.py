@@ -126,6 +126,10 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # Each system tool a test may need: whether it is here, and how to install it (one line).
 TOOLS: dict[str, tuple[Callable[[], bool], str]] = {
     "apertium": (lambda: ApertiumEngine.available(*PAIR), ApertiumEngine.install_hint(*PAIR)),
+    "corpus": (
+        lambda: (ROOT.parent / "shared" / "corpus").is_dir(),
+        "it reads the development corpora in ../shared/corpus, which this workplace and CI lay beside the clone",
+    ),
     "chromium": (
         lambda: CHROMIUM.exists() and CHROMEDRIVER.exists(),
         "for Chromium and its driver run: apt-get install -y --no-install-recommends chromium chromium-driver",

@@ -15,7 +15,7 @@ import pytest
 from pipeline.errors import DocumentError
 from pipeline.model import Document, text_document
 from pipeline.stages.language import LanguageStage
-from tests.conftest import DATA
+from tests.conftest import DATA, needs
 from tests.test_glossary_labelled_ru import CORPUS, check_entries, check_sourced, glossary, load_cases, match_side, score
 
 LABELLED_AR = DATA / "labelled_ar.yaml"
@@ -53,12 +53,11 @@ def test_spans_slice_back_to_the_original_text(arabic: tuple[list[dict[str, Any]
                 assert doc.text[h.start : h.end] == h.text
 
 
+@needs("corpus")
 @pytest.mark.parametrize(("folder", "right", "wrong"), [("parallel-ar", "ar", "ru"), ("parallel-ru", "ru", "ar")])
 def test_a_wrong_source_is_refused(folder: str, right: str, wrong: str) -> None:
     """py3langid knows Russian and Arabic: a document in one is refused when --source says the other, or French."""
     corpus = CORPUS / folder / f"{right}.txt"
-    if not corpus.exists():
-        pytest.skip("../shared/corpus is not there")
     text = " ".join(corpus.read_text(encoding="utf-8").splitlines()[:6])
     LanguageStage(right)(text_document(text, language=right, name="right"))
     for source in (wrong, "fr"):

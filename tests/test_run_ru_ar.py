@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from pipeline.cli.main import app
 from pipeline.model import Method
 from tests.argos_fixture import LANGUAGE_SENTENCES
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs
 
 runner = CliRunner()
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -63,12 +63,11 @@ def segment(data: dict[str, Any], words: str) -> dict[str, Any]:
     return next(seg for seg in data["segments"] if words in seg["source"])
 
 
+@needs("corpus")
 def test_the_real_sentences_are_the_corpus_lines() -> None:
     """Each sentence with a SET:LINE is that line of ../shared/corpus/parallel-XX (when the corpus is there)."""
     for code, sentences in LANGUAGE_SENTENCES.items():
         folder = CORPUS / f"parallel-{code}"
-        if not folder.exists():
-            pytest.skip("../shared/corpus is not there")
         rows = [line.split("\t") for line in (folder / "meta.tsv").read_text(encoding="utf-8").splitlines()[1:]]
         lines = (folder / f"{code}.txt").read_text(encoding="utf-8").splitlines()
         where = {f"{row[1]}:{row[2]}": lines[k] for k, row in enumerate(rows)}
