@@ -75,7 +75,7 @@ def raw_ctranslate2(package_dir: Path, sentences: list[str], beam_size: int, com
     import ctranslate2
     import sentencepiece
 
-    from pipeline.engines.argos import DEFAULT_MAX_BATCH_TOKENS, LENGTH_PENALTY
+    from pipeline.engines.argos.options import DEFAULT_MAX_BATCH_TOKENS, LENGTH_PENALTY
 
     translator = ctranslate2.Translator(str(package_dir / "model"), compute_type=compute_type)
     processor = sentencepiece.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
@@ -155,8 +155,9 @@ def compare(args: argparse.Namespace, work: Path) -> None:
     os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
     from argos_fixture import BENCH, build_package
 
-    from pipeline.engines.argos import DEFAULT_BEAM_SIZE, ArgosEngine, resolve_compute_type
-    from pipeline.engines.argos_packages import install_file
+    from pipeline.engines.argos import ArgosEngine
+    from pipeline.engines.argos.options import DEFAULT_BEAM_SIZE, resolve_compute_type
+    from pipeline.engines.argos.packages import install_file
     from pipeline.engines.cache import CachedEngine, TranslationCache
 
     archive = args.model or build_package(work, "fr", "en", shape=BENCH)

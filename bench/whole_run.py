@@ -100,7 +100,7 @@ def raw_path(package: Path, sentences: list[str], options: dict[str, Any]) -> No
     import ctranslate2
     import sentencepiece
 
-    from pipeline.engines.argos import LENGTH_PENALTY
+    from pipeline.engines.argos.options import LENGTH_PENALTY
 
     translator = ctranslate2.Translator(
         str(package / "model"), compute_type=options["compute_type"], inter_threads=1, intra_threads=options["threads"]
@@ -243,7 +243,7 @@ def build_model(work: Path, texts: list[str]) -> Path:
     """The REAL-shape synthetic package under ``work`` (built once), installed; returns the package folder."""
     from argos_fixture import REAL, REAL_PIECES, build_package
 
-    from pipeline.engines.argos_packages import install_file
+    from pipeline.engines.argos.packages import install_file
 
     archive = work / "translate-fr_en-1_0.argosmodel"
     stamp = work / "model-shape.txt"  # a model built for another shape is built again
@@ -294,7 +294,7 @@ def report(name: str, results: dict[str, dict[str, Any]], sentences: int) -> Non
 
 
 def main() -> None:
-    from pipeline.engines.argos import DEFAULT_MAX_BATCH_TOKENS
+    from pipeline.engines.argos.options import DEFAULT_MAX_BATCH_TOKENS
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=150, help="sentences per corpus, whole documents (0: all)")

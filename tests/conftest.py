@@ -231,7 +231,7 @@ def argos_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def argos_fr_en(argos_dir: Path, argos_archives: dict[str, Path]) -> Path:
     """The package folder with the synthetic fr->en package installed."""
-    from pipeline.engines.argos_packages import install_file
+    from pipeline.engines.argos.packages import install_file
 
     install_file(argos_archives["fr-en"], argos_dir)
     return argos_dir
@@ -240,7 +240,7 @@ def argos_fr_en(argos_dir: Path, argos_archives: dict[str, Path]) -> Path:
 @pytest.fixture
 def argos_ru_en(argos_dir: Path, argos_ru_ar_archives: dict[str, Path]) -> Path:
     """The package folder with the synthetic ru->en package installed."""
-    from pipeline.engines.argos_packages import install_file
+    from pipeline.engines.argos.packages import install_file
 
     install_file(argos_ru_ar_archives["ru-en"], argos_dir)
     return argos_dir
@@ -249,7 +249,7 @@ def argos_ru_en(argos_dir: Path, argos_ru_ar_archives: dict[str, Path]) -> Path:
 @pytest.fixture
 def argos_ar_en(argos_dir: Path, argos_ru_ar_archives: dict[str, Path]) -> Path:
     """The package folder with the synthetic ar->en package installed."""
-    from pipeline.engines.argos_packages import install_file
+    from pipeline.engines.argos.packages import install_file
 
     install_file(argos_ru_ar_archives["ar-en"], argos_dir)
     return argos_dir

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.engines.argos_packages import find_route, install_file, installed_packages, model_identity
+from pipeline.engines.argos.packages import find_route, install_file, installed_packages, model_identity
 from pipeline.errors import ConfigError
 
 

@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from typer.testing import CliRunner
 
 from pipeline.cli.main import app
-from pipeline.engines.argos_packages import install_file
+from pipeline.engines.argos.packages import install_file
 from pipeline.review.workspace import Workspace
 from tests.argos_fixture import AR_SENTENCES
 from tests.conftest import needs

@@ -145,7 +145,7 @@ def test_help_loads_no_rich_glossary_cache_or_engine() -> None:
         "jinja2",
         "pydantic",
         "pipeline.glossary.load",
-        "pipeline.engines.argos_packages",
+        "pipeline.engines.argos.packages",
         "pipeline.run",
     }
     assert not heavy & imported

@@ -176,7 +176,7 @@ def test_install_validates_metadata_and_contents(
 
 
 def test_zip_bomb_is_refused_by_its_declared_size(argos_dir: Path, tmp_path: Path) -> None:
-    from pipeline.engines.argos_packages import install_file
+    from pipeline.engines.argos.packages import install_file
     from pipeline.errors import ConfigError
 
     bomb = package_archive(tmp_path, GOOD_METADATA, {"model/model.bin": bytes(8 * 1024**2), "sentencepiece.model": b"s"})
@@ -190,7 +190,7 @@ def test_zip_bomb_lying_about_its_size_stops_while_unpacking(
     argos_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sizes in the headers are the archive's word; the bytes actually written are counted too."""
-    from pipeline.engines import argos_packages
+    from pipeline.engines.argos import packages as argos_packages
     from pipeline.errors import ConfigError
 
     bomb = package_archive(tmp_path, GOOD_METADATA, {"model/model.bin": bytes(3 * 1024**2), "sentencepiece.model": b"s"})
@@ -204,7 +204,7 @@ def test_zip_bomb_lying_about_its_size_stops_while_unpacking(
 def test_install_refuses_when_the_disk_is_too_full(argos_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from pipeline.engines import argos_packages
+    from pipeline.engines.argos import packages as argos_packages
     from pipeline.errors import ConfigError
 
     archive = package_archive(tmp_path, GOOD_METADATA, {"model/model.bin": bytes(1024), "sentencepiece.model": b"s"})

@@ -11,9 +11,11 @@ import sentencepiece
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.engines import argos, create_engine
-from pipeline.engines.argos import ArgosEngine, needs_apostrophe_normalising, resolve_threads
-from pipeline.engines.argos_packages import install_file
+from pipeline.engines import create_engine
+from pipeline.engines.argos import ArgosEngine, options
+from pipeline.engines.argos.model import needs_apostrophe_normalising
+from pipeline.engines.argos.options import resolve_threads
+from pipeline.engines.argos.packages import install_file
 from pipeline.engines.chunking import split_to_fit
 from pipeline.errors import ConfigError, EngineUnavailable
 from tests.argos_fixture import fixture_sentences, train_sentencepiece
@@ -113,7 +115,7 @@ def test_bad_option_is_a_config_error(argos_fr_en: Path) -> None:
 def test_thread_budget_goes_to_parallel_batches_first(
     monkeypatch: pytest.MonkeyPatch, cpus: int, threads: int, inter: int | None, intra: int | None, expected: tuple[int, int]
 ) -> None:
-    monkeypatch.setattr(argos, "usable_cpus", lambda: cpus)
+    monkeypatch.setattr(options, "usable_cpus", lambda: cpus)
     assert resolve_threads(threads, inter, intra) == expected
 
 

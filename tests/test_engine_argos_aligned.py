@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.chain import Chain
-from pipeline.engines.argos import Alignment, ArgosEngine, piece_spans, whole_words
+from pipeline.engines.argos import ArgosEngine
+from pipeline.engines.argos.alignment import Alignment, piece_spans, whole_words
 from pipeline.glossary.load import Glossary
 from pipeline.model import Method, text_document
 
@@ -113,7 +114,7 @@ def test_long_sentence_split_into_pieces_keeps_offsets(argos_fr_en: Path) -> Non
 
 
 def test_pivot_follows_spans_through_english(argos_fr_en: Path, argos_archives: dict[str, Path]) -> None:
-    from pipeline.engines.argos_packages import install_file
+    from pipeline.engines.argos.packages import install_file
 
     install_file(argos_archives["en-de"], argos_fr_en)
     engine = ArgosEngine("fr", "de")

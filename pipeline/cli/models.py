@@ -1,7 +1,7 @@
 """``normalize models``: list and install Argos Translate packages.
 
 Only argument parsing, progress display and exit codes live here; the work is
-in ``pipeline.engines.argos_packages`` and ``argos_index``. The main CLI adds
+in ``pipeline.engines.argos.packages`` and ``.index``. The main CLI adds
 this sub-app with ``app.add_typer(models_app, name="models")``.
 """
 
@@ -36,7 +36,7 @@ def list_packages() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from pipeline.engines import argos_packages
+    from pipeline.engines.argos import packages as argos_packages
 
     directory = argos_packages.packages_dir()
     try:
@@ -70,7 +70,7 @@ def install(
     ] = None,
 ) -> None:
     """Install a package: FROM TO from the Argos package index, or --file PATH.argosmodel offline."""
-    from pipeline.engines import argos_packages  # imported by the commands, so `normalize --help` stays quick
+    from pipeline.engines.argos import packages as argos_packages  # imported by the commands, so `normalize --help` stays quick
 
     directory = argos_packages.packages_dir()
     try:
@@ -90,7 +90,8 @@ def _download_and_install(from_code: str, to_code: str, directory: Path) -> Pack
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from pipeline.engines import argos_index, argos_packages  # the network code, only when a download is asked for
+    from pipeline.engines.argos import index as argos_index  # the network code, only when a download is asked for
+    from pipeline.engines.argos import packages as argos_packages
 
     url = argos_index.index_url()
     chosen = argos_index.choose(argos_index.fetch_index(url), from_code, to_code)

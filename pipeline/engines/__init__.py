@@ -90,7 +90,7 @@ def build_engine(
 def _cannot_load(name: str, source: str, target: str) -> str | None:
     """Why an engine that says it is available would fail to load, judged from its files (no model is loaded)."""
     if name == "argos":
-        from pipeline.engines.argos_packages import route_problem
+        from pipeline.engines.argos.packages import route_problem
 
         return route_problem(source, target)
     return None

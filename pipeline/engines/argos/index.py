@@ -33,7 +33,7 @@ ProgressCallback = Callable[[int, int | None], None]
 
 def index_url() -> str:
     """The index URL, resolved now: ``ARGOS_PACKAGE_INDEX`` (environment, then Argos' settings.json) + index.json."""
-    from pipeline.engines.argos_packages import require_argostranslate
+    from pipeline.engines.argos.packages import require_argostranslate
 
     require_argostranslate()
     from argostranslate import settings
