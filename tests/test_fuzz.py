@@ -23,7 +23,8 @@ from pipeline.errors import ConfigError, DocumentError
 from pipeline.glossary.interop import from_csv, from_tbx
 from pipeline.glossary.load import load_glossary_file
 from pipeline.glossary.matcher import Matcher
-from pipeline.readers.files import CONTROL_CHARS, decode, read_document
+from pipeline.readers.decoding import CONTROL_CHARS, decode
+from pipeline.readers.files import read_document
 from pipeline.stages.segment import segment
 
 BOUNDED = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError, DocumentError
-from pipeline.readers import files as read_module
+from pipeline.readers import sizes
 from pipeline.readers.files import collect_inputs, read_document
 
 FRENCH = "L’État islamique, « Daech », a été chassé de Raqqa. Les combattants se sont repliés à l’est.\n"
@@ -236,7 +236,7 @@ def test_size_limit(tmp_path: Path) -> None:
 def test_default_size_limit_is_twenty_mebibytes(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as fh:
-        fh.truncate(read_module.DEFAULT_MAX_SIZE + 1)  # sparse: costs no disk
+        fh.truncate(sizes.DEFAULT_MAX_SIZE + 1)  # sparse: costs no disk
     with pytest.raises(DocumentError, match=r"^the file is 20.0 MB, over the limit of 20.0 MB per document"):
         read_document(path, language="fr")
 
@@ -260,10 +260,10 @@ def test_file_growing_past_the_limit_while_read(tmp_path: Path, monkeypatch: pyt
     [("20MB", 20 * 1024**2), ("500k", 500 * 1024), ("1.5G", int(1.5 * 1024**3)), ("1000", 1000), (" 2 mib ", 2 * 1024**2)],
 )
 def test_parse_size(text: str, size: int) -> None:
-    assert read_module.parse_size(text) == size
+    assert sizes.parse_size(text) == size
 
 
 @pytest.mark.parametrize("text", ["", "lots", "20 parsecs", "0", "-5MB"])
 def test_parse_size_refuses(text: str) -> None:
     with pytest.raises(ConfigError, match="--max-size"):
-        read_module.parse_size(text)
+        sizes.parse_size(text)

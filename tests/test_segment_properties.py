@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document
-from pipeline.readers.files import decode, read_document
+from pipeline.readers.decoding import decode
+from pipeline.readers.files import read_document
 from pipeline.stages.segment import segment
 
 # Prose-like text: French letters, punctuation that ends or does not end sentences, quotes, odd spaces.

@@ -13,9 +13,10 @@ in the file it is). A reader module has:
   file as a whole cannot be used; an item that cannot be used is yielded
   failed (``Document.error``, saying which line or record), so it fails alone.
 
-The checks every input gets whatever its format (links, system files, FIFOs,
-``--max-size``) stay in ``pipeline.readers.files``; readers read through its
-``read_bytes`` and ``open_regular``. Readers whose library is not in the
+The checks every input gets whatever its format (links, system files, FIFOs:
+``pipeline.readers.links``; ``--max-size``: ``pipeline.readers.sizes``) come
+before any reader; readers read through ``sizes.read_bytes`` and
+``links.open_regular``. Readers whose library is not in the
 base install (``pip install 'normalize[sources]'``) import it when a file
 needs it; without it that file fails alone, with the command to run.
 """
@@ -76,7 +77,7 @@ def wanted(path: Path, *, inside: bool = True) -> bool:
     if suffix not in SNIFFED or not inside:
         return True
     from pipeline.errors import DocumentError
-    from pipeline.readers.files import open_regular
+    from pipeline.readers.links import open_regular
 
     try:
         if not os.path.isfile(path):

@@ -1,6 +1,6 @@
 """What every reader shares: the source it reads, record field names, and clean text and metadata.
 
-Extracted text gets the hygiene a text file gets in ``pipeline.readers.files``
+Extracted text gets the hygiene a text file gets in ``pipeline.readers.decoding``
 (control characters replaced, accents composed), so the later stages see the
 same kind of text whatever the format; metadata values are one line each.
 """
@@ -20,7 +20,9 @@ from typing import IO, Any
 
 from pipeline.errors import DocumentError
 from pipeline.model import Document
-from pipeline.readers.files import CONTROL_CHARS, clean, open_regular, read_bytes
+from pipeline.readers.decoding import CONTROL_CHARS, clean
+from pipeline.readers.links import open_regular
+from pipeline.readers.sizes import read_bytes
 
 INSTALL = "pip install 'normalize[sources]'"
 METADATA_KEYS = ("title", "date", "author", "site", "url", "id", "record")  # the order they are stored and shown in

@@ -20,7 +20,7 @@ from typing import Any
 from pipeline.errors import DocumentError
 from pipeline.model import Document
 from pipeline.readers.base import Source, document, need, one_line, paragraphs
-from pipeline.readers.files import size_text
+from pipeline.readers.sizes import size_text
 
 CONTAINER = False
 MAX_ENTRIES = 10_000

@@ -25,7 +25,7 @@ from typing import IO, Any
 from pipeline.errors import DocumentError
 from pipeline.model import Document
 from pipeline.readers.base import Source, document, failed, html_text, looks_like_html, lookup, meta_value, one_line
-from pipeline.readers.files import size_text
+from pipeline.readers.sizes import size_text
 
 CONTAINER = True
 CHUNK = 1 << 20

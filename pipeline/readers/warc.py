@@ -19,8 +19,8 @@ from typing import Any
 from pipeline.errors import DocumentError
 from pipeline.model import Document
 from pipeline.readers.base import Source, document, failed, need, one_line
-from pipeline.readers.files import size_text
 from pipeline.readers.html import extract
+from pipeline.readers.sizes import size_text
 
 CONTAINER = True
 HTML_TYPES = ("text/html", "application/xhtml+xml")
