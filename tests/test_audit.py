@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from pipeline import chain
 from pipeline.cli import eval as cli_eval
 from pipeline.cli.main import app
-from pipeline.evaluation.audit import COUNTERS, audit, audit_document
+from pipeline.evaluation.audit import audit
+from pipeline.evaluation.document_audit import COUNTERS, audit_document
 from pipeline.model import Change, Check, Document, Finding, Kind, Method, Segment, TermHit, Translation, text_document
 from pipeline.stages.base import DocumentStage, StageContext
 from tests.conftest import FR_EN, ScriptedEngine, arabic_article

@@ -10,7 +10,7 @@ import yaml
 
 from pipeline.chain import DEFAULT_ORDER, STAGES, Chain
 from pipeline.engines import create_engine
-from pipeline.evaluation.audit import MANGLED, audit_document
+from pipeline.evaluation.document_audit import MANGLED, audit_document
 from pipeline.glossary.lint import lint
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 from pipeline.glossary.matcher import Matcher

@@ -24,6 +24,7 @@ from sacrebleu.metrics.chrf import CHRF
 from pipeline.chain import Chain
 from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError, printable
+from pipeline.evaluation.printing import counts_inline, counts_table
 from pipeline.glossary.load import Glossary
 from pipeline.model import Change, Finding, text_document
 from pipeline.outputs.report import DocSummary, RunReport
@@ -153,14 +154,14 @@ class EvalResult:
             f"  chrF: {self.chrf_signature}",
             "",
             f"changes per entry ({sum(self.changes_per_entry.values())} in {len(self.changed)} lines):",
-            *_counts(self.changes_per_entry),
+            *counts_table(self.changes_per_entry),
             "",
             "loaded renderings left outside quotations:",
-            *(f"  {s.name}: " + (_inline(s.leftovers_per_rendering()) or "none") for s in (raw, norm)),
+            *(f"  {s.name}: " + (counts_inline(s.leftovers_per_rendering()) or "none") for s in (raw, norm)),
             *(f"    line {x.line}: {x.text!r} ({x.entry})" for x in norm.leftovers),
             "",
             f"loaded-adjective findings (kept, for review): {self.loaded_adjectives}",
-            f"findings per check: {_inline(self.findings_per_check) or 'none'}",
+            f"findings per check: {counts_inline(self.findings_per_check) or 'none'}",
         ]
         if self.failed:
             out += ["", f"failed lines ({len(self.failed)}):", *(f"  line {n}: {e}" for n, e in sorted(self.failed.items()))]
@@ -265,13 +266,3 @@ def word_diff(before: str, after: str) -> str:
 def _digest(lines: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
-
-def _counts(counts: dict[str, int]) -> list[str]:
-    if not counts:
-        return ["  none"]
-    width = max(map(len, counts))
-    return [f"  {name:{width}}  {count}" for name, count in counts.items()]
-
-
-def _inline(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name} {count}" for name, count in counts.items())
