@@ -10,14 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import yaml
 
-from pipeline.chain import Chain
 from pipeline.engines import create_engine
-from pipeline.engines.base import Engine
 from pipeline.glossary.load import Glossary
-from pipeline.model import Document, Kind, text_document
+from pipeline.model import Document, Kind
 from tests.conftest import LABELLED, needs
+from tests.labelled import load_cases, loaded_renderings, run_cases
 
 
 @dataclass
@@ -82,21 +80,14 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
     return s
 
 
-def run_labelled(glossary: Glossary, engine: Engine) -> tuple[list[dict[str, Any]], list[Document]]:
-    cases = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
-    docs = [text_document(c["source"], language="fr", name=f"case{i}") for i, c in enumerate(cases)]
-    Chain(glossary, engine)(docs)
-    assert not [d.error for d in docs if d.error]
-    return cases, docs
-
-
 @pytest.fixture(scope="module")
 def apertium_result(fr_en: Glossary) -> tuple[list[dict[str, Any]], list[Document]]:
-    return run_labelled(fr_en, create_engine("apertium", "fr", "en"))
+    cases = load_cases(LABELLED)
+    return cases, run_cases(fr_en, cases, create_engine("apertium", "fr", "en"))
 
 
 def test_labelled_set_is_big_enough() -> None:
-    cases = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
+    cases = load_cases(LABELLED)
     assert len(cases) >= 60
     assert sum(1 for c in cases if not c.get("expect") and not c.get("quoted")) >= 15
 
@@ -113,9 +104,7 @@ def test_apertium_meets_the_targets(apertium_result: tuple[list[dict[str, Any]],
 
 @needs("apertium")
 def test_no_loaded_rendering_survives_outside_quotations(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
-    _, docs = apertium_result
-    leftovers = [f.message for d in docs for seg in d.segments for f in seg.findings if f.check == "loaded-rendering"]
-    assert leftovers == []
+    assert loaded_renderings(apertium_result[1]) == []
 
 
 @needs("apertium")

@@ -1,9 +1,9 @@
 """The Arabic glossary on the 20 real pairs of parallel-ar and written hard negatives, on the match side (issue 36).
 
-As for Russian (tests/test_glossary_labelled_ru.py, whose scoring this reuses): no engine translates
-Arabic here, so the chain runs up to the match stage. Targets: 100% of the expected hits with exact
-spans (proclitics left out), 0 false hits ("حماس" = enthusiasm, "القاعدة" = the base), every
-flag-only or context-refused loaded word flagged.
+As for Russian (tests/test_glossary_labelled_ru.py, whose scoring this reuses; the steps every set
+shares are in tests/labelled.py): no engine translates Arabic here, so the chain runs up to the match
+stage. Targets: 100% of the expected hits with exact spans (proclitics left out), 0 false hits
+("حماس" = enthusiasm, "القاعدة" = the base), every flag-only or context-refused loaded word flagged.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pipeline.errors import DocumentError
 from pipeline.model import Document, text_document
 from pipeline.stages.language import LanguageStage
 from tests.conftest import DATA, needs
-from tests.test_glossary_labelled_ru import CORPUS, check_entries, check_sourced, glossary, load_cases, match_side, score
+from tests.labelled import MATCH_SIDE, check_entries, check_sourced, glossary, load_cases, run_cases
+from tests.test_glossary_labelled_ru import CORPUS, score
 
 LABELLED_AR = DATA / "labelled_ar.yaml"
 
@@ -24,7 +25,7 @@ LABELLED_AR = DATA / "labelled_ar.yaml"
 @pytest.fixture(scope="module")
 def arabic() -> tuple[list[dict[str, Any]], list[Document]]:
     cases = load_cases(LABELLED_AR)
-    return cases, match_side(glossary("ar"), cases)
+    return cases, run_cases(glossary("ar"), cases, order=MATCH_SIDE)
 
 
 def test_labelled_set_holds_the_20_real_pairs_and_hard_negatives() -> None:

@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import yaml
 
-from pipeline.chain import Chain
 from pipeline.engines import create_engine
-from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
-from pipeline.model import Document, Kind, text_document
-from tests.conftest import DATA, GLOSSARIES, needs
+from pipeline.model import Document, Kind
+from tests.conftest import DATA, needs
+from tests.labelled import check_entries, check_sourced, glossary, is_flagged, load_cases, loaded_renderings, run_cases
 
 LABELLED_ES = DATA / "labelled_es.yaml"
 
@@ -46,22 +44,6 @@ class Score:
             f"quoted labels kept and flagged {self.quoted_kept_and_flagged}/{self.quoted}, "
             f"loaded words flagged {self.flags_found}/{self.flags}"
         )
-
-
-def load_cases() -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = yaml.safe_load(LABELLED_ES.read_text(encoding="utf-8"))
-    return cases
-
-
-def spanish_glossary() -> Glossary:
-    return load_glossaries(default_glossary_paths(GLOSSARIES, "es", "en"), source="es", target="en")
-
-
-def run_labelled(glossary: Glossary, cases: list[dict[str, Any]]) -> list[Document]:
-    docs = [text_document(c["source"], language="es", name=f"case{i}") for i, c in enumerate(cases)]
-    Chain(glossary, create_engine("apertium", "es", "en"))(docs)
-    assert not [d.error for d in docs if d.error]
-    return docs
 
 
 def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
@@ -109,13 +91,7 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
         for want in case.get("flagged") or []:
             s.flags += 1
             words = want["text"]
-            found = any(
-                f.check == want["check"]
-                and f.entry == want["entry"]
-                and f.source_span
-                and doc.text[slice(*f.source_span)] == words
-                for f in findings
-            )
+            found = is_flagged(want, doc, findings)
             untouched = not any(c.source_text == words for c in changes)
             s.flags_found += found and untouched
             if not (found and untouched):
@@ -125,23 +101,17 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
 
 @pytest.fixture(scope="module")
 def apertium_result() -> tuple[list[dict[str, Any]], list[Document]]:
-    cases = load_cases()
-    return cases, run_labelled(spanish_glossary(), cases)
+    cases = load_cases(LABELLED_ES)
+    return cases, run_cases(glossary("es"), cases, create_engine("apertium", "es", "en"))
 
 
 def test_labelled_set_is_big_enough_and_sourced() -> None:
-    cases = load_cases()
-    real = [c for c in cases if "from" in c]
-    assert len(real) >= 60
-    source = (DATA.parent.parent.parent / "shared" / "corpus" / "parallel-es" / "es.txt")
-    if source.exists():  # the real sentences are copied verbatim (whitespace at the ends aside)
-        lines = {line.strip() for line in source.read_text(encoding="utf-8").splitlines()}
-        assert [c["source"] for c in real if c["source"] not in lines] == []
+    cases = load_cases(LABELLED_ES)
+    assert sum(1 for c in cases if "from" in c) >= 60
+    check_sourced(cases, DATA.parent.parent.parent / "shared" / "corpus" / "parallel-es" / "es.txt")
     assert sum(1 for c in cases if not c.get("expect") and not c.get("flagged")) >= 15
     assert sum(1 for c in cases for e in c.get("expect") or [] if e.get("kept")) >= 3
-    entries = {e.id for e in spanish_glossary().entries}
-    named = {want["entry"] for c in cases for want in [*(c.get("expect") or []), *(c.get("flagged") or [])]}
-    assert named <= entries, named - entries
+    check_entries(glossary("es"), cases)
 
 
 @needs("apertium")
@@ -156,9 +126,7 @@ def test_apertium_meets_the_targets(apertium_result: tuple[list[dict[str, Any]],
 
 @needs("apertium")
 def test_no_loaded_rendering_survives_outside_quotations(apertium_result: tuple[list[dict[str, Any]], list[Document]]) -> None:
-    _, docs = apertium_result
-    leftovers = [f.message for d in docs for seg in d.segments for f in seg.findings if f.check == "loaded-rendering"]
-    assert leftovers == []
+    assert loaded_renderings(apertium_result[1]) == []
 
 
 @needs("apertium")

@@ -9,31 +9,17 @@ described at the top of ``tests/data/labelled_ru.yaml``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from pipeline.chain import Chain
-from pipeline.engines.base import Engine
-from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
-from pipeline.model import Document, Kind, text_document
-from tests.conftest import DATA, GLOSSARIES, ROOT
+from pipeline.model import Document, Kind
+from tests.conftest import DATA, ROOT
+from tests.labelled import MATCH_SIDE, check_entries, check_sourced, glossary, is_flagged, load_cases, run_cases
 
 LABELLED_RU = DATA / "labelled_ru.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-class NoEngine(Engine):
-    """The match side needs no translation: a chain that stops at ``match`` never calls this."""
-
-    name = "none"
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        raise AssertionError("the labelled sets run only up to the match stage")
 
 
 @dataclass
@@ -52,22 +38,6 @@ class Score:
             f"hits found {self.found}/{self.expected}, false hits {len(self.false_hits)}, "
             f"quoted loaded labels {self.kept}, loaded words flagged {self.flags_found}/{self.flags}"
         )
-
-
-def glossary(source: str) -> Glossary:
-    return load_glossaries(default_glossary_paths(GLOSSARIES, source, "en"), source=source, target="en")
-
-
-def load_cases(path: Path) -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return cases
-
-
-def match_side(g: Glossary, cases: list[dict[str, Any]]) -> list[Document]:
-    docs = [text_document(c["source"], language=g.source, name=f"case{i}") for i, c in enumerate(cases)]
-    Chain(g, NoEngine(g.source, "en"), order=("segment", "match"))(docs)
-    assert not [d.error for d in docs if d.error]
-    return docs
 
 
 def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
@@ -93,36 +63,17 @@ def score(cases: list[dict[str, Any]], docs: list[Document]) -> Score:
         s.false_hits += [f"{h.entry} {h.text!r} in {case['source']!r}" for k, h in enumerate(hits) if k not in claimed]
         for want in case.get("flagged") or []:
             s.flags += 1
-            found = any(
-                f.check == want["check"]
-                and f.entry == want["entry"]
-                and f.source_span
-                and doc.text[slice(*f.source_span)] == want["text"]
-                for f in findings
-            )
+            found = is_flagged(want, doc, findings)
             s.flags_found += found
             if not found:
                 s.unflagged.append(f"{want['entry']} {want['text']!r} ({want['check']}) in {case['source']!r}")
     return s
 
 
-def check_sourced(cases: list[dict[str, Any]], corpus_file: Path) -> None:
-    """Real sentences are copied verbatim from the corpus, when it is there to compare."""
-    if corpus_file.exists():
-        lines = {line.strip() for line in corpus_file.read_text(encoding="utf-8").splitlines()}
-        assert [c["source"] for c in cases if "from" in c and c["source"] not in lines] == []
-
-
-def check_entries(g: Glossary, cases: list[dict[str, Any]]) -> None:
-    entries = {e.id for e in g.entries}
-    named = {want["entry"] for c in cases for want in [*(c.get("expect") or []), *(c.get("flagged") or [])]}
-    assert named <= entries, named - entries
-
-
 @pytest.fixture(scope="module")
 def russian() -> tuple[list[dict[str, Any]], list[Document]]:
     cases = load_cases(LABELLED_RU)
-    return cases, match_side(glossary("ru"), cases)
+    return cases, run_cases(glossary("ru"), cases, order=MATCH_SIDE)
 
 
 def test_labelled_set_is_big_enough_and_sourced() -> None:
