@@ -155,7 +155,7 @@ def test_a_folder_that_cannot_be_written_saves_nothing_and_says_why(
     def refuse(path: Path, text: str) -> Path:
         raise OSError(error, os.strerror(error), str(path))
 
-    monkeypatch.setattr("pipeline.review.workspace.write_temporary", refuse)
+    monkeypatch.setattr("pipeline.review.writes.write_temporary", refuse)
     status, result = accept(fresh, key)
     assert status == 500 and not result["ok"] and "nothing was saved" in result["error"]
     assert os.strerror(error) in result["error"] and "Traceback" not in result["error"]

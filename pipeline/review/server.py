@@ -26,7 +26,6 @@ failure is a JSON ``{"error": ...}`` in plain words, never a traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import json
 import os
@@ -48,8 +47,7 @@ from starlette.routing import Route
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.render import FORMATS
 from pipeline.render.html import ReviewMode, render_document
-from pipeline.review import glossary_edit
-from pipeline.review.decisions import STATUSES, same_change_keys, segment_keys
+from pipeline.review import actions
 from pipeline.review.workspace import Busy, Stale, Workspace, WriteFailed
 
 HEADERS = {
@@ -105,6 +103,7 @@ def make_app(session: Session) -> Starlette:
         Route("/{token}/api/decision", pages.decision, methods=["POST"]),
         Route("/{token}/api/glossary", pages.glossary, methods=["POST"]),
         Route("/{token}/api/batch", pages.batch, methods=["POST"]),
+        Route("/{token}/api/entry", pages.entry, methods=["POST"]),
         Route("/{token}/{path:path}", pages.page, methods=["GET"]),
     ]
     app = Starlette(routes=routes)
@@ -113,7 +112,7 @@ def make_app(session: Session) -> Starlette:
 
 
 class Pages:
-    """The session's endpoints: pages rendered from the workspace, and the two POST actions."""
+    """The session's endpoints: pages rendered from the workspace, and the POST actions (``actions``)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -164,13 +163,16 @@ class Pages:
         return refuse(404, "no such page in this review session")
 
     async def decision(self, request: Request) -> Response:
-        return await self._post(request, decide)
+        return await self._post(request, actions.decide)
 
     async def batch(self, request: Request) -> Response:
-        return await self._post(request, decide_batch)
+        return await self._post(request, actions.decide_batch)
 
     async def glossary(self, request: Request) -> Response:
-        return await self._post(request, edit_glossary)
+        return await self._post(request, actions.edit_glossary)
+
+    async def entry(self, request: Request) -> Response:
+        return await self._post(request, actions.entry_fields)
 
     async def _post(
         self, request: Request, action: Callable[[Workspace, dict[str, Any]], tuple[dict[str, Any], int]]
@@ -296,109 +298,6 @@ class Guard:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return "expected a JSON body"
         return None
-
-
-def decide(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Record one decision under the output lock, checked against the folder as it is now; files rewritten with it."""
-    name, key, status = str(data.get("doc", "")), str(data.get("key", "")), data.get("status") or None
-    comment = " ".join(str(data.get("comment", "")).split())[:2000]
-    with ws.writing():
-        doc = ws.doc(name)
-        if doc is None:
-            return {"ok": False, "error": "no such document in this session"}, 404
-        notes = {k: kind for seg in doc.segments for k, kind in segment_keys(doc, seg)}
-        if key not in notes:
-            return {"ok": False, "error": "this note is no longer on the page; reload it"}, 409
-        if status is not None and (status not in STATUSES or (status == "resolved") != (notes[key] == "finding")):
-            allowed = "resolved" if notes[key] == "finding" else "accepted or rejected"
-            return {"ok": False, "error": f"a {notes[key]} can be {allowed}, not {status!r}"}, 400
-        decisions = ws.decide(doc, key, status, comment=comment, document=doc.name, about=str(data.get("about", ""))[:300])
-        decided, total = decisions.progress(doc)
-    return {"ok": True, "key": key, "status": status, "comment": comment, "decided": decided, "total": total}, 200
-
-
-def decide_batch(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """One decision on every change like one of the page's ("EI" -> "Islamic State"), in its document or the whole run.
-
-    ``preview`` only counts them (what the page asks the reviewer to confirm); otherwise every decision is recorded
-    under one lock and every file they show is rewritten at once, all or nothing. ``expected`` (the count the
-    reviewer confirmed) must still hold, else nothing is saved.
-    """
-    name, key, status = str(data.get("doc", "")), str(data.get("key", "")), data.get("status") or None
-    scope = "run" if data.get("scope") == "run" else "doc"
-    if status not in ("accepted", "rejected", None):
-        return {"ok": False, "error": f"a batch can accept or reject changes, not {status!r}"}, 400
-    comment = " ".join(str(data.get("comment", "")).split())[:2000]
-    with ws.lock if data.get("preview") else ws.writing():
-        doc = ws.doc(name)
-        if doc is None:
-            return {"ok": False, "error": "no such document in this session"}, 404
-        docs = [doc] if scope == "doc" else [d for d in ws.docs if not d.failed]
-        found = same_change_keys(docs, key)
-        if not found:
-            return {"ok": False, "error": "this change is no longer on the page; reload it"}, 409
-        names = sorted({d.name for d, _ in found})
-        summary = {"ok": True, "count": len(found), "documents": len(names), "scope": scope, "status": status}
-        if data.get("preview"):
-            return summary, 200
-        if data.get("expected") is not None and data.get("expected") != len(found):
-            return {
-                "ok": False,
-                "error": f"the run changed: {len(found)} such changes now, not {data.get('expected')}; nothing was saved",
-            }, 409
-        decisions = ws.decisions.with_decisions(
-            [(k, d.name) for d, k in found], status, comment=comment, about=str(data.get("about", ""))[:300]
-        )
-        info = dataclasses.replace(ws.info, reviews=decisions)
-        ws._commit(ws._files([d for d in ws.docs if d.name in names], ws.docs, info, decisions))  # one write, all or nothing
-        ws.decisions, ws.info = decisions, info
-        decided, total = decisions.progress(doc)
-    return {**summary, "decided": decided, "total": total}, 200
-
-
-def edit_glossary(ws: Workspace, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Add a variant (or rendering) to an entry, or create one; the documents it can change re-run; all or nothing."""
-    action, words = data.get("action"), str(data.get("words", ""))
-    if action not in ("add-variant", "create"):
-        return {"ok": False, "error": "action must be add-variant or create"}, 400
-    try:
-        with ws.writing():
-            files = ws.record.glossaries
-            labels = ws.record.glossary_labels
-            if action == "add-variant":
-                entry_id = str(data.get("entry", ""))
-                field = "renderings" if data.get("field") == "renderings" else "variants"
-                label = next((e.file for e in ws.glossary.entries if e.id == entry_id), None)
-                path = ws.record.glossary_at(label) if label is not None else None
-                if path is None:
-                    return {"ok": False, "error": f"no entry {entry_id!r} in this run's glossaries"}, 400
-                planned = glossary_edit.plan_words(path, entry_id, words, field=field, others=files)
-            else:
-                chosen = str(data.get("file") or labels[0])
-                path = ws.record.glossary_at(chosen)
-                if path is None:
-                    return {"ok": False, "error": "that file is not one of this run's glossaries"}, 400
-                planned = glossary_edit.plan_entry(
-                    path,
-                    entry_id=str(data.get("id", "")),
-                    standard=str(data.get("standard", "")),
-                    words=words,
-                    kind=str(data.get("kind", "label")),
-                    loaded=bool(data.get("loaded")),
-                    others=files,
-                )
-            edit = planned.edit
-            # New source words can only change documents that contain them; a new rendering, those the entry matched.
-            names = ws.affected(edit.words, edit.entry if data.get("field") == "renderings" else None)
-            page = str(data.get("doc", ""))
-            if ws.doc(page) is not None and page not in names:
-                names.append(page)
-            seconds = ws.edit(planned, names)
-    except (Busy, Stale, WriteFailed):
-        raise
-    except ConfigError as exc:  # an expected answer (the reviewer fixes the form, or the file), not a failed request
-        return {"ok": False, "error": str(exc)}, 200
-    return {"ok": True, **glossary_edit.edit_summary(edit), "rerun": names, "seconds": round(seconds, 3)}, 200
 
 
 def open_socket(host: str, port: int) -> socket.socket:

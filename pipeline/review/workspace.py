@@ -1,9 +1,10 @@
 """An output folder opened for review: a view on its files, reloaded when they change, written under the run's lock.
 
 The run that wrote the folder is described by its ``report.json`` (inputs,
-glossary files, engine, formats); the workspace runs the same stage chain over
-the same inputs, so with the translation cache nothing is translated again and
-a re-run after a glossary edit takes the time of matching and splicing only.
+glossary files, engine, formats; see ``record``); the workspace runs the same
+stage chain over the same inputs, so with the translation cache nothing is
+translated again and a re-run after a glossary edit takes the time of matching
+and splicing only.
 
 The workspace is never a second copy of the folder:
 
@@ -16,28 +17,18 @@ The workspace is never a second copy of the folder:
 - every write takes the output lock of ``normalize run`` (``OutputLock``): when
   a run holds it the action is refused (``Busy``) and nothing changes; under
   the lock the state is checked again, so a write never carries stale figures;
-- a write renders every file first, writes them all to temporary files, and
-  only then renames them: a failure (read-only folder, full disk, a symbolic
-  link where a page should be) changes nothing, the decision is not saved;
-- the paths ``report.json`` records are the run's, relative to the folder it
-  was started in: they are resolved against that folder when the report
-  records it (``cwd``), else against the output folder or the nearest folder
-  above it that holds the glossaries (their recorded sha256 and the inputs
-  telling the right one), never against the folder the server was started in.
-  Pages and reports keep the recorded paths, as the run wrote them.
+- a write is all or nothing (``writes``);
+- a glossary edit is first tried in memory (``trial``: nothing written), and
+  saved only if trying it again under the lock gives what was previewed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import errno
-import fcntl
-import hashlib
-import os
-import stat
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,26 +41,26 @@ from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
 from pipeline.glossary.matcher import Matcher
 from pipeline.model import Document
-from pipeline.outputs.folder import OutputFolder, index_html, index_pages
 from pipeline.outputs.lock import LOCK_NAME, OutputLock
 from pipeline.outputs.names import output_names
-from pipeline.outputs.report import DocSummary, RunReport
-from pipeline.outputs.write import write_temporary
 from pipeline.readers.files import read_document
 from pipeline.render import FORMATS, RunInfo
-from pipeline.render.json_format import OutputFormatError, dumps, read_output
-from pipeline.render.json_format import render_document as render_json
+from pipeline.render.json_format import OutputFormatError, read_output
+from pipeline.review import preview
 from pipeline.review.decisions import FILE_NAME as REVIEW_NAME
 from pipeline.review.decisions import Decisions
+from pipeline.review.record import REPORT_NAME, RunRecord, Stamp, labelled, stamp
+from pipeline.review.writes import WriteFailed, commit, held, render_files
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pipeline.review.glossary_edit import Planned
 
-REPORT_NAME = "report.json"
+__all__ = ["BUSY", "Busy", "Changed", "Stale", "Trial", "Workspace", "WriteFailed"]
+
 RERUN_ORDER = tuple(name for name in DEFAULT_ORDER if name != "language")
 BUSY = "a normalize run is writing this folder; try again when it finishes"
-
-Stamp = tuple[int, int, int, int] | None
 
 
 class Busy(ConfigError):
@@ -80,124 +71,24 @@ class Stale(ConfigError):
     """The folder changed on disk and cannot be reloaded (an invalid glossary, a report gone): nothing is written."""
 
 
-class WriteFailed(NormalizeError):
-    """A write could not be made (read-only folder, full disk, a link where a file should be); nothing changed."""
-
-
-def stamp(path: Path) -> Stamp:
-    """What changes when a file is rewritten, replaced or edited: device, inode, mtime_ns, size (None: absent)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+class Changed(Stale):
+    """A previewed glossary edit would now change other sentences than those shown: nothing is saved."""
 
 
 @dataclass(frozen=True)
-class RunRecord:
-    """What ``report.json`` says about the run that wrote the folder, its paths resolved against the run's folder."""
+class Trial:
+    """A glossary edit run in memory over the documents it can change; nothing written."""
 
-    inputs: list[Path]  # where each input is read from
-    input_labels: list[str]  # the same as report.json records them (and the pages show)
-    names: list[str]
-    glossaries: list[Path]  # where each glossary file is read and edited
-    glossary_labels: list[str]
-    glossary_sha256: dict[str, str]  # label -> sha256 of the file the run read
-    engine: str
-    formats: tuple[str, ...]
-    cache: bool
-    base: Path  # the folder relative paths are resolved against
+    glossary: Glossary
+    docs: list[Document]  # every document of the run, the re-run ones replaced
+    fresh: list[Document]  # the re-run ones
+    fingerprints: dict[str, dict[str, str]]
+    changes: list[preview.SentenceChange]
+    digest: str
 
-    @classmethod
-    def read(cls, out: Path) -> RunRecord:
-        path = out / REPORT_NAME
-        try:
-            report = read_output(path, "report")
-            done, failed = report["documents"]["done"], report["documents"]["failed"]
-            labels = [str(d["path"]) for d in done] + [str(d["path"]) for d in failed]
-            shas = {str(k): str(v) for k, v in dict(report["glossaries"]).items()}
-            options = report.get("options", {})
-            engine = str(report["engine"]["name"])
-            formats = tuple(options.get("formats", ("html", "json")))
-            cache = bool(options.get("cache", True))
-            recorded = report.get("cwd") or options.get("cwd")
-        except OutputFormatError as exc:
-            raise ConfigError(str(exc)) from None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"{path}: not a normalize report ({exc}); run `normalize run` into {out} again") from None
-        if not shas:
-            raise ConfigError(f"{path}: names no glossary file; run `normalize run` into {out} again")
-        base = Path(recorded) if isinstance(recorded, str) and recorded else run_folder(out, shas, labels[: len(done)])
-        return cls(
-            inputs=[_at(base, p) for p in labels],
-            input_labels=labels,
-            names=[str(d["name"]) for d in done],
-            glossaries=[_at(base, p) for p in shas],
-            glossary_labels=list(shas),
-            glossary_sha256=shas,
-            engine=engine,
-            formats=formats,
-            cache=cache,
-            base=base,
-        )
-
-    def label_of(self, path: Path) -> str:
-        return dict(zip(map(str, self.glossaries), self.glossary_labels, strict=True)).get(str(path), str(path))
-
-    def glossary_at(self, label: str) -> Path | None:
-        """The file of the glossary the page names ``label`` (as report.json records it), if it is one of the run's."""
-        return dict(zip(self.glossary_labels, self.glossaries, strict=True)).get(label)
-
-
-def _at(base: Path, label: str) -> Path:
-    path = Path(label)
-    return path if path.is_absolute() else base / path
-
-
-def run_folder(out: Path, glossaries: Mapping[str, str], inputs: Sequence[str]) -> Path:
-    """The folder the run was started in, as far as the files tell: the output folder or the nearest one above it.
-
-    A candidate must hold every relative glossary path; among those, one where
-    the inputs exist too and the glossaries have the sha256 the run recorded
-    wins, the nearest first. The server's own working folder is never a
-    candidate: an edit must go to the run's glossary, not to another project's.
-    """
-    relative = [p for p in glossaries if not Path(p).is_absolute()]
-    home = Path(os.path.abspath(out))
-    if not relative and all(Path(p).is_absolute() for p in inputs):
-        return home
-    best: tuple[int, int] | None = None
-    chosen: Path | None = None
-    for base in (home, *home.parents):
-        if not all((base / p).is_file() for p in relative):
-            continue
-        score = (int(all(_at(base, p).exists() for p in inputs)), int(all(_sha256(base / p) == glossaries[p] for p in relative)))
-        if best is None or score > best:
-            best, chosen = score, base
-        if score == (1, 1):
-            break
-    if chosen is None:
-        raise ConfigError(
-            f"{out}/{REPORT_NAME} names the glossary {relative[0]} relative to the folder `normalize run` was started in, "
-            f"and it is neither in {home} nor in a folder above it; run `normalize run` again with an absolute --glossary path"
-        )
-    return chosen
-
-
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def labelled(glossary: Glossary, labels: Mapping[str, str]) -> Glossary:
-    """``glossary`` with its file names (``files``, each entry's ``file``) as the run recorded them."""
-    entries = [dataclasses.replace(e, file=labels.get(e.file, e.file)) for e in glossary.entries]
-    files = {labels.get(k, k): v for k, v in glossary.files.items()}
-    return Glossary(
-        source=glossary.source, target=glossary.target, entries=entries, description=glossary.description, files=files
-    )
+    @property
+    def rerun(self) -> list[str]:
+        return [d.name for d in self.fresh]
 
 
 class Workspace:
@@ -280,15 +171,10 @@ class Workspace:
             self.reloads += 1
             return True
 
-    def affected(self, words: str, entry: str | None) -> list[str]:
-        """Documents a glossary edit about ``words`` (and ``entry``) can change: they contain the words or the entry."""
-        folded = " ".join(words.casefold().split())
-        return [
-            d.name
-            for d in self.docs
-            if not d.failed
-            and (folded in " ".join(d.text.casefold().split()) or any(h.entry == entry for s in d.segments for h in s.hits))
-        ]
+    def progress(self) -> tuple[int, int]:
+        """(decided, total) notes to review across every document of the run."""
+        counts = [self.decisions.progress(d) for d in self.docs if not d.failed]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
     # ------------------------------------------------------------------ writing
 
@@ -305,7 +191,7 @@ class Workspace:
             try:
                 lock.acquire()
             except ConfigError as exc:
-                if _held(self.out / LOCK_NAME):
+                if held(self.out / LOCK_NAME):
                     raise Busy(BUSY) from None
                 raise WriteFailed(f"{exc}; nothing was saved") from None
             self._writing = True
@@ -320,50 +206,59 @@ class Workspace:
         """Record (or withdraw) one decision: review.json, the document's files, the report and the index, or nothing."""
         with self.writing():
             decisions = self.decisions.with_decision(key, status, **about)
-            info = dataclasses.replace(self.info, reviews=decisions)
-            current = self.doc(doc.name) or doc
-            self._commit(self._files([current], self.docs, info, decisions))
-            self.decisions = decisions
-            self.info = info
+            self._save_decisions(decisions, [self.doc(doc.name) or doc])
             return decisions
+
+    def decide_many(
+        self, keys: Sequence[tuple[str, str]], status: str | None, *, comment: str = "", about: str = ""
+    ) -> Decisions:
+        """Record (or withdraw) one decision on each ``(key, document)`` at once: one write of every file they show."""
+        with self.writing():
+            decisions = self.decisions.with_decisions(list(keys), status, comment=comment, about=about)
+            names = {name for _, name in keys}
+            self._save_decisions(decisions, [d for d in self.docs if d.name in names])
+            return decisions
+
+    def _save_decisions(self, decisions: Decisions, docs: list[Document]) -> None:
+        info = dataclasses.replace(self.info, reviews=decisions)
+        self._write(render_files(self.out, self.record.formats, docs, self.docs, info, decisions, self.fingerprints))
+        self.decisions, self.info = decisions, info
 
     def rerun(self, names: Iterable[str]) -> float:
         """Run the chain again over ``names`` (from the cache) with the glossary on disk and rewrite their files; seconds."""
         started = time.perf_counter()
         with self.writing():
-            self._rerun(list(names), self._glossary(self.record))
+            glossary = self._glossary(self.record)
+            fresh, docs, prints = self._run_again(glossary, list(names))
+            self._adopt(glossary, fresh, docs, prints)
         return time.perf_counter() - started
 
-    def _rerun(self, names: list[str], glossary: Glossary, commit: Callable[[], None] | None = None) -> None:
-        info = self._info(glossary, self.decisions)
-        index = {d.name: i for i, d in enumerate(self.docs)}
-        chosen = [self.docs[index[n]] for n in dict.fromkeys(names) if n in index]
-        # The language of a text does not change with the glossary: a re-run skips that stage (and its model load).
-        fresh, prints = self._process(
-            glossary, [self._source_of(d) for d in chosen], [str(d.path) for d in chosen], [d.name for d in chosen], RERUN_ORDER
-        )
-        docs = list(self.docs)
-        for doc in fresh:
-            docs[index[doc.name]] = doc
-        fingerprints = {**self.fingerprints, **prints}
-        files = self._files(fresh, docs, info, self.decisions, fingerprints)
-        self._commit(files, commit)
-        self.docs, self.glossary, self.info, self.fingerprints = docs, glossary, info, fingerprints
-        for path in self.record.glossaries:
-            self.stamps[path] = stamp(path)
+    def trial(self, planned: Planned) -> Trial:
+        """Run a planned glossary edit (``glossary_edit.Planned``) over the documents it can change, in memory only."""
+        with self.lock:
+            glossary = self.glossary_with(planned.path, planned.text)
+            fresh, docs, prints = self._run_again(glossary, preview.affected(self.docs, self.glossary, glossary))
+            changes = preview.changed_sentences({d.name: d for d in self.docs}, fresh)
+            return Trial(glossary, docs, fresh, prints, changes, preview.digest(planned.text, changes))
 
-    def edit(self, planned: Planned, names: Iterable[str]) -> float:
-        """Save a planned glossary edit (``glossary_edit.Planned``) and re-run ``names`` with it, all or nothing."""
+    def edit(self, planned: Planned, *, expected: str | None = None) -> tuple[Trial, float]:
+        """Save a planned glossary edit and rewrite the documents it changes, all or nothing; the trial saved, seconds.
+
+        ``expected``: the digest of the preview the reviewer confirmed; if the edit now gives anything else, ``Changed``.
+        """
         started = time.perf_counter()
         with self.writing():
-            glossary = self.glossary_with(planned.path, planned.text)
-            self._rerun(list(names), glossary, commit=planned.commit)
-        return time.perf_counter() - started
+            trial = self.trial(planned)
+            if expected is not None and trial.digest != expected:
+                raise Changed(
+                    f"the run changed since the preview: this edit now changes {len(trial.changes)} sentence(s), "
+                    "not the ones shown; nothing was saved. Preview it again"
+                )
+            self._adopt(trial.glossary, trial.fresh, trial.docs, trial.fingerprints, planned.commit)
+        return trial, time.perf_counter() - started
 
     def glossary_with(self, path: Path, text: str) -> Glossary:
         """The run's glossary with ``path`` holding ``text``, checked like a run would check it."""
-        import tempfile
-
         with tempfile.TemporaryDirectory(prefix="normalize-edit-") as tmp:
             candidate = Path(tmp) / path.name
             candidate.write_bytes(text.encode("utf-8"))
@@ -376,71 +271,40 @@ class Workspace:
                 raise ConfigError(str(exc).replace(str(candidate), str(path))) from None
         return labelled(glossary, labels)
 
-    def _files(
-        self,
-        docs: Sequence[Document],
-        every: Sequence[Document],
-        info: RunInfo,
-        decisions: Decisions,
-        fingerprints: Mapping[str, dict[str, str]] | None = None,
-    ) -> list[tuple[Path, str]]:
-        """Every file a write makes, rendered (nothing is written yet): ``docs``' files, report, index, and
-        ``review.json`` when ``decisions`` are not the ones already saved."""
-        prints = self.fingerprints if fingerprints is None else fingerprints
-        files: list[tuple[Path, str]] = []
-        for doc in docs:
-            if doc.failed:
-                continue
-            for fmt in sorted(self.record.formats, key=lambda f: f == "json"):  # JSON last, as a run writes them
-                suffix, renderer = FORMATS[fmt]
-                text = render_json(doc, info, glossary_use=prints.get(doc.name)) if fmt == "json" else renderer(doc, info)
-                files.append((self.out / (doc.name + suffix), text))
-        report = RunReport(info, [DocSummary.of(d, decisions) for d in every])
-        files.append((self.out / REPORT_NAME, dumps(report.to_json())))
-        pages = index_pages(report)
-        files += [
-            (self.out / name, index_html(report, part, page=i + 1, pages=len(pages))) for i, (name, part) in enumerate(pages)
-        ]
-        if decisions is not self.decisions:  # a new decision: review.json last, once everything it shows is ready
-            files.append((self.out / REVIEW_NAME, decisions.text()))
-        return files
+    def _run_again(
+        self, glossary: Glossary, names: list[str]
+    ) -> tuple[list[Document], list[Document], dict[str, dict[str, str]]]:
+        """``names`` run again with ``glossary``: (those documents, every document with them in, fingerprints)."""
+        index = {d.name: i for i, d in enumerate(self.docs)}
+        chosen = [self.docs[index[n]] for n in dict.fromkeys(names) if n in index]
+        # The language of a text does not change with the glossary: a re-run skips that stage (and its model load).
+        fresh, prints = self._process(
+            glossary, [self._source_of(d) for d in chosen], [str(d.path) for d in chosen], [d.name for d in chosen], RERUN_ORDER
+        )
+        docs = list(self.docs)
+        for doc in fresh:
+            docs[index[doc.name]] = doc
+        return fresh, docs, {**self.fingerprints, **prints}
 
-    def _commit(self, files: Sequence[tuple[Path, str]], before: Callable[[], None] | None = None) -> None:
-        """Write ``files`` all or nothing: refuse links, write temporaries, call ``before`` (a glossary save), rename."""
-        for path, _ in files:
-            if path.is_symlink() or (os.path.lexists(path) and not path.is_file()):
-                raise WriteFailed(
-                    f"{path} is a symbolic link or not a regular file; normalize never writes through one: "
-                    f"remove it and run `normalize run` again. Nothing was saved"
-                )
-        try:
-            OutputFolder(self.out, self.record.formats).claim(p.name for p, _ in files if p.name != REVIEW_NAME)
-        except ConfigError as exc:
-            raise WriteFailed(f"{exc}. Nothing was saved") from None
-        except OSError as exc:
-            raise WriteFailed(self._unwritable(self.out, exc)) from None
-        temps: list[Path] = []
-        try:
-            try:
-                for path, text in files:
-                    temps.append(write_temporary(path, text))
-            except OSError as exc:
-                raise WriteFailed(self._unwritable(path, exc)) from None
-            if before is not None:
-                before()  # raises ConfigError, the glossary untouched, when it cannot be saved
-            for tmp, (path, _) in zip(list(temps), files, strict=True):
-                os.replace(tmp, path)
-                temps.remove(tmp)
-        finally:
-            for tmp in temps:
-                tmp.unlink(missing_ok=True)
-        for path, _ in files:
+    def _adopt(
+        self,
+        glossary: Glossary,
+        fresh: list[Document],
+        docs: list[Document],
+        prints: dict[str, dict[str, str]],
+        before: Callable[[], None] | None = None,
+    ) -> None:
+        """Write re-run documents (``before``: the glossary save, made once every file is ready) and keep them."""
+        info = self._info(glossary, self.decisions)
+        self._write(render_files(self.out, self.record.formats, fresh, docs, info, None, prints), before)
+        self.docs, self.glossary, self.info, self.fingerprints = docs, glossary, info, prints
+        for path in self.record.glossaries:
             self.stamps[path] = stamp(path)
 
-    def _unwritable(self, path: Path, exc: OSError) -> str:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return f"no space left in {self.out} ({exc.strerror or exc}); nothing was saved: free some space and try again"
-        return f"cannot write {path} ({exc.strerror or exc}); nothing was saved: check that {self.out} is writable"
+    def _write(self, files: list[tuple[Path, str]], before: Callable[[], None] | None = None) -> None:
+        commit(self.out, self.record.formats, files, before)
+        for path, _ in files:
+            self.stamps[path] = stamp(path)
 
     def close(self) -> None:
         if self.engine is not None:
@@ -557,24 +421,3 @@ class Workspace:
 
         prints = self.worker.submit(work).result()
         return docs, prints
-
-
-def _held(path: Path) -> bool:
-    """Whether another process holds the output lock file (a shared lock cannot be had)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)

@@ -1,0 +1,129 @@
+"""What a glossary edit would change, found by running it: the documents it can touch, and every sentence whose
+English comes out different, before and after.
+
+The preview is not a guess from the edit's words: the workspace runs the same
+stage chain with the edited glossary over the documents it can change (from
+the translation cache, in memory), and this module compares the result with
+the documents as they are. Saving runs the same code again under the output
+lock and refuses when the result differs from what was previewed (its
+``digest``), so what the reviewer saw is what is saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.glossary.load import Entry, Glossary
+from pipeline.glossary.matcher import Match, Matcher
+from pipeline.model import Document
+
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+SHOWN = 300  # sentences sent to the page; the count is always the full one
+
+
+@dataclass(frozen=True)
+class SentenceChange:
+    """One sentence whose English an edit changes."""
+
+    doc: str
+    sentence: int  # the segment's id, as the page numbers sentences (from 0)
+    source: str
+    before: str
+    after: str
+
+    def diff(self) -> list[tuple[str, str]]:
+        """The English as ("=", kept) ("-", deleted) ("+", inserted) pieces, word by word."""
+        old, new = TOKEN.findall(self.before), TOKEN.findall(self.after)
+        pieces: list[tuple[str, str]] = []
+        for op, i, j, k, m in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+            if op == "equal":
+                pieces.append(("=", "".join(old[i:j])))
+                continue
+            if i < j:
+                pieces.append(("-", "".join(old[i:j])))
+            if k < m:
+                pieces.append(("+", "".join(new[k:m])))
+        return pieces
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "sentence": self.sentence,
+            "source": self.source,
+            "before": self.before,
+            "after": self.after,
+            "diff": self.diff(),
+        }
+
+
+def changed_sentences(old: Mapping[str, Document], fresh: Sequence[Document]) -> list[SentenceChange]:
+    """Every sentence of ``fresh`` whose English differs from the same sentence (same place) of its old version."""
+    changes: list[SentenceChange] = []
+    for doc in fresh:
+        before = old.get(doc.name)
+        if before is None or doc.failed:
+            continue
+        was = {(s.start, s.end): s.target for s in before.segments}
+        for seg in doc.segments:
+            previous = was.get((seg.start, seg.end), "")
+            if previous != seg.target:
+                changes.append(SentenceChange(doc.name, seg.id, seg.source, previous, seg.target))
+    return changes
+
+
+def digest(text: str, changes: Sequence[SentenceChange]) -> str:
+    """What identifies a previewed edit: the glossary text it saves and every sentence it changes."""
+    data = json.dumps([text, [dataclasses.astuple(c) for c in changes]], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def summary(changes: Sequence[SentenceChange], rerun: Sequence[str]) -> dict[str, Any]:
+    """The preview as the page shows it: the counts, and the sentences (at most ``SHOWN``)."""
+    return {
+        "count": len(changes),
+        "documents": len({c.doc for c in changes}),
+        "rerun": list(rerun),
+        "sentences": [c.to_json() for c in changes[:SHOWN]],
+    }
+
+
+def affected(docs: Sequence[Document], old: Glossary, new: Glossary) -> list[str]:
+    """The documents an edit from ``old`` to ``new`` can change: where the glossaries match differently, or match an
+    entry (or the group in a ``{group}`` slot) whose definition the edit changes."""
+    edited = _edited(old, new)
+    before, after = Matcher(old), Matcher(new)
+    names = []
+    for doc in docs:
+        if doc.failed:
+            continue
+        now = after.find(doc.text)
+        if any(_involves(m, edited) for m in now) or _shape(before.find(doc.text)) != _shape(now):
+            names.append(doc.name)
+    return names
+
+
+def _edited(old: Glossary, new: Glossary) -> set[str]:
+    """Ids of the entries added, removed or changed in what they do to a match. Their variants are left out: what
+    those change shows in where the glossaries match. An entry's line moves when one above it grows: not a change."""
+
+    def plain(e: Entry) -> Entry:
+        return dataclasses.replace(e, line=0, variants=(), plural_variants=())
+
+    was = {e.id: plain(e) for e in old.entries}
+    now = {e.id: plain(e) for e in new.entries}
+    return {i for i in was.keys() | now.keys() if was.get(i) != now.get(i)}
+
+
+def _involves(match: Match, ids: set[str]) -> bool:
+    return match.entry.id in ids or (match.group is not None and _involves(match.group, ids))
+
+
+def _shape(matches: list[Match]) -> list[tuple[Any, ...]]:
+    return [(m.start, m.end, m.entry.id, m.plural, m.rejected, _shape([m.group]) if m.group else None) for m in matches]
