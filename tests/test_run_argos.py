@@ -20,8 +20,9 @@ from pipeline.engines.argos import ArgosEngine
 from pipeline.engines.base import Engine, EngineOutput, Span
 from pipeline.glossary.load import Glossary
 from pipeline.model import Method
-from tests.conftest import SEED
-from tests.test_glossary_labelled import run_labelled, score
+from tests.conftest import LABELLED, SEED
+from tests.labelled import load_cases, run_cases
+from tests.test_glossary_labelled import score
 
 runner = CliRunner()
 
@@ -155,7 +156,8 @@ def test_labelled_set_mechanics_with_the_synthetic_model(
     attention put the words or (the fallback) translated around placeholders, which the random
     model drops, so the text between them is translated piece by piece."""
     engine: Engine = kind("fr", "en")
-    cases, docs = run_labelled(fr_en, engine)
+    cases = load_cases(LABELLED)
+    docs = run_cases(fr_en, cases, engine)
     s = score(cases, docs)
     print(f"\nsynthetic argos, {kind.__name__}: {s}")
     assert s.normalised_rate >= 0.98, s.misses
