@@ -63,6 +63,7 @@ class RunOptions:
     max_size: int = DEFAULT_MAX_SIZE  # bytes per input document
     follow_links: bool = False  # read links that leave the input folder (never links to folders, never system files)
     fields: Fields = field(default_factory=Fields)  # where records of JSON Lines, JSON and CSV exports keep each thing
+    only: frozenset[Path] | None = None  # of the inputs found, only these (``--source auto``: this language's files)
     keep_documents: bool = True  # keep every Document in the result (tests, library use); the CLI streams without
 
 
@@ -147,6 +148,8 @@ def _check(options: RunOptions) -> list[Path]:
         FORMATS.find(fmt)
     EXECUTORS.find(options.executor)
     paths = collect_inputs(options.inputs, out=options.out)
+    if options.only is not None:
+        paths = [p for p in paths if p in options.only]
     if not paths:
         shown = ", ".join(str(p) for p in options.inputs)
         kinds = ", ".join(sorted(READERS))

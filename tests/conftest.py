@@ -105,6 +105,7 @@ class CliEcho(ScriptedEngine):
 
     def __init__(self, source: str, target: str, **settings: object) -> None:
         super().__init__()
+        self.source, self.target = source, target  # the pair it is built for (``--source auto`` builds one per language)
 
     @classmethod
     def available(cls, source: str, target: str) -> bool:

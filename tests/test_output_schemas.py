@@ -33,7 +33,7 @@ def test_real_outputs_match_their_schemas(out: Path) -> None:
     assert read_output(out / "review.json", "review")["decisions"]["some-key"]["status"] == "accepted"
 
 
-@pytest.mark.parametrize("kind", ["document", "report", "review"])
+@pytest.mark.parametrize("kind", ["document", "report", "review", "languages"])
 def test_schemas_ship_in_the_package_and_say_what_they_describe(kind: str) -> None:
     loaded = schema(kind)  # type: ignore[arg-type]
     assert loaded["$schema"].startswith("http://json-schema.org/") and loaded["title"] and loaded["required"]

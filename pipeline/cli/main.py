@@ -18,10 +18,11 @@ from pipeline.cli.eval import eval_command
 from pipeline.cli.glossary import glossary_app
 from pipeline.cli.models import models_app
 from pipeline.cli.review import review_command
-from pipeline.errors import ConfigError, NormalizeError
+from pipeline.errors import ConfigError, NormalizeError, printable
 
 if TYPE_CHECKING:  # imported where used: `normalize --help` loads neither SQLite nor the glossary loader
     from pipeline.glossary.load import Glossary
+    from pipeline.run import RunOptions
 
 
 # Plain click help: rich's help formatter alone costs more import time than the rest of `normalize --help`.
@@ -51,14 +52,15 @@ def glossary_folder(folder: Path | None) -> Path:
     return here if here.is_dir() else next((p for p in SHIPPED_GLOSSARIES if p.is_dir()), here)
 
 
-def resolve_glossary(files: list[Path] | None, folder: Path | None, source: str, target: str) -> Glossary:
+def resolve_glossary(files: list[Path] | None, folder: Path | None, source: str, target: str, *, auto: bool = False) -> Glossary:
+    """``--glossary`` files, else the folder's ``SRC-TGT*.yaml`` (``auto``: for one language of a mixed run)."""
     from pipeline.glossary.load import default_glossary_paths, load_glossaries
 
     paths = list(files or []) or default_glossary_paths(glossary_folder(folder), source, target)
     if not paths:
+        where = "pass --glossaries DIR" if auto else "pass --glossary FILE"
         raise ConfigError(
-            f"no glossary for {source}->{target}: create glossaries/{source}-{target}.yaml "
-            "(see glossaries/README.md) or pass --glossary FILE"
+            f"no glossary for {source}->{target}: create glossaries/{source}-{target}.yaml (see glossaries/README.md) or {where}"
         )
     return load_glossaries(paths, source=source, target=target)
 
@@ -89,7 +91,9 @@ def run(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("output"),
-    source: Annotated[str, typer.Option("--source", "-s", metavar="LANG", help="Language of the input.")] = "fr",
+    source: Annotated[
+        str, typer.Option("--source", "-s", metavar="LANG", help="Language of the input; auto: tell each file's language.")
+    ] = "fr",
     target: Annotated[str, typer.Option("--target", "-t", metavar="LANG", help="Language to translate into.")] = "en",
     engine: Annotated[str, typer.Option("--engine", "-e", metavar="NAME", help="auto, apertium or argos.")] = "auto",
     glossary: Annotated[
@@ -183,12 +187,15 @@ def run(
     """Translate INPUTS, normalise group labels, and write review pages and JSON to --out."""
     from pipeline.config import load_settings
     from pipeline.engines.cache import CacheWarning
+    from pipeline.glossary.load import Glossary
+    from pipeline.mixed import AUTO
     from pipeline.readers import Fields
     from pipeline.readers.files import parse_size
     from pipeline.run import Interrupted, RunOptions
-    from pipeline.run import run as run_pipeline
 
     try:
+        if source == AUTO and glossary:
+            raise ConfigError("--glossary names one language's files: with --source auto pass --glossaries DIR instead")
         settings = load_settings(config)
         flags = {"beam_size": beam_size, "compute_type": compute_type, "threads": threads}
         argos = settings.engines.setdefault("argos", {})
@@ -196,7 +203,11 @@ def run(
         options = RunOptions(
             inputs=inputs,
             out=out,
-            glossary=resolve_glossary(glossary, glossaries, source, target),
+            glossary=(  # with auto, each language's run loads its own
+                Glossary(source=AUTO, target=target, entries=[])
+                if source == AUTO
+                else resolve_glossary(glossary, glossaries, source, target)
+            ),
             source=source,
             target=target,
             engine=engine,
@@ -218,7 +229,7 @@ def run(
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CacheWarning)
-            result = run_pipeline(options)
+            lines, code = _execute(options, glossaries)
         for warning in caught:
             say(f"normalize: warning: {warning.message}")
     except ConfigError as exc:
@@ -233,9 +244,23 @@ def run(
     except KeyboardInterrupt:
         raise fail("interrupted before any document was written", EXIT_INTERRUPTED) from None
     if not quiet:  # failures were printed as they happened
-        for line in result.report.summary(out):
+        for line in lines:
             say(line)
-    raise typer.Exit(result.exit_code)
+    raise typer.Exit(code)
+
+
+def _execute(options: RunOptions, glossaries: Path | None) -> tuple[list[str], int]:
+    """Run one language, or each language of a ``--source auto`` run: (the summary's lines, the exit code)."""
+    from pipeline.mixed import AUTO, mixed_summary, run_mixed
+    from pipeline.run import run as run_pipeline
+
+    if options.source != AUTO:
+        result = run_pipeline(options)
+        return result.report.summary(options.out), result.exit_code
+    mixed = run_mixed(options, lambda code: resolve_glossary(None, glossaries, code, options.target, auto=True))
+    for item in mixed.unrouted:  # errors: said even with --quiet
+        say(printable(f"normalize: failed: {item.path}: {item.error}"))
+    return mixed_summary(mixed, options.out), mixed.exit_code
 
 
 app.command("eval", short_help="Score translations against a reference, or audit whole articles.")(eval_command)

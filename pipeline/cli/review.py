@@ -30,10 +30,17 @@ def review_command(
     from pipeline.cli.errors import fail
     from pipeline.config import load_settings
     from pipeline.errors import ConfigError, NormalizeError, printable
+    from pipeline.mixed import language_folders
     from pipeline.review.server import new_session, open_socket, output_folder, serve
     from pipeline.review.workspace import Workspace
 
     try:
+        languages = language_folders(out)
+        if languages:
+            shown = ", ".join(str(out / code) for code in languages)
+            raise ConfigError(
+                f"{out} holds one run per language ({shown}): review one, e.g. normalize review {out / languages[0]}"
+            )
         settings = load_settings(config)
         workspace = Workspace(output_folder(out), cache_path=cache or settings.cache_path, engine_settings=settings.engines)
         sock = open_socket(host, port)

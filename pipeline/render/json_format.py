@@ -2,7 +2,7 @@
 
 Each output carries its ``format_version`` (``review.json``: ``version``) and
 has a JSON Schema shipped in ``pipeline/render/schemas/`` (document, report,
-review). Later versions may add fields, never remove them: downstream scripts
+review, languages). Later versions may add fields, never remove them: downstream scripts
 rely on ``source[start:end] == segment.source`` and ``target[target_span] ==
 target_text``. ``read_output`` is what resume, the index, the review server and
 eval read these files with: a file from a newer normalize, or one that is not
@@ -22,8 +22,9 @@ from pipeline.model import Document
 from pipeline.render.run_info import RunInfo
 
 FORMAT_VERSION = 1  # of the document JSON and report.json; bump when a field changes meaning or goes
-Kind = Literal["document", "report", "review"]
-VERSION_KEY: dict[str, str] = {"document": "format_version", "report": "format_version", "review": "version"}
+Kind = Literal["document", "report", "review", "languages"]
+VERSION_KEY: dict[str, str] = {"document": "format_version", "report": "format_version", "review": "version",
+                               "languages": "format_version"}  # fmt: skip
 
 
 class OutputFormatError(NormalizeError):
