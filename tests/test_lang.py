@@ -14,9 +14,9 @@ from pipeline.lang import NEUTRAL, Language, get_language, has_language, registe
 from pipeline.lang.base import Quotation, Speech
 from pipeline.model import TermHit, text_document
 from pipeline.stages.match import MatchStage
-from pipeline.stages.quotes import find_quotes
 from pipeline.stages.segment import NEUTRAL_WARNING, segment
 from pipeline.stages.translate import masked_source
+from pipeline.text.quotes import find_quotes
 from tests.conftest import ScriptedEngine
 
 # A made-up language: its own quotation marks, one speech verb, no articles.

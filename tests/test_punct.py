@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.stages.punct import detokenise, normalise
 from pipeline.stages.translate import EngineView, join_pieces
+from pipeline.text.punct import detokenise, normalise
 
 
 def test_french_typography_becomes_what_engines_expect() -> None:

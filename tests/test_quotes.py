@@ -12,7 +12,7 @@ from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.lang import get_language
 from pipeline.model import Check, Document, Quote, TermHit, text_document
 from pipeline.stages.match import protected_spans
-from pipeline.stages.quotes import QuoteIndex, find_quotes, find_speaker, paragraph_spans, quote_spans
+from pipeline.text.quotes import QuoteIndex, find_quotes, find_speaker, paragraph_spans, quote_spans
 from tests.conftest import ScriptedEngine
 
 FR = get_language("fr")

@@ -20,8 +20,8 @@ from pipeline.lang import get_language
 from pipeline.model import Kind, Quote, text_document
 from pipeline.stages.match import MatchStage
 from pipeline.stages.names import NamesStage
-from pipeline.stages.quotes import find_quotes
 from pipeline.stages.segment import segment
+from pipeline.text.quotes import find_quotes
 
 ES = get_language("es")
 FR = get_language("fr")

@@ -16,7 +16,7 @@ import pytest
 from pipeline.chain import Chain
 from pipeline.glossary.load import Glossary, default_glossary_paths, load_glossaries
 from pipeline.model import Kind, Quote, TermHit, text_document
-from pipeline.stages.quotes import naming_marks
+from pipeline.text.quotes import naming_marks
 from tests.conftest import GLOSSARIES
 
 

@@ -27,7 +27,7 @@ from pipeline.glossary.matcher import fold
 from pipeline.lang import Language, get_language
 from pipeline.model import Document, Located, Method, Segment, TermHit, Translation
 from pipeline.stages.base import BatchStage, StageContext
-from pipeline.stages.punct import detokenise, normalise
+from pipeline.text.punct import detokenise, normalise
 
 # French elision before a hit: "l’EI" masked as "l’ZQAQ" reads as a pronoun to
 # the engine; "le ZQAQ" translates as "the ZQAQ".
