@@ -58,6 +58,13 @@ class MixedResult:
     runs: dict[str, RunResult] = field(default_factory=dict)
     unrouted: list[Unrouted] = field(default_factory=list)
 
+    def problems(self) -> list[tuple[str, str, list[str]]]:
+        """The unrouted inputs grouped by (language, reason): a language without an engine is said once."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for item in self.unrouted:
+            groups.setdefault((item.language, item.error), []).append(item.path)
+        return [(language, error, paths) for (language, error), paths in groups.items()]
+
     @property
     def exit_code(self) -> int:
         return 1 if self.unrouted or any(r.exit_code for r in self.runs.values()) else 0
@@ -186,10 +193,22 @@ def _write_overview(out: Path, result: MixedResult) -> None:
         }
         rows.extend(Row.of(language, d) for d in docs)
     failed = [{"path": u.path, "language": u.language, "error": u.error} for u in result.unrouted]
-    rows.extend(Row(language=u.language, path=u.path, error=u.error) for u in result.unrouted)
+    rows.extend(Row(u.language, u.path, Path(u.path).name, u.error, routed=False) for u in result.unrouted)
     record = {"format_version": FORMAT_VERSION, "languages": languages, "failed": failed}
     write_atomic(out / LANGUAGES_NAME, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    write_atomic(out / INDEX_NAME, render_mixed_index(rows, sorted(result.runs)))
+    write_atomic(out / INDEX_NAME, render_mixed_index(rows, sorted(result.runs), result.problems()))
+
+
+def problem_lines(result: MixedResult) -> list[str]:
+    """One ``failed:`` line per reason: the file, or how many files and the first few."""
+    lines = []
+    for language, error, paths in result.problems():
+        if len(paths) == 1:
+            lines.append(f"normalize: failed: {paths[0]}: {error}")
+        else:
+            shown = ", ".join(os.path.basename(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+            lines.append(f"normalize: failed: {len(paths)} files{f' in {language}' if language else ''} ({shown}): {error}")
+    return lines
 
 
 def mixed_summary(result: MixedResult, out: Path) -> list[str]:

@@ -18,7 +18,7 @@ from pipeline.cli.eval import eval_command
 from pipeline.cli.glossary import glossary_app
 from pipeline.cli.models import models_app
 from pipeline.cli.review import review_command
-from pipeline.errors import ConfigError, NormalizeError, printable
+from pipeline.errors import ConfigError, NormalizeError
 
 if TYPE_CHECKING:  # imported where used: `normalize --help` loads neither SQLite nor the glossary loader
     from pipeline.glossary.load import Glossary
@@ -251,15 +251,15 @@ def run(
 
 def _execute(options: RunOptions, glossaries: Path | None) -> tuple[list[str], int]:
     """Run one language, or each language of a ``--source auto`` run: (the summary's lines, the exit code)."""
-    from pipeline.mixed import AUTO, mixed_summary, run_mixed
+    from pipeline.mixed import AUTO, mixed_summary, problem_lines, run_mixed
     from pipeline.run import run as run_pipeline
 
     if options.source != AUTO:
         result = run_pipeline(options)
         return result.report.summary(options.out), result.exit_code
     mixed = run_mixed(options, lambda code: resolve_glossary(None, glossaries, code, options.target, auto=True))
-    for item in mixed.unrouted:  # errors: said even with --quiet
-        say(printable(f"normalize: failed: {item.path}: {item.error}"))
+    for line in problem_lines(mixed):  # errors: said even with --quiet
+        say(line)
     return mixed_summary(mixed, options.out), mixed.exit_code
 
 

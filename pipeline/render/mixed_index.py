@@ -25,6 +25,7 @@ class Row:
     findings: int = 0
     to_review: int = 0
     source: SourceLine = SourceLine()
+    routed: bool = True  # False: no language's run took it (the reason is said once, above the table)
 
     @classmethod
     def of(cls, language: str, doc: DocSummary) -> Row:
@@ -46,17 +47,20 @@ class Row:
         return "" if self.error is not None else f"{self.language}/{self.name}.html"
 
 
-def render_mixed_index(rows: list[Row], languages: list[str]) -> str:
-    """The overall index: one line per language (its own index and review folder), then every document."""
+def render_mixed_index(rows: list[Row], languages: list[str], problems: list[tuple[str, str, list[str]]]) -> str:
+    """The overall index: one line per language (its own index and review folder), the inputs no run took (by
+    reason: a language without an engine is said once), then every document."""
     env = environment()
     script = env.get_template("index.js").render()
     style = env.get_template("page.css").render()
     counts = Counter(r.language for r in rows if r.error is None)
-    failed = [r for r in rows if r.error is not None]
+    failed = [r for r in rows if r.error is not None and r.routed]
     return env.get_template("mixed_index.html.j2").render(
-        rows=sorted(rows, key=lambda r: (r.error is None, r.language, r.path, r.name)),
+        rows=sorted(rows, key=lambda r: (not r.routed, r.language, r.path, r.name)),
         languages=[(code, counts[code]) for code in languages],
         failed=failed,
+        problems=problems,
+        unrouted=sum(len(paths) for _, _, paths in problems),
         described=any(r.source.described for r in rows),
         script=script,
         style=style,
