@@ -242,6 +242,30 @@ def test_csv_and_json_exports_with_chosen_fields(tmp_path: Path) -> None:
             )
 
 
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "json"])
+def test_an_export_that_is_not_utf8_keeps_its_accents_and_says_so(tmp_path: Path, glossary: Glossary, kind: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = {"id": "utf8", "text": "Les combattants de Daech ont été repoussés à Raqqa."}
+    legacy = {"id": "legacy", "text": "Les djihadistes ont fui la ville détruite, a précisé l’armée."}
+    if kind == "jsonl":
+        raw = (json.dumps(good, ensure_ascii=False) + "\n").encode() + (json.dumps(legacy, ensure_ascii=False) + "\n").encode(
+            "cp1252"
+        )
+    elif kind == "csv":
+        raw = b"id,text\n" + f'utf8,"{good["text"]}"\n'.encode() + f'legacy,"{legacy["text"]}"\n'.encode("cp1252")
+    else:
+        raw = json.dumps([good, legacy], ensure_ascii=False).encode("cp1252")
+    (folder / f"export.{kind}").write_bytes(raw)
+    docs = by_name(run_folder(folder, tmp_path / "out", glossary))
+    read = docs["export--legacy"]
+    assert read.text.strip() == legacy["text"] and "\ufffd" not in read.text
+    (warning,) = [w for w in read.warnings if "not UTF-8" in w]
+    assert "read as Windows-1252" in warning and "iconv -f WINDOWS-1252 -t UTF-8" in warning
+    if kind != "json":  # a line-by-line export says which line, and only on its record
+        assert "line" in warning and docs["export--utf8"].warnings == []
+
+
 def test_a_hundred_megabyte_csv_cell_fails_alone(tmp_path: Path, glossary: Glossary) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -97,16 +97,19 @@ def decode(raw: bytes, *, language: str | None = None) -> tuple[str, list[str]]:
         except UnicodeDecodeError as exc:
             legacy = guess_legacy_encoding(raw, language)
             text = _lenient(raw, legacy, warnings)
-            shown = ENCODING_NAMES.get(legacy, legacy.upper().replace("_", "-"))
-            warnings.insert(
-                0,
-                f"not UTF-8 (first bad byte at offset {exc.start}): read as {shown}; check the accents, "
-                f"or convert the file with `iconv -f {shown.upper()} -t UTF-8`",
-            )
+            warnings.insert(0, not_utf8(f"first bad byte at offset {exc.start}", legacy))
     else:
         text = _lenient(raw, encoding, warnings)
     text, notes = clean(text)
     return text, warnings + notes
+
+
+def not_utf8(where: str, encoding: str) -> str:
+    """The warning for bytes that are not UTF-8 and were read as the legacy ``encoding``; ``where``: which bytes."""
+    shown = ENCODING_NAMES.get(encoding, encoding.upper().replace("_", "-"))
+    return (
+        f"not UTF-8 ({where}): read as {shown}; check the accents, or convert the file with `iconv -f {shown.upper()} -t UTF-8`"
+    )
 
 
 def clean(text: str) -> tuple[str, list[str]]:

@@ -25,6 +25,7 @@ from typing import IO, Any
 from pipeline.errors import DocumentError
 from pipeline.model import Document
 from pipeline.readers.base import Source, document, failed, html_text, looks_like_html, lookup, meta_value, one_line
+from pipeline.readers.decoding import decode, guess_legacy_encoding, not_utf8
 from pipeline.readers.sizes import size_text
 
 CONTAINER = True
@@ -49,8 +50,9 @@ def read(source: Source) -> Iterator[Document]:
         yield from _jsonl(source)
 
 
-def record_document(source: Source, record: Any, where: str, digest_of: bytes) -> Document:
-    """The document of one record (a JSON object or a CSV row), or a failed one saying what is wrong with it."""
+def record_document(source: Source, record: Any, where: str, digest_of: bytes, warnings: list[str] | None = None) -> Document:
+    """The document of one record (a JSON object or a CSV row), or a failed one saying what is wrong with it;
+    ``warnings``: what reading its bytes found (lines that were not UTF-8)."""
     key = where.replace(" ", "-")
     if not isinstance(record, Mapping):
         return failed(
@@ -74,14 +76,15 @@ def record_document(source: Source, record: Any, where: str, digest_of: bytes) -
     if looks_like_html(text):
         text = html_text(text)
     try:
-        return document(source, text, meta=meta, digest_of=digest_of, key=key)
+        return document(source, text, meta=meta, digest_of=digest_of, key=key, warnings=warnings or ())
     except DocumentError as exc:
         return failed(source, key, where, str(exc), meta)
 
 
 def _jsonl(source: Source) -> Iterator[Document]:
+    decoder = LineDecoder(source.language)
     with source.open() as stream:
-        for number, line in _lines(stream, source.max_size):
+        for number, line in _lines(stream, source.max_size, decoder):
             where = f"line {number}"
             if isinstance(line, LineTooLong):
                 yield failed(source, f"line-{number}", where, _too_long(source))
@@ -93,20 +96,21 @@ def _jsonl(source: Source) -> Iterator[Document]:
             except ValueError as exc:
                 yield failed(source, f"line-{number}", where, f"not valid JSON ({one_line(exc)}); fix or remove the line")
                 continue
-            yield record_document(source, record, where, line.encode("utf-8", "surrogatepass"))
+            yield record_document(source, record, where, line.encode("utf-8", "surrogatepass"), decoder.take())
 
 
 def _json(source: Source) -> Iterator[Document]:
-    raw = source.read()
+    text, warnings = decode(source.read(), language=source.language)
     try:
-        data = json.loads(raw)
+        data = json.loads(text)
     except ValueError as exc:
         raise DocumentError(f"is not valid JSON ({one_line(exc)}); for one record per line, name it .jsonl") from None
     records = _records_in(data)
     if records is None:
         raise DocumentError("holds no list of records (a JSON list of objects, or an object with one such list)")
     for number, record in enumerate(records, 1):
-        yield record_document(source, record, f"record {number}", json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+        digest_of = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        yield record_document(source, record, f"record {number}", digest_of, list(warnings))
 
 
 def _records_in(data: Any) -> list[Any] | None:
@@ -131,7 +135,8 @@ def _csv(source: Source) -> Iterator[Document]:
 
 
 def _csv_rows(source: Source, stream: IO[bytes]) -> Iterator[Document]:
-    lines = _CsvLines(stream, source.max_size)
+    decoder = LineDecoder(source.language)
+    lines = _CsvLines(stream, source.max_size, decoder)
     reader = csv.reader(lines)
     header: list[str] | None = None
     while True:
@@ -152,6 +157,7 @@ def _csv_rows(source: Source, stream: IO[bytes]) -> Iterator[Document]:
                 _cell_too_big(source) if "field limit" in str(exc) else f"not valid CSV ({one_line(exc)})",
             )
             continue
+        warnings = decoder.take()
         if header is None:
             header = [h.strip() for h in row]
             if not any(header):
@@ -160,7 +166,7 @@ def _csv_rows(source: Source, stream: IO[bytes]) -> Iterator[Document]:
         if not any(cell.strip() for cell in row):
             continue
         record = dict(zip(header, row, strict=False))
-        yield record_document(source, record, f"line {start}", "\x1f".join(row).encode("utf-8", "surrogatepass"))
+        yield record_document(source, record, f"line {start}", "\x1f".join(row).encode("utf-8", "surrogatepass"), warnings)
 
 
 def _cell_too_big(source: Source) -> str:
@@ -176,9 +182,38 @@ def _too_long(source: Source) -> str:
     )
 
 
-def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, str | LineTooLong]]:
-    """Each line of ``stream``, decoded (UTF-8, a BOM dropped, bad bytes as U+FFFD), numbered from 1; a line over
-    ``limit`` bytes is skipped to its end without being kept, and given as ``LineTooLong``."""
+class LineDecoder:
+    """Lines of an export as text: UTF-8, else the legacy encoding of the source's language, each such line said.
+
+    Exports are streamed, so a file is never decoded whole: the first line that
+    is not UTF-8 decides the legacy encoding for the rest (as ``decode`` does for
+    a whole file), and every record read from such a line gets a warning, never
+    silent U+FFFD in place of its accents.
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.encoding: str | None = None
+        self.warnings: list[str] = []
+
+    def __call__(self, raw: bytes, number: int) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if self.encoding is None:
+                self.encoding = guess_legacy_encoding(raw, self.language)
+            self.warnings.append(not_utf8(f"line {number}", self.encoding))
+            return raw.decode(self.encoding, errors="replace")
+
+    def take(self) -> list[str]:
+        """The warnings since the last call: those of the record just read."""
+        taken, self.warnings = self.warnings, []
+        return taken
+
+
+def _lines(stream: IO[bytes], limit: int, decode_line: LineDecoder) -> Iterator[tuple[int, str | LineTooLong]]:
+    """Each line of ``stream``, decoded by ``decode_line`` (a BOM dropped), numbered from 1; a line over ``limit``
+    bytes is skipped to its end without being kept, and given as ``LineTooLong``."""
     number = 0
     while True:
         raw = stream.readline(limit + 1)
@@ -194,14 +229,14 @@ def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, str | LineTooLo
             continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        yield number, raw.decode("utf-8", errors="replace")
+        yield number, decode_line(raw, number)
 
 
 class _CsvLines:
     """The lines ``csv.reader`` parses, counted; a line over the limit raises ``LineTooLong`` from the reader."""
 
-    def __init__(self, stream: IO[bytes], limit: int) -> None:
-        self.lines = _lines(stream, limit)
+    def __init__(self, stream: IO[bytes], limit: int, decode_line: LineDecoder) -> None:
+        self.lines = _lines(stream, limit, decode_line)
         self.number = 0
 
     def __iter__(self) -> _CsvLines:
