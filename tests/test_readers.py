@@ -623,6 +623,30 @@ def test_word_and_opendocument_files_give_their_paragraphs(tmp_path: Path, gloss
     assert "une note" not in docs["c"].text
 
 
+def test_word_tables_are_read_in_order_a_merged_cell_once(tmp_path: Path, glossary: Glossary) -> None:
+    import docx
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    word = docx.Document()
+    word.add_paragraph("Bilan des combats à Idleb.")
+    table = word.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Pertes des jihadistes de Daech"
+    table.cell(1, 0).text = "Hommes tués"
+    table.cell(1, 1).text = "Quarante-deux"
+    word.add_paragraph("Selon l’OSDH, les combats continuent.")
+    word.save(str(folder / "bilan.docx"))
+    doc = by_name(run_folder(folder, tmp_path / "out", glossary))["bilan"]
+    assert doc.text.split("\n\n") == [
+        "Bilan des combats à Idleb.",
+        "Pertes des jihadistes de Daech",
+        "Hommes tués",
+        "Quarante-deux",
+        "Selon l’OSDH, les combats continuent.",
+    ]
+    assert_offsets_exact(doc)
+
+
 def test_a_word_zip_bomb_fails_alone(tmp_path: Path, glossary: Glossary) -> None:
     import zipfile
 

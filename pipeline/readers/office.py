@@ -6,8 +6,9 @@ reader never unpacks an entry past its declared size), and so is the number
 of entries: a zip bomb fails alone. ``.docx`` is read with python-docx
 (MIT), which parses with entity resolution off; ``.odt`` needs no library:
 its ``content.xml`` and ``meta.xml`` are read with defusedxml, which refuses
-entity declarations. Headings, paragraphs and list items become paragraphs
-of the text (blank-line separated); empty ones are dropped, and so are notes.
+entity declarations. Headings, paragraphs, list items and the paragraphs of
+table cells (row by row, a merged cell once) become paragraphs of the text
+(blank-line separated), in document order; empty ones are dropped, and so are notes.
 """
 
 from __future__ import annotations
@@ -73,7 +74,23 @@ def _docx(raw: bytes) -> tuple[str, dict[str, object]]:
     props = word.core_properties
     date = props.created or props.modified
     meta: dict[str, object] = {"title": props.title, "author": props.author, "date": date.date().isoformat() if date else None}
-    return paragraphs(p.text for p in word.paragraphs), meta
+    return paragraphs(_docx_lines(word)), meta
+
+
+def _docx_lines(container: Any) -> Iterator[str]:
+    """The text of each paragraph of ``container`` (the document, a table cell), tables included, in order."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen: set[int] = set()
+                for cell in row.cells:  # a cell merged across columns comes once per column it spans
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        yield from _docx_lines(cell)
+        else:
+            yield block.text
 
 
 def _odt(archive: zipfile.ZipFile) -> tuple[str, dict[str, object]]:
