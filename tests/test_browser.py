@@ -570,6 +570,7 @@ def test_review_add_variant_from_a_selection_updates_yaml_and_page(browser: webd
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "review-add-variant.png"))
     form.find_element(By.CSS_SELECTOR, "button[data-glossary=add-variant]").click()
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#inspector .edit-preview .preview-save")).click()  # previewed first
     mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl.change[data-entry="hurras-al-din"]'))[
         0
     ]  # reloaded
@@ -613,6 +614,7 @@ def test_review_creates_an_entry_from_a_selection(browser: webdriver.Chrome, rev
     form.find_element(By.NAME, "standard").send_keys("Hurras al-Din")
     Select(form.find_element(By.NAME, "kind")).select_by_visible_text("group")
     form.find_element(By.CSS_SELECTOR, "button[data-glossary=create]").click()
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#inspector .edit-preview .preview-save")).click()  # previewed first
     mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl[data-entry="guardians-of-religion"]'))[0]
     assert shown(mark) == "Gardiens de la religion"
     assert runner.invoke(app, ["glossary", "check", str(review.glossary)]).exit_code == 0

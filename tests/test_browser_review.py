@@ -183,6 +183,7 @@ def test_the_saved_and_re_run_message_survives_the_reload(browser: webdriver.Chr
     form.find_element(By.NAME, "entry").send_keys("hurras-al-din")
     browser.execute_script("window.notReloaded = true")
     form.find_element(By.CSS_SELECTOR, "button[data-glossary=add-variant]").click()
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#inspector .edit-preview .preview-save")).click()  # previewed first
     wait(
         browser,
         lambda d: (

@@ -39,18 +39,28 @@ class SentenceChange:
     after: str
 
     def diff(self) -> list[tuple[str, str]]:
-        """The English as ("=", kept) ("-", deleted) ("+", inserted) pieces, word by word."""
+        """The English as ("=", kept) ("-", deleted) ("+", inserted) pieces, word by word; a run of replaced words is
+        one deletion then one insertion ("the fighters of EI" -> "Islamic State militants"), not word against word."""
         old, new = TOKEN.findall(self.before), TOKEN.findall(self.after)
         pieces: list[tuple[str, str]] = []
         for op, i, j, k, m in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
             if op == "equal":
                 pieces.append(("=", "".join(old[i:j])))
-                continue
-            if i < j:
-                pieces.append(("-", "".join(old[i:j])))
-            if k < m:
-                pieces.append(("+", "".join(new[k:m])))
-        return pieces
+            else:
+                pieces += [("-", "".join(old[i:j])), ("+", "".join(new[k:m]))]
+        out: list[tuple[str, str]] = []
+        run = {"-": "", "+": ""}
+        for n, (kind, text) in enumerate(pieces):
+            inside = 0 < n < len(pieces) - 1 and pieces[n - 1][0] != "=" and pieces[n + 1][0] != "="
+            if kind == "=" and not (inside and text.isspace()):
+                out += [(o, t) for o, t in run.items() if t]
+                run = {"-": "", "+": ""}
+                out.append((kind, text))
+            elif kind == "=":  # a space between two replaced words belongs to both sides of the replacement
+                run = {o: t + text for o, t in run.items()}
+            else:
+                run[kind] += text
+        return out + [(o, t) for o, t in run.items() if t]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -183,9 +183,13 @@
     if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
     var text = sel.toString().replace(/\s+/g, " ").trim();
     var node = sel.getRangeAt(0).commonAncestorContainer;
-    var cell = (node.nodeType === 1 ? node : node.parentElement).closest("main td");
+    var element = node.nodeType === 1 ? node : node.parentElement;
+    var cell = element.closest("main td");
     if (!text || !cell || text.length > 200) return null;
-    return { text: text, field: cell.classList.contains("src") ? "variants" : "renderings", cell: cell };
+    return { text: text, field: cell.classList.contains("src") ? "variants" : "renderings", cell: cell, seg: element.closest(".seg") };
+  }
+  function known(entry) {
+    return Boolean(form && entry && form.elements.entry && form.elements.entry.querySelector('option[value="' + entry.replace(/["\\]/g, "\\$&") + '"]'));
   }
   function offer() {
     var found = selected();
@@ -195,7 +199,12 @@
     form.querySelector(".term-side").textContent = found.field === "variants"
       ? "(source words: added as a variant)" : "(English words: added as a rendering the engine writes)";
     form.querySelector("[data-glossary=create]").closest("fieldset").hidden = found.field !== "variants";
+    // A context word is one source word; the entry it guards is most likely the one marked in the same sentence.
+    contextSet.hidden = found.field !== "variants" || /\s/.test(found.text);
+    var near = found.seg ? Array.prototype.filter.call(found.seg.querySelectorAll("a[data-entry]"), function (a) { return known(a.dataset.entry); }) : [];
+    if (near.length) form.elements.entry.value = near[0].dataset.entry;
     errorLine.hidden = true;
+    clearPreview(form);
     form.hidden = false;
     page.panel(form, found.cell.querySelector("a[data-note]") || found.cell);
   }
@@ -206,31 +215,206 @@
     if (ev.shiftKey && ev.key !== "Tab" && ev.target.closest && ev.target.closest("main") && !ev.target.closest("#inspector")) offer();
   });
 
-  if (form) {
-    form.addEventListener("submit", function (ev) { ev.preventDefault(); });  // Enter in a field: the buttons do the work
-    form.addEventListener("click", function (ev) {
-      var button = ev.target.closest && ev.target.closest("button[data-glossary]");
-      if (!button || !selection) return;
-      var value = function (name) { var el = form.elements[name]; return el ? el.value : ""; };
-      var data = { doc: docName, action: button.dataset.glossary, words: selection.text, field: selection.field };
-      if (data.action === "add-variant") data.entry = value("entry");
-      else {
-        data.id = value("id"); data.standard = value("standard"); data.kind = value("kind");
-        data.loaded = form.elements.loaded.checked; data.file = value("file");
-      }
-      button.disabled = true;
+  // Every glossary edit is previewed first: the server runs it over the whole run in memory (nothing is written) and
+  // answers every sentence whose English it changes; Save sends the same edit with the preview's digest, and the
+  // server saves only if the edit still changes exactly those sentences.
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function clearPreview(holder) {
+    var old = holder.querySelector(".edit-preview");
+    if (old) old.remove();
+  }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function side(pieces, keep, mark) {
+    // One side of a sentence's diff: the pieces kept, with those of this side (deleted or inserted) marked.
+    var line = el("span", "preview-text");
+    pieces.forEach(function (piece) {
+      if (piece[0] === "=") line.appendChild(document.createTextNode(piece[1]));
+      else if (piece[0] === keep) line.appendChild(el(mark, "", piece[1]));
+    });
+    return line;
+  }
+  function showPreview(holder, button, data, found, errors) {
+    clearPreview(holder);
+    var box = el("div", "edit-preview");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Preview of the glossary edit");
+    var count = found.count
+      ? "This edit changes " + plural(found.count, "sentence", "sentences") + " in " + plural(found.documents, "document", "documents") + " of the run:"
+      : "This edit changes no sentence of the run" + (found.rerun.length ? " (" + plural(found.rerun.length, "document", "documents") + " checked)." : ".");
+    box.appendChild(el("p", "preview-count", count));
+    var list = el("ol", "preview-list");
+    found.sentences.forEach(function (s) {
+      var item = el("li", "preview-item");
+      var where = el("p", "preview-where");
+      var link = el("a", "", s.doc + ", sentence " + (s.sentence + 1));
+      link.href = encodeURIComponent(s.doc) + ".html#s" + s.sentence;
+      where.appendChild(link);
+      item.appendChild(where);
+      var source = el("p", "preview-source", s.source);
+      var column = document.querySelector("main td.src");
+      if (column) { source.lang = column.lang; if (column.dir) source.dir = column.dir; }
+      item.appendChild(source);
+      [["Before", "-", "del", "preview-before"], ["After", "+", "ins", "preview-after"]].forEach(function (row) {
+        var line = el("p", row[3]);
+        line.appendChild(el("span", "preview-label", row[0] + ": "));
+        line.appendChild(side(s.diff, row[1], row[2]));
+        item.appendChild(line);
+      });
+      list.appendChild(item);
+    });
+    if (found.sentences.length) box.appendChild(list);
+    if (found.count > found.sentences.length) box.appendChild(el("p", "preview-more", "… and " + (found.count - found.sentences.length) + " more."));
+    var save = el("button", "preview-save", found.count ? "Save (" + plural(found.count, "change", "changes") + ")" : "Save");
+    save.type = "button";
+    var cancel = el("button", "preview-cancel", "Cancel");
+    cancel.type = "button";
+    box.appendChild(save); box.appendChild(document.createTextNode(" ")); box.appendChild(cancel);
+    holder.insertBefore(box, errors);
+    save.focus();
+    page.announce(count.replace(/:$/, ".") + " Save or cancel.");
+    cancel.addEventListener("click", function () { box.remove(); button.focus(); page.announce("Not saved: the glossary is unchanged."); });
+    save.addEventListener("click", function () {
+      save.disabled = true;
+      var sent = {};
+      Object.keys(data).forEach(function (k) { sent[k] = data[k]; });
+      sent.preview = false;
+      sent.expected = found.digest;
       page.announce("Saving the glossary and re-running…");
-      post("api/glossary", data).then(function (result) {
-        var message = "Saved to " + result.file + "; " + result.rerun.length + " document(s) re-run in " + result.seconds + " s.";
+      post("api/glossary", sent).then(function (result) {
+        var message = "Saved to " + result.file + "; " + plural(result.count, "sentence", "sentences") + " changed, "
+          + plural(result.rerun.length, "document", "documents") + " re-run in " + result.seconds + " s.";
         page.announce(message);
         try { window.sessionStorage.setItem("normalize-status", message); } catch (e) { /* storage off: the message goes with the page */ }
         window.location.reload();
       }, function (error) {
-        button.disabled = false;
-        errorLine.textContent = error.message;
-        errorLine.hidden = false;
+        save.disabled = false;
+        errors.textContent = error.message;
+        errors.hidden = false;
         page.announce("Not saved: the glossary is unchanged.");
       });
     });
   }
+  function previewEdit(holder, button, data) {
+    var errors = holder.querySelector(".term-error");
+    errors.hidden = true;
+    button.disabled = true;
+    clearPreview(holder);
+    page.announce("Working out what this edit changes across the run…");
+    var asked = {};
+    Object.keys(data).forEach(function (k) { asked[k] = data[k]; });
+    asked.preview = true;
+    post("api/glossary", asked).then(function (found) {
+      button.disabled = false;
+      showPreview(holder, button, data, found, errors);
+    }, function (error) {
+      button.disabled = false;
+      errors.textContent = error.message;
+      errors.hidden = false;
+      page.announce("Not saved: the glossary is unchanged.");
+    });
+  }
+
+  var contextSet = null;
+  if (form) {
+    // "Add a context word": the selected source word becomes a context rule of the entry chosen above, so the label
+    // no longer swallows it ("un autre jihadiste"), instead of being added as part of a variant.
+    contextSet = el("fieldset", "context-word");
+    contextSet.appendChild(el("legend", "", "Or add the word as a context rule of that entry"));
+    var rule = el("label", "", "Rule ");
+    var choose = el("select");
+    choose.name = "context";
+    [["only_after", "apply only after this word"], ["not_after", "never apply after this word"], ["not_before", "never apply before this word"]].forEach(function (o) {
+      var option = el("option", "", o[1]);
+      option.value = o[0];
+      choose.appendChild(option);
+    });
+    rule.appendChild(choose);
+    contextSet.appendChild(rule);
+    var addContext = el("button", "", "Add context word");
+    addContext.type = "button";
+    addContext.dataset.glossary = "add-context";
+    contextSet.appendChild(addContext);
+    form.insertBefore(contextSet, form.querySelector("[data-glossary=create]").closest("fieldset"));
+
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });  // Enter in a field: the buttons do the work
+    form.addEventListener("click", function (ev) {
+      var button = ev.target.closest && ev.target.closest("button[data-glossary]");
+      if (!button || !selection) return;
+      var value = function (name) { var field = form.elements[name]; return field ? field.value : ""; };
+      var data = { doc: docName, action: button.dataset.glossary, words: selection.text, field: selection.field };
+      if (data.action === "add-variant") data.entry = value("entry");
+      else if (data.action === "add-context") { data.entry = value("entry"); data.field = value("context"); }
+      else {
+        data.id = value("id"); data.standard = value("standard"); data.kind = value("kind");
+        data.loaded = form.elements.loaded.checked; data.file = value("file");
+      }
+      previewEdit(form, button, data);
+    });
+  }
+
+  // Edit an entry in place: its standard name, note and context rules, from any note about it.
+  var CONTEXT = [["only_after", "Only after"], ["not_after", "Never after"], ["not_before", "Never before"]];
+  function words(text) {
+    return text.split(",").map(function (w) { return w.trim(); }).filter(function (w) { return w; });
+  }
+  function editor(entry, anchor) {
+    var box = el("form", "add-term edit-entry");
+    box.id = "edit-entry";
+    var head = el("p", "term-head");
+    head.appendChild(document.createTextNode("Entry "));
+    head.appendChild(el("code", "", entry.id));
+    head.appendChild(el("small", "", " (" + entry.kind + ", " + entry.file + ":" + entry.line + ")"));
+    box.appendChild(head);
+    var set = el("fieldset");
+    set.appendChild(el("legend", "", "Edit the entry"));
+    var field = function (name, label, value, hint) {
+      var wrap = el("label", "", label + " ");
+      var input = el("input");
+      input.name = name; input.autocomplete = "off"; input.value = value;
+      if (hint) input.placeholder = hint;
+      wrap.appendChild(input);
+      set.appendChild(wrap);
+    };
+    field("standard", "Standard name", entry.standard);
+    field("note", "Note", entry.note, "why this name");
+    CONTEXT.forEach(function (c) { field(c[0], c[1] + " (words, comma-separated)", entry[c[0]].join(", "), "none"); });
+    var button = el("button", "", "Preview changes");
+    button.type = "button";
+    button.dataset.glossary = "edit-entry";
+    set.appendChild(button);
+    box.appendChild(set);
+    var errors = el("p", "term-error");
+    errors.setAttribute("role", "alert");
+    errors.hidden = true;
+    box.appendChild(errors);
+    box.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    button.addEventListener("click", function () {
+      var data = { doc: docName, action: "edit-entry", entry: entry.id, standard: box.elements.standard.value, note: box.elements.note.value };
+      CONTEXT.forEach(function (c) { data[c[0]] = words(box.elements[c[0]].value); });
+      previewEdit(box, button, data);
+    });
+    page.panel(box, anchor);
+    box.elements.standard.focus();
+  }
+  each("#details li.note[data-entry] .review", function (box) {
+    var entry = box.closest("li").dataset.entry;
+    if (!known(entry)) return;
+    var button = el("button", "", "Edit entry…");
+    button.type = "button";
+    button.dataset.editEntry = entry;
+    box.appendChild(button);
+  });
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("button[data-edit-entry]");
+    if (!button) return;
+    var now = page.current();
+    var anchor = now && now.mark ? now.mark : document.querySelector('main a[data-entry="' + button.dataset.editEntry + '"]');
+    post("api/entry", { entry: button.dataset.editEntry }).then(function (found) { editor(found.entry, anchor); },
+      function (error) { page.announce("Cannot edit the entry: " + error.message); });
+  });
 })();
