@@ -38,10 +38,15 @@ class CacheWarning(UserWarning):
     """The translation cache could not be used as is; the run goes on."""
 
 
+def cache_home() -> Path:
+    """``$XDG_CACHE_HOME/normalize``, else ``~/.cache/normalize``, resolved now: what normalize may rebuild."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "normalize"
+
+
 def default_cache_path() -> Path:
     """``$XDG_CACHE_HOME/normalize/translations.sqlite3``, else ``~/.cache/normalize/...``, resolved now."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "normalize" / "translations.sqlite3"
+    return cache_home() / "translations.sqlite3"
 
 
 class TranslationCache:
