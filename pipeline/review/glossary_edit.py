@@ -35,6 +35,7 @@ from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
 from pipeline.glossary.matcher import NUMBER, Matcher
 from pipeline.model import Kind
 from pipeline.review.glossary_save import save_glossary
+from pipeline.review.record import labelled
 from pipeline.review.yaml_text import (
     FLOW_LISTS,
     added,
@@ -76,6 +77,8 @@ class Planned:
     edit: Edit
     text: str
     original: bytes  # the file as it was read: a file changed since is not overwritten
+    glossary: Glossary  # the glossary files it was checked with, ``text`` in place of the file, merged in their order
+    files: tuple[Path, ...]  # those files
 
     @property
     def path(self) -> Path:
@@ -138,8 +141,7 @@ def plan_words(path: Path, entry_id: str, words: str, *, field: str = "variants"
             current.append(words)
         block = newlines(dump_block(entry, indent_of(lines[start])), ending(text))
     new = "".join(lines[:start]) + block + "".join(lines[end:])
-    validate(path, new, others or [])
-    return Planned(Edit(path, entry_id, words, created=False), new, original)
+    return _planned(Edit(path, entry_id, words, created=False), new, original, others or [])
 
 
 def plan_entry(
@@ -170,15 +172,14 @@ def plan_entry(
         entry["loaded"] = True
     entry["variants"] = CommentedSeq([words])
     if blocks:
-        of_kind = kinds(text)
+        of_kind = kinds(text, path)
         same = [block for other, block in blocks.items() if of_kind.get(other) == kind] or list(blocks.values())
         indent = indent_of(lines[max(start for start, _ in blocks.values())])
         end = max(end for _, end in same)
     else:
         indent, end = 2, len(lines)
     new = "".join(lines[:end]) + newline + newlines(dump_block(entry, indent), newline) + "".join(lines[end:])
-    validate(path, new, others or [])
-    return Planned(Edit(path, entry_id, words, created=True), new, original)
+    return _planned(Edit(path, entry_id, words, created=True), new, original, others or [])
 
 
 @dataclass(frozen=True)
@@ -262,8 +263,7 @@ def _plan_fields(path: Path, entry_id: str, found: _Found, values: Mapping[str, 
                 entry[field] = value
         block = newlines(dump_block(entry, indent_of(found.lines[found.start])), ending(found.text)).splitlines(keepends=True)
     new = "".join(found.lines[: found.start]) + "".join(block) + "".join(found.lines[found.end :])
-    validate(path, new, others)
-    return Planned(Edit(path, entry_id, ", ".join(changed), created=False), new, found.original)
+    return _planned(Edit(path, entry_id, ", ".join(changed), created=False), new, found.original, others)
 
 
 def _appended(
@@ -348,9 +348,21 @@ def _read(path: Path) -> tuple[bytes, str]:
         raise ConfigError(f"cannot read glossary {path}: {getattr(exc, 'strerror', None) or exc}") from exc
 
 
+def _planned(edit: Edit, text: str, original: bytes, others: list[Path]) -> Planned:
+    files = _in_order(edit.path, others)
+    return Planned(edit, text, original, validate(edit.path, text, others), tuple(files))
+
+
+def _in_order(path: Path, others: list[Path]) -> list[Path]:
+    """The files an edit of ``path`` is checked with: ``others`` in their order (``path`` first if not among them)."""
+    return others if any(p.resolve() == path.resolve() for p in others) else [path, *others]
+
+
 def validate(path: Path, text: str, others: list[Path]) -> Glossary:
     """``text`` loaded as if it were ``path``, with ``glossary check``'s errors: schema, characters, ids, variants
-    (claimed twice, too short, only function words), the matcher's patterns, and uniqueness across ``others``."""
+    (claimed twice, too short, only function words), the matcher's patterns, and uniqueness across ``others``.
+
+    Returns the files of ``others`` merged in their order with ``text`` as ``path`` (what a run would load)."""
     with tempfile.TemporaryDirectory(prefix="normalize-edit-") as tmp:
         candidate = Path(tmp) / path.name
         candidate.write_bytes(text.encode("utf-8"))
@@ -360,13 +372,14 @@ def validate(path: Path, text: str, others: list[Path]) -> Glossary:
             if too_short:
                 raise ConfigError(too_short[0])
             Matcher(glossary)
-            rest = [p for p in others if p.resolve() != path.resolve()]
-            if rest:
-                merged = load_glossaries([candidate, *rest], source=glossary.source, target=glossary.target)
-                Matcher(merged)
+            files = [candidate if p.resolve() == path.resolve() else p for p in _in_order(path, others)]
+            if len(files) > 1:
+                glossary = load_glossaries(files, source=glossary.source, target=glossary.target)
+                Matcher(glossary)
         except ConfigError as exc:
             raise ConfigError(str(exc).replace(str(candidate), str(path))) from None
-    return glossary
+    names = {str(candidate): str(path)}
+    return labelled(glossary, names)
 
 
 def edit_summary(edit: Edit) -> dict[str, Any]:

@@ -104,11 +104,11 @@ def summary(changes: Sequence[SentenceChange], rerun: Sequence[str]) -> dict[str
     }
 
 
-def affected(docs: Sequence[Document], old: Glossary, new: Glossary) -> list[str]:
-    """The documents an edit from ``old`` to ``new`` can change: where the glossaries match differently, or match an
-    entry (or the group in a ``{group}`` slot) whose definition the edit changes."""
+def affected(docs: Sequence[Document], old: Glossary, new: Glossary, before: Matcher | None = None) -> list[str]:
+    """The documents an edit from ``old`` (its matcher: ``before``) to ``new`` can change: where the glossaries match
+    differently, or match an entry (or the group in a ``{group}`` slot) whose definition the edit changes."""
     edited = _edited(old, new)
-    before, after = Matcher(old), Matcher(new)
+    before, after = before or Matcher(old), Matcher(new)
     names = []
     for doc in docs:
         if doc.failed:

@@ -126,6 +126,7 @@ class Workspace:
         self._writing = False  # inside ``writing``: the output lock is held by this workspace
         self.reloads = 0  # loads after the first one (tests, and the curious)
         self.fingerprints: dict[str, dict[str, str]] = {}  # document -> its JSON's glossary_fingerprint (resume)
+        self._matching: tuple[Glossary, Matcher] | None = None
         self.docs: list[Document] = []
         self.docs = self._load()
 
@@ -236,8 +237,12 @@ class Workspace:
     def trial(self, planned: Planned) -> Trial:
         """Run a planned glossary edit (``glossary_edit.Planned``) over the documents it can change, in memory only."""
         with self.lock:
-            glossary = self.glossary_with(planned.path, planned.text)
-            fresh, docs, prints = self._run_again(glossary, preview.affected(self.docs, self.glossary, glossary))
+            if planned.files == tuple(self.record.glossaries):  # checked with the run's files: the run's glossary
+                glossary = labelled(planned.glossary, self._labels())
+            else:
+                glossary = self.glossary_with(planned.path, planned.text)
+            names = preview.affected(self.docs, self.glossary, glossary, self._matcher())
+            fresh, docs, prints = self._run_again(glossary, names)
             changes = preview.changed_sentences({d.name: d for d in self.docs}, fresh)
             return Trial(glossary, docs, fresh, prints, changes, preview.digest(planned.text, changes))
 
@@ -256,6 +261,12 @@ class Workspace:
                 )
             self._adopt(trial.glossary, trial.fresh, trial.docs, trial.fingerprints, planned.commit)
         return trial, time.perf_counter() - started
+
+    def _matcher(self) -> Matcher:
+        """The matcher of the glossary in use, built once per glossary (every preview compares against it)."""
+        if self._matching is None or self._matching[0] is not self.glossary:
+            self._matching = (self.glossary, Matcher(self.glossary))
+        return self._matching[1]
 
     def glossary_with(self, path: Path, text: str) -> Glossary:
         """The run's glossary with ``path`` holding ``text``, checked like a run would check it."""
@@ -367,8 +378,12 @@ class Workspace:
         return self._glossary(self.record)
 
     def _glossary(self, record: RunRecord) -> Glossary:
-        glossary = load_glossaries(record.glossaries, source=self.source, target=self.target)
-        return labelled(glossary, {str(p): label for p, label in zip(record.glossaries, record.glossary_labels, strict=True)})
+        return labelled(load_glossaries(record.glossaries, source=self.source, target=self.target), self._labels(record))
+
+    def _labels(self, record: RunRecord | None = None) -> dict[str, str]:
+        """Where each glossary file is read -> its name as the run recorded it (and the pages show)."""
+        record = record or self.record
+        return {str(p): label for p, label in zip(record.glossaries, record.glossary_labels, strict=True)}
 
     def _info(self, glossary: Glossary, decisions: Decisions) -> RunInfo:
         assert self.engine is not None

@@ -17,31 +17,44 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString
 
 from pipeline.errors import ConfigError
-from pipeline.glossary.load import Entry
+from pipeline.glossary.load import Entry, Loader
 
 ENTRY_LINE = re.compile(r"^(?P<indent> *)- ")
 FLOW_LISTS = ("renderings", "only_after", "not_after", "not_before")  # lists of short words, written [a, b] when new
 ORDER = tuple(f.name for f in dataclasses.fields(Entry))  # where a new key goes among an entry's keys
 
 
+def entry_nodes(text: str, path: Path) -> list[yaml.MappingNode]:
+    """The entries of a glossary's text as YAML nodes (their lines and keys), composed by libyaml: an edit reads the
+    whole file, so this must be fast; only the edited entry is then loaded by ruamel.yaml, round trip."""
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: YAML syntax error: {exc}; fix it with `normalize glossary check`") from None
+    entries = next((v for k, v in root.value if k.value == "entries"), None) if isinstance(root, yaml.MappingNode) else None
+    if not isinstance(entries, yaml.SequenceNode):
+        raise ConfigError(f"{path}: no entries list; see glossaries/README.md")
+    return [node for node in entries.value if isinstance(node, yaml.MappingNode)]
+
+
+def key_of(node: yaml.MappingNode, key: str) -> str:
+    """An entry's scalar ``key`` as written ("None" without one, as ruamel.yaml's ``str(entry.get(key))``)."""
+    return next((str(v.value) for k, v in node.value if k.value == key and isinstance(v, yaml.ScalarNode)), "None")
+
+
 def entry_blocks(text: str, path: Path) -> dict[str, tuple[int, int]]:
     """Entry id -> (first line, end line) of its text; trailing blank and comment lines belong to what follows."""
-    try:
-        data = round_trip().load(text)
-    except YAMLError as exc:
-        raise ConfigError(f"{path}: YAML syntax error: {exc}; fix it with `normalize glossary check`") from None
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ConfigError(f"{path}: no entries list; see glossaries/README.md")
+    entries = entry_nodes(text, path)
     lines = text.splitlines(keepends=True)
-    starts = [int(e.lc.line) for e in entries if isinstance(e, CommentedMap)]
-    ids = [str(e.get("id")) for e in entries if isinstance(e, CommentedMap)]
+    starts = [int(e.start_mark.line) for e in entries]
+    ids = [key_of(e, "id") for e in entries]
     bounds = [*starts[1:], end_of_entries(lines, starts[-1] if starts else 0)]
     out: dict[str, tuple[int, int]] = {}
     for entry_id, start, end in zip(ids, starts, bounds, strict=True):
@@ -111,9 +124,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def kinds(text: str) -> dict[str, str]:
-    data = round_trip().load(text)
-    return {str(e.get("id")): str(e.get("kind")) for e in data.get("entries", []) if isinstance(e, dict)}
+def kinds(text: str, path: Path) -> dict[str, str]:
+    return {key_of(e, "id"): key_of(e, "kind") for e in entry_nodes(text, path)}
 
 
 def scalar(words: str, *, flow: bool) -> str:
