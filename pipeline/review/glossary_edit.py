@@ -371,11 +371,10 @@ def validate(path: Path, text: str, others: list[Path]) -> Glossary:
             too_short = short_variants(glossary)
             if too_short:
                 raise ConfigError(too_short[0])
-            Matcher(glossary)
             files = [candidate if p.resolve() == path.resolve() else p for p in _in_order(path, others)]
-            if len(files) > 1:
+            if len(files) > 1:  # the merged matcher refuses all the file's own would, and clashes between files
                 glossary = load_glossaries(files, source=glossary.source, target=glossary.target)
-                Matcher(glossary)
+            Matcher(glossary)
         except ConfigError as exc:
             raise ConfigError(str(exc).replace(str(candidate), str(path))) from None
     names = {str(candidate): str(path)}

@@ -24,6 +24,7 @@ from pipeline.glossary.load import Entry, Glossary
 from pipeline.glossary.matcher import Match, Matcher
 from pipeline.model import Document
 
+Shape = list[tuple[Any, ...]]
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 SHOWN = 300  # sentences sent to the page; the count is always the full one
 
@@ -104,17 +105,37 @@ def summary(changes: Sequence[SentenceChange], rerun: Sequence[str]) -> dict[str
     }
 
 
-def affected(docs: Sequence[Document], old: Glossary, new: Glossary, before: Matcher | None = None) -> list[str]:
-    """The documents an edit from ``old`` (its matcher: ``before``) to ``new`` can change: where the glossaries match
-    differently, or match an entry (or the group in a ``{group}`` slot) whose definition the edit changes."""
-    edited = _edited(old, new)
-    before, after = before or Matcher(old), Matcher(new)
+@dataclass(frozen=True)
+class Matching:
+    """A glossary's matcher and the shape of its matches in each document (name, sha256) found so far."""
+
+    glossary: Glossary
+    matcher: Matcher
+    shapes: dict[tuple[str, str], Shape]
+
+    @classmethod
+    def of(cls, glossary: Glossary) -> Matching:
+        return cls(glossary, Matcher(glossary), {})
+
+    def shape(self, doc: Document) -> Shape:
+        key = (doc.name, doc.sha256)
+        if key not in self.shapes:
+            self.shapes[key] = shape(self.matcher.find(doc.text))
+        return self.shapes[key]
+
+
+def affected(docs: Sequence[Document], old: Matching, new: Matching) -> list[str]:
+    """The documents an edit from ``old`` to ``new`` can change: where the glossaries match differently, or match an
+    entry (or the group in a ``{group}`` slot) whose definition the edit changes. ``new`` keeps what it found, for
+    the next edit's comparison once this one is saved."""
+    edited = _edited(old.glossary, new.glossary)
     names = []
     for doc in docs:
         if doc.failed:
             continue
-        now = after.find(doc.text)
-        if any(_involves(m, edited) for m in now) or _shape(before.find(doc.text)) != _shape(now):
+        now = new.matcher.find(doc.text)
+        new.shapes[(doc.name, doc.sha256)] = shape(now)
+        if any(_involves(m, edited) for m in now) or old.shape(doc) != new.shapes[(doc.name, doc.sha256)]:
             names.append(doc.name)
     return names
 
@@ -135,5 +156,6 @@ def _involves(match: Match, ids: set[str]) -> bool:
     return match.entry.id in ids or (match.group is not None and _involves(match.group, ids))
 
 
-def _shape(matches: list[Match]) -> list[tuple[Any, ...]]:
-    return [(m.start, m.end, m.entry.id, m.plural, m.rejected, _shape([m.group]) if m.group else None) for m in matches]
+def shape(matches: list[Match]) -> Shape:
+    """What of a document's matches an edit can change: where, which entry, in which number, refused or not."""
+    return [(m.start, m.end, m.entry.id, m.plural, m.rejected, shape([m.group]) if m.group else None) for m in matches]

@@ -85,6 +85,7 @@ class Trial:
     fingerprints: dict[str, dict[str, str]]
     changes: list[preview.SentenceChange]
     digest: str
+    matching: preview.Matching  # the edited glossary's matches, kept once it is saved
 
     @property
     def rerun(self) -> list[str]:
@@ -126,7 +127,7 @@ class Workspace:
         self._writing = False  # inside ``writing``: the output lock is held by this workspace
         self.reloads = 0  # loads after the first one (tests, and the curious)
         self.fingerprints: dict[str, dict[str, str]] = {}  # document -> its JSON's glossary_fingerprint (resume)
-        self._matching: tuple[Glossary, Matcher] | None = None
+        self._matching: preview.Matching | None = None
         self.docs: list[Document] = []
         self.docs = self._load()
 
@@ -241,10 +242,10 @@ class Workspace:
                 glossary = labelled(planned.glossary, self._labels())
             else:
                 glossary = self.glossary_with(planned.path, planned.text)
-            names = preview.affected(self.docs, self.glossary, glossary, self._matcher())
-            fresh, docs, prints = self._run_again(glossary, names)
+            matching = preview.Matching.of(glossary)
+            fresh, docs, prints = self._run_again(glossary, preview.affected(self.docs, self._matching_now(), matching))
             changes = preview.changed_sentences({d.name: d for d in self.docs}, fresh)
-            return Trial(glossary, docs, fresh, prints, changes, preview.digest(planned.text, changes))
+            return Trial(glossary, docs, fresh, prints, changes, preview.digest(planned.text, changes), matching)
 
     def edit(self, planned: Planned, *, expected: str | None = None) -> tuple[Trial, float]:
         """Save a planned glossary edit and rewrite the documents it changes, all or nothing; the trial saved, seconds.
@@ -260,13 +261,14 @@ class Workspace:
                     "not the ones shown; nothing was saved. Preview it again"
                 )
             self._adopt(trial.glossary, trial.fresh, trial.docs, trial.fingerprints, planned.commit)
+            self._matching = trial.matching
         return trial, time.perf_counter() - started
 
-    def _matcher(self) -> Matcher:
-        """The matcher of the glossary in use, built once per glossary (every preview compares against it)."""
-        if self._matching is None or self._matching[0] is not self.glossary:
-            self._matching = (self.glossary, Matcher(self.glossary))
-        return self._matching[1]
+    def _matching_now(self) -> preview.Matching:
+        """The glossary in use's matcher and matches, kept from one preview to the next (and from a saved edit on)."""
+        if self._matching is None or self._matching.glossary is not self.glossary:
+            self._matching = preview.Matching.of(self.glossary)
+        return self._matching
 
     def glossary_with(self, path: Path, text: str) -> Glossary:
         """The run's glossary with ``path`` holding ``text``, checked like a run would check it."""
