@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.render.json_format import OutputFormatError, check_output, compiled_validator, schema
 from pipeline.stages.language import installed_version
+from tests.conftest import ROOT, SEED
 
 DOCUMENT = {
     "format_version": 1,
@@ -72,3 +73,21 @@ def test_reading_an_output_still_refuses_one_that_is_not_normalizes() -> None:
 @pytest.mark.parametrize("package", ["py3langid", "fastjsonschema", "jinja2"])
 def test_the_version_read_beside_a_package_is_the_one_importlib_metadata_reads(package: str) -> None:
     assert installed_version(package) == metadata.version(package)
+
+
+def test_the_mapped_language_model_gives_the_shipped_models_verdicts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from pipeline.stages.language import load_identifier
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "data" / "parallel").glob("*.txt"))]
+    texts += [SEED.read_text(encoding="utf-8"), "", "abc", "Les combattants ont repoussé l’assaut.", "Привет", "مرحبا"]
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    unpacked = load_identifier()  # unpacks the copy
+    mapped = load_identifier()
+    assert isinstance(mapped.tk_nextmove, memoryview)  # from the copy, not the shipped file
+    assert [mapped.classify(t) for t in texts] == [unpacked.classify(t) for t in texts] == [shipped.classify(t) for t in texts]
+    (tmp_path / "blocked").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    assert [load_identifier().classify(t) for t in texts[:3]] == [shipped.classify(t) for t in texts[:3]]
