@@ -406,11 +406,13 @@ def test_old_to_new_view_shows_what_the_engine_said_beside_each_rewrite(browser:
     assert shown(browser.find_element(By.CSS_SELECTOR, ".bitext thead th:nth-child(2)")).startswith("English, old → new")
     tracked = browser.find_elements(By.CSS_SELECTOR, ".diff a.tracked")
     rewrites = [c for s in doc.segments for c in s.changes if not c.noop]
-    assert tracked and len(tracked) == len(rewrites)
-    for mark, change in zip(tracked, rewrites, strict=True):
-        assert shown(mark.find_element(By.TAG_NAME, "ins")) == change.target_text
-        if change.mt_text:
-            assert shown(mark.find_element(By.TAG_NAME, "del")) == change.mt_text
+    assert tracked and len(tracked) >= len(rewrites)
+    # each rewrite sits in a struck-out region that holds the engine's words and the standard name (the region
+    # may be wider: an article the grammar dropped goes with the name it belonged to)
+    pairs = [(shown(m.find_element(By.TAG_NAME, "del")) if m.find_elements(By.TAG_NAME, "del") else "",
+              shown(m.find_element(By.TAG_NAME, "ins")) if m.find_elements(By.TAG_NAME, "ins") else "") for m in tracked]
+    for change in rewrites:
+        assert any(change.target_text in new and change.mt_text in old for old, new in pairs), change
     assert not any(e.is_displayed() for e in browser.find_elements(By.CSS_SELECTOR, ".tgt .normalised, .tgt .raw"))
     full_page_screenshot(browser, SCREENSHOTS / "seed-old-new.png")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import Document
-from pipeline.render.html import Piece, cut
+from pipeline.render.pieces import Piece, cut
 from pipeline.run import RunResult
 from pipeline.stages.names import UNKNOWN as UNKNOWN_NAME
 from tests.conftest import ScriptedEngine
@@ -269,6 +269,60 @@ def shown(text: str, element_id: str) -> str:
 
 def test_every_kind_of_finding_has_its_plain_words() -> None:
     from pipeline.model import Check
-    from pipeline.render.html import PLAIN
+    from pipeline.render.notes import PLAIN
 
     assert set(PLAIN) == set(Check) and all(text.endswith(".") for text in PLAIN.values())
+
+
+class OldNew(HTMLParser):
+    """Each sentence of the "Old → new" view read two ways: without its new words, and without its struck-out ones."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.old: dict[int, str] = {}
+        self.new: dict[int, str] = {}
+        self.struck: list[str] = []
+        self._open: list[str] = []  # tags inside the view, from its <div class="diff">
+        self._seg: int | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if not self._open and not (tag == "div" and values.get("class") == "diff"):
+            return
+        if tag == "span" and "data-seg" in values and not self._seg_open():
+            self._seg = int(values["data-seg"])
+            self.old.setdefault(self._seg, "")
+            self.new.setdefault(self._seg, "")
+        self._open.append("flag" if "flag" in values.get("class", "").split() else tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open:
+            self._open.pop()
+            if not self._seg_open():
+                self._seg = None
+
+    def handle_data(self, data: str) -> None:
+        if self._seg is None or "flag" in self._open:
+            return  # a flag ("⚑ …") is the page's, not the English
+        if "del" in self._open:
+            self.struck.append(data)
+        if "ins" not in self._open:
+            self.old[self._seg] += data
+        if "del" not in self._open:
+            self.new[self._seg] += data
+
+    def _seg_open(self) -> bool:
+        return "span" in self._open[1:2]
+
+
+@pytest.mark.parametrize("name", [SEED.stem, XSS_NAME, "quoted"])
+def test_old_to_new_strikes_every_word_the_normalisation_removed(run: Run, name: str) -> None:
+    """Read without its new words, each sentence of the view is the raw translation; without its struck-out words,
+    the English: so no word the engine said (a dropped "the", a merged "(EI)") disappears unseen."""
+    view = OldNew(run.html(name))
+    doc = run.doc(name)
+    for seg in doc.segments:
+        assert view.old[seg.id] == seg.mt
+        assert view.new[seg.id] == seg.target
+    assert any(seg.mt != seg.target for seg in doc.segments) and view.struck

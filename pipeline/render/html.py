@@ -5,10 +5,11 @@ escaped. A page is one self-contained file: its only style and script are
 inline, and its Content-Security-Policy allows exactly those two blocks (by
 their sha256 hashes) and no request to any address at all.
 
-The page is built from *notes*: every change, quoted label and QA finding of
-the document, numbered in reading order. Each note is highlighted where it sits
-(source, normalised English, raw translation) and described once in the
-details list, which is plain HTML, so the page reads the same without script.
+The page is built from *notes* (``pipeline.render.notes``): every change,
+quoted label and QA finding of the document, numbered in reading order. Each
+note is highlighted where it sits (source, normalised English, raw translation,
+old -> new: ``pipeline.render.pieces``) and described once in the details list,
+which is plain HTML, so the page reads the same without script.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import base64
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -25,12 +26,12 @@ from typing import Protocol
 import jinja2
 import jinja2.bccache
 
-from pipeline.glossary.load import Entry
-from pipeline.model import Change, Check, Document, Finding, Segment, TermHit
+from pipeline.model import Document, Segment
+from pipeline.render.notes import CHANGE, MATCH, Note, build_notes, unknown_word, unknown_words
+from pipeline.render.pieces import Piece, cut, raw_spans, tracked
 from pipeline.render.run_info import RunInfo
-from pipeline.review.decisions import Decisions, change_key, finding_key
+from pipeline.review.decisions import Decisions
 
-CHANGE, MATCH, QUOTED, FINDING = "change", "match", "quoted", "finding"
 # Languages written right to left: their source column and sentences get dir="rtl" (the others keep the page's ltr).
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
@@ -38,24 +39,6 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 def text_direction(language: str) -> str | None:
     """``"rtl"`` for a language written right to left ("ar", "fa-IR"), else None (left to right, the page's own)."""
     return "rtl" if language.split("-")[0].split("_")[0].lower() in RTL_LANGUAGES else None
-
-
-# What each check means, in words a reviewer reads at a glance (the finding's own message gives the details).
-# Every kind of finding in plain words (keyed by the enum, so a new kind without its words fails the test suite).
-PLAIN: dict[Check, str] = {
-    Check.QUOTED_LABEL: "A loaded label inside a quotation: the speaker's words are kept.",
-    Check.LOADED_RENDERING: "A loaded word is left in the English outside a quotation.",
-    Check.LOADED_ADJECTIVE: "A loaded adjective: consider a neutral wording.",
-    Check.LOADED_TERM: "A loaded term, flagged for review (never rewritten).",
-    Check.UNENFORCED: "The standard name could not be placed in the English.",
-    Check.RETRANSLATED: (
-        "The sentence was translated again around the name: "
-        "words away from the highlight may differ from the raw translation."
-    ),
-    Check.CHANGE_SPAN: "Internal error: a change lost its place.",
-    Check.UNKNOWN_WORD: "The engine did not know this word and left it untranslated.",
-    Check.UNKNOWN_NAME: "A name the glossary does not know.",
-}
 
 
 @dataclass(frozen=True)
@@ -68,70 +51,6 @@ class ReviewMode:
 
 
 @dataclass(frozen=True)
-class Note:
-    """One thing the reviewer should see: a change, a label kept in a quotation, or another finding."""
-
-    n: int
-    kind: str  # CHANGE, QUOTED or FINDING
-    segment: Segment
-    hit: TermHit | None = None
-    change: Change | None = None
-    finding: Finding | None = None
-    entry: Entry | None = None
-
-    @property
-    def source_span(self) -> tuple[int, int] | None:
-        if self.hit is not None:
-            return self.hit.start, self.hit.end
-        return self.finding.source_span if self.finding is not None else None
-
-    @property
-    def anchor(self) -> str:
-        """Id of the note's mark in the text: the source side when it has a place there."""
-        return f"n{self.n}s" if self.source_span is not None else f"n{self.n}t"
-
-    @property
-    def entry_id(self) -> str | None:
-        if self.hit is not None:
-            return self.hit.entry
-        return self.finding.entry if self.finding is not None else None
-
-    @property
-    def target_span(self) -> tuple[int, int] | None:
-        """Where the note sits in the normalised English, when it has a place there."""
-        if self.change is not None:
-            return self.change.target_span
-        return self.finding.target_span if self.finding is not None else None
-
-    @property
-    def plain(self) -> str:
-        """A one-line description in plain words."""
-        if self.kind == MATCH:
-            return "The engine already wrote the standard name: nothing was rewritten."
-        if self.kind == CHANGE:
-            return "The words were replaced by the glossary's standard name."
-        return PLAIN.get(self.finding.check, "") if self.finding is not None else ""
-
-    def key(self, doc: Document) -> str:
-        """The key of this note's decision in ``review.json``."""
-        if self.change is not None:
-            return change_key(doc, self.segment, self.change)
-        assert self.finding is not None  # a note is a change or a finding
-        return finding_key(doc, self.segment, self.finding)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of text on one side of the page; ``note`` is set for highlighted words."""
-
-    text: str
-    kind: str = ""  # "" for plain text, else the note's kind
-    note: int | None = None
-    entry: str = ""  # the note's glossary entry, for the page's filter
-    old: str | None = None  # for a rewrite in the old -> new view: what the engine said
-
-
-@dataclass(frozen=True)
 class Row:
     """One sentence as the page shows it: source, normalised English, raw translation, and flags."""
 
@@ -139,6 +58,7 @@ class Row:
     source: list[Piece]
     target: list[Piece]
     raw: list[Piece]
+    tracked: list[Piece]  # the old -> new view
     flags: list[Note]
     state: str = "translated"
 
@@ -185,98 +105,6 @@ def csp_hash(block: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def build_notes(doc: Document, run: RunInfo) -> list[Note]:
-    """Every change, quoted label and finding of the document, numbered in reading order."""
-    entries = {e.id: e for e in run.glossary.entries}
-    notes: list[Note] = []
-    for seg in doc.segments:
-        changes = {c.source_span: c for c in seg.changes}
-        findings_at: dict[tuple[int, int], Finding] = {}
-        for f in seg.findings:
-            if f.source_span is not None:
-                findings_at.setdefault(f.source_span, f)
-        placed: list[tuple[int, Note]] = []
-        used: set[int] = set()
-        for hit in seg.hits:
-            span = (hit.start, hit.end)
-            change, finding = changes.get(span), findings_at.get(span)
-            if change is None and finding is None:
-                continue  # matched but nothing to say (e.g. a standard name already)
-            if finding is not None:
-                used.add(id(finding))
-            if finding is not None and finding.check == "quoted-label":
-                kind = QUOTED  # kept as the speaker said it, even when its spelling was standardised ("Daech" -> "Daesh")
-            elif change is not None:
-                kind = MATCH if change.noop else CHANGE
-            else:
-                kind = FINDING
-            placed.append((hit.start, Note(0, kind, seg, hit=hit, change=change, finding=finding, entry=entries.get(hit.entry))))
-        for f in seg.findings:
-            if id(f) in used:
-                continue
-            start = f.source_span[0] if f.source_span is not None else seg.start + (f.target_span or (len(seg.source), 0))[0]
-            placed.append((start, Note(0, FINDING, seg, finding=f, entry=entries.get(f.entry or ""))))
-        for _, note in sorted(placed, key=lambda item: item[0]):
-            notes.append(Note(len(notes), note.kind, seg, note.hit, note.change, note.finding, note.entry))
-    return notes
-
-
-def unknown_word(note: Note) -> bool:
-    return note.finding is not None and note.finding.check == "unknown-word"
-
-
-def unknown_words(notes: list[Note]) -> list[tuple[str, list[Note]]]:
-    """The engine's unknown words, one line per distinct word (most frequent first): engine noise, grouped apart."""
-    words: dict[str, list[Note]] = {}
-    for note in notes:
-        if note.finding is None or not unknown_word(note):
-            continue
-        span = note.finding.target_span
-        word = note.segment.target[span[0] : span[1]] if span is not None else note.finding.message
-        words.setdefault(word.strip(), []).append(note)
-    return sorted(words.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))
-
-
-def cut(text: str, offset: int, spans: Iterable[tuple[int, int, str, int]], notes: dict[int, Note] | None = None) -> list[Piece]:
-    """``text`` (which starts at ``offset``) cut at ``(start, end, kind, note)`` spans; overlapping spans are skipped."""
-    pieces: list[Piece] = []
-    pos = offset
-    for start, end, kind, n in sorted(spans):
-        if start < pos or end > offset + len(text) or start >= end:
-            continue
-        note = (notes or {}).get(n)
-        entry = (note.entry_id or "") if note is not None else ""
-        old = note.change.mt_text if note is not None and note.change is not None and kind == CHANGE else None
-        pieces.append(Piece(text[pos - offset : start - offset]))
-        pieces.append(Piece(text[start - offset : end - offset], kind, n, entry, old))
-        pos = end
-    pieces.append(Piece(text[pos - offset :]))
-    return [p for p in pieces if p.text]
-
-
-def raw_spans(seg: Segment, notes: list[Note]) -> list[tuple[int, int, str, int]]:
-    """Where each change's original words (``mt_text``) sit in the raw translation: its ``mt_span``, else found left to right."""
-    spans: list[tuple[int, int, str, int]] = []
-    pos = 0
-    for note in notes:
-        said = note.change.mt_text if note.change is not None else ""
-        if not said:
-            continue
-        mt_span = note.change.mt_span if note.change is not None else None
-        if mt_span is not None and seg.mt[mt_span[0] : mt_span[1]] == said:
-            spans.append((*mt_span, note.kind, note.n))
-            pos = mt_span[1]
-            continue
-        at = seg.mt.find(said, pos)
-        if at < 0:
-            at = seg.mt.find(said)
-            if at < 0 or any(a < at + len(said) and at < b for a, b, _, _ in spans):
-                continue
-        spans.append((at, at + len(said), note.kind, note.n))
-        pos = at + len(said)
-    return spans
-
-
 def build_rows(doc: Document, notes: list[Note], reviews: Decisions | None = None) -> list[list[Row]]:
     """The document's paragraphs as rows of sentences, each cut at its notes."""
     by_segment: dict[int, list[Note]] = {}
@@ -298,6 +126,7 @@ def build_rows(doc: Document, notes: list[Note], reviews: Decisions | None = Non
                     source=cut(seg.source, seg.start, source, numbered),
                     target=target_pieces,
                     raw=cut(seg.mt, 0, raw_spans(seg, [n for n in mine if n.change is not None]), numbered),
+                    tracked=tracked(seg, mine),
                     flags=[n for n in mine if n.source_span is None and n.n not in placed],
                     state=(reviews or Decisions({})).segment_state(doc, seg),
                 )
@@ -457,5 +286,4 @@ def policy(scripts: list[str] | str, style: str, *, connect: bool = False) -> st
     )
 
 
-__all__ = ["IndexRow", "Note", "Piece", "ReviewMode", "Row", "SourceLine",
-           "build_notes", "build_rows", "render_document", "render_index"]
+__all__ = ["IndexRow", "ReviewMode", "Row", "SourceLine", "build_rows", "render_document", "render_index"]
