@@ -145,7 +145,7 @@ def pipeline_path(files: list[Path], options: dict[str, Any]) -> dict[str, Any]:
                 methods[str(change.method)] = methods.get(str(change.method), 0) + 1
     hits = sum(len(seg.hits) for doc in docs for seg in doc.segments)
     aligned = sum(
-        1 for doc in docs for seg in doc.segments for loc in seg.translation.located if loc and loc.method == Method.ALIGNED
+        1 for doc in docs for seg in doc.segments for h in seg.hits if h.rendered and h.rendered.method == Method.ALIGNED
     )
     return {"hits": hits, "aligned": aligned, "changes": methods}
 

@@ -58,10 +58,21 @@ class Check(StrEnum):
 
 
 @dataclass(frozen=True)
+class Located:
+    """Where the engine rendered one hit in the raw translation, and how that was found."""
+
+    span: Span
+    method: Method
+
+
+@dataclass(frozen=True)
 class TermHit:
     """A glossary entry (or a protected name) matched in the source text (offsets into ``Document.text``).
 
     A hit carries everything enforcement needs, so enforce never looks the entry up again.
+    ``rendered`` is where the translate stage found the engine's words for it in the raw
+    translation (``None``: not found, or not translated yet); the stage gives the
+    segment a copy of the hit with it set, so a hit the match stage made is never changed.
     ``quoted_form`` is how a loaded variant is written when it stays inside a quotation
     ("Daech" -> "Daesh"): the speaker's word, in English spelling.
     """
@@ -81,6 +92,7 @@ class TermHit:
     # A name found by its shape alone ("Marie Dosé"), restored only where the engine translated part of it
     # ("Marry Dosé"); the translate stage drops it where the engine kept it or rendered it otherwise.
     tentative: bool = False
+    rendered: Located | None = None
 
     @property
     def kept(self) -> bool:
@@ -153,28 +165,19 @@ class Finding:
 
 
 @dataclass
-class Located:
-    """Where the engine rendered one hit in the raw translation, and how that was found."""
-
-    span: Span
-    method: Method
-
-
-@dataclass
 class Translation:
     """What the translate stage learnt from the engine for one sentence; the enforce stage reads it.
 
     ``raw`` is what the engine said for the plain sentence (the reviewer's raw
-    view). ``located[i]`` is where ``Segment.hits[i]`` was rendered in ``raw``
-    (``None``: not found). ``masked`` and ``pieces`` exist only for sentences
-    the fallbacks needed: the sentence with placeholders for the hits, and the
-    text between placeholders translated piece by piece. ``edits`` is filled by
+    view); where each hit was rendered in it is the hit's own ``rendered``.
+    ``masked`` and ``pieces`` exist only for sentences the fallbacks needed: the
+    sentence with placeholders for the hits, and the text between placeholders
+    translated piece by piece. ``edits`` is filled by
     enforce: each (raw region, target region) it rewrote, in order, so any
     other raw span maps onto the target (``to_target``).
     """
 
     raw: str = ""
-    located: list[Located | None] = field(default_factory=list)
     unknown: tuple[Span, ...] = ()
     masked: str | None = None
     placeholders: dict[str, TermHit] = field(default_factory=dict)

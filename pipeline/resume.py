@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline import __version__
 from pipeline.chain import DEFAULT_ORDER
 from pipeline.glossary.load import Entry, Glossary
-from pipeline.model import Document
+from pipeline.model import Document, TermHit
 from pipeline.stages.check import CheckStage
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class GlossaryUse:
     def matches(self, doc: Document) -> str:
         """The hash of a prepared document's hits and findings and of the entries they name."""
         results = [
-            [seg.id, [dataclasses.astuple(h) for h in seg.hits], [f.to_json() for f in seg.findings]]
+            [seg.id, [_matched(h) for h in seg.hits], [f.to_json() for f in seg.findings]]
             for seg in doc.segments
             if seg.hits or seg.findings
         ]
@@ -117,6 +117,11 @@ class GlossaryUse:
                 self._definitions[entry_id] = _hash(_definition(entry))
             out.append([entry_id, self._definitions[entry_id]])
         return out
+
+
+def _matched(hit: TermHit) -> tuple[object, ...]:
+    """What the match and names stages found (the translate stage's ``rendered`` is not theirs)."""
+    return tuple(getattr(hit, f.name) for f in dataclasses.fields(hit) if f.name != "rendered")
 
 
 def _definition(entry: Entry) -> dict[str, object]:

@@ -28,8 +28,9 @@ from pipeline.outputs.names import output_names
 from pipeline.outputs.report import DocSummary, RunReport
 from pipeline.progress import Bar
 from pipeline.readers import READERS, Fields
-from pipeline.readers.files import DEFAULT_MAX_SIZE, collect_inputs
+from pipeline.readers.files import collect_inputs
 from pipeline.readers.parts import PART_CHARS
+from pipeline.readers.sizes import DEFAULT_MAX_SIZE
 from pipeline.registry import load
 from pipeline.render import FORMATS, RunInfo
 from pipeline.resume import run_signature

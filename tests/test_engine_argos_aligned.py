@@ -169,7 +169,7 @@ def test_pipeline_decodes_each_sentence_once_when_the_engine_aligns(argos_fr_en:
     Chain(fr_en, engine)([doc])
     assert not doc.error
     assert [len(seg.hits) for seg in doc.segments] == [1] * (len(ONE_HIT_EACH) + 2)
-    assert all(loc is not None and loc.method == Method.ALIGNED for seg in doc.segments for loc in seg.translation.located)
+    assert all(h.rendered is not None and h.rendered.method == Method.ALIGNED for seg in doc.segments for h in seg.hits)
     assert len(recorder.calls) == 1
     assert recorder.inputs == len(ONE_HIT_EACH)
     assert sum(map(len, recorder.calls[0])) == sum(len(engine._loaded()[0]._encode(s)) for s in ONE_HIT_EACH)

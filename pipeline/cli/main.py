@@ -190,7 +190,7 @@ def run(
     from pipeline.glossary.load import Glossary
     from pipeline.mixed import AUTO
     from pipeline.readers import Fields
-    from pipeline.readers.files import parse_size
+    from pipeline.readers.sizes import parse_size
     from pipeline.run import Interrupted, RunOptions
 
     try:

@@ -19,7 +19,7 @@ from pipeline.errors import DocumentError
 from pipeline.model import Document
 from pipeline.readers import Fields, Source, reader_for, wanted
 from pipeline.readers.links import check_link
-from pipeline.readers.sizes import DEFAULT_MAX_SIZE, parse_size, read_bytes
+from pipeline.readers.sizes import DEFAULT_MAX_SIZE, read_bytes
 from pipeline.readers.txt import text_document
 
 SUFFIX = ".txt"  # the plain-text format; every format read is listed in pipeline.readers.READERS
@@ -162,4 +162,4 @@ def read_documents(
 
 
 # The size limit lives in ``sizes``; run.py and cli/main.py import it from here, with the walk.
-__all__ = ["DEFAULT_MAX_SIZE", "collect_inputs", "input_root", "parse_size", "read_document", "read_documents"]
+__all__ = ["collect_inputs", "input_root", "read_document", "read_documents"]

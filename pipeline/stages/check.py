@@ -25,7 +25,7 @@ from pipeline.glossary.load import Glossary
 from pipeline.model import Check, Document, Finding, Segment, Span
 from pipeline.stages.base import DocumentStage, StageContext
 from pipeline.stages.match import protected_spans
-from pipeline.stages.quotes import quote_spans
+from pipeline.text.quotes import quote_spans
 
 
 class CheckStage(DocumentStage):
@@ -85,7 +85,7 @@ class CheckStage(DocumentStage):
         """A finding per loaded label inside a quotation; returns their spans in the English."""
         spans: list[Span] = []
         changed = {c.source_span: c for c in seg.changes}
-        for hit, loc in zip(seg.hits, seg.translation.located, strict=True):
+        for hit in seg.hits:
             if not (hit.loaded and (hit.in_quote or hit.mention)):
                 continue
             change = changed.get((hit.start, hit.end))
@@ -94,7 +94,7 @@ class CheckStage(DocumentStage):
                 target: Span | None = change.target_span
                 kept = f"kept as {whose} word, spelled “{change.target_text}”"
             else:
-                target = seg.translation.to_target(loc.span) if loc is not None else None
+                target = seg.translation.to_target(hit.rendered.span) if hit.rendered is not None else None
                 kept = "kept as the speaker said it" if hit.in_quote else "kept as written"
             if target is not None:
                 spans.append(target)

@@ -59,9 +59,10 @@ class EnforceStage(DocumentStage):
         """Write ``seg.target`` and ``seg.changes``; ``language`` (the source's) says which words are plural."""
         seg.changes = []
         tr = seg.translation
-        todo = [(hit, loc) for hit, loc in zip(seg.hits, tr.located, strict=True) if not hit.kept]
-        if all(loc is not None for _, loc in todo):
-            self._splice(seg, language, [(hit, loc) for hit, loc in todo if loc is not None])
+        todo = [hit for hit in seg.hits if not hit.kept]
+        placed = [(hit, hit.rendered) for hit in todo if hit.rendered is not None]
+        if len(placed) == len(todo):
+            self._splice(seg, language, placed)
         elif placeholders_kept(tr.placeholders, tr.masked):
             self._by_placeholder(seg, language, tr.masked or "", Method.PLACEHOLDER)
             seg.findings.append(_retranslated(seg))
@@ -69,9 +70,9 @@ class EnforceStage(DocumentStage):
             self._by_placeholder(seg, language, tr.pieces or "", Method.PLACEHOLDER_SPLIT)
             seg.findings.append(_retranslated(seg))
         else:
-            self._splice(seg, language, [(hit, loc) for hit, loc in todo if loc is not None])
-            for hit, loc in todo:
-                if loc is None:
+            self._splice(seg, language, placed)
+            for hit in todo:
+                if hit.rendered is None:
                     seg.findings.append(
                         Finding(
                             check=Check.UNENFORCED,
@@ -189,7 +190,6 @@ class EnforceStage(DocumentStage):
     def _by_placeholder(self, seg: Segment, language: Language, text: str, method: Method) -> None:
         """The fallback: the sentence translated with placeholders, each swapped for its name."""
         tr = seg.translation
-        located = {id(h): loc for h, loc in zip(seg.hits, tr.located, strict=True)}
         spots = sorted((text.index(p), p) for p in tr.placeholders)
         out = ""
         pos = 0
@@ -197,8 +197,7 @@ class EnforceStage(DocumentStage):
             hit = tr.placeholders[token]
             before = text[pos:at]
             previous = seg.changes[-1] if seg.changes else None
-            loc = located.get(id(hit))
-            mt_span = loc.span if loc is not None else None
+            mt_span = hit.rendered.span if hit.rendered is not None else None
             if (
                 previous is not None
                 and previous.target_span[1] == len(out)

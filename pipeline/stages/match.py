@@ -1,11 +1,11 @@
 """Stage 3, match: glossary variants in each segment -> ``TermHit``s.
 
-Quotations are found once over the whole document (``pipeline.stages.quotes``,
+Quotations are found once over the whole document (``pipeline.text.quotes``,
 written to ``Document.quotes``); a hit inside one is marked ``in_quote`` with
 the speaker: the enforce stage keeps a loaded label there (the speaker's
 words) and the check stage reports it, as the Reuters, AP and BBC guides ask.
 Marks nobody speaks around a lone name («داعش») are naming marks, not a
-quotation (``pipeline.stages.quotes.naming_marks``).
+quotation (``pipeline.text.quotes.naming_marks``).
 
 A variant the glossary marks loaded (``loaded_variants``: "Daech" of Islamic
 State) makes its hit loaded: outside quotations it still becomes the standard
@@ -34,7 +34,7 @@ from pipeline.lang.base import Gloss
 from pipeline.lang.speech import alternation
 from pipeline.model import Check, Document, Finding, Quote, Span, TermHit
 from pipeline.stages.base import DocumentStage, StageContext
-from pipeline.stages.quotes import (
+from pipeline.text.quotes import (
     QuoteIndex,
     find_quotes,
     find_speaker,

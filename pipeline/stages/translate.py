@@ -15,6 +15,7 @@ engine call as the placeholder sentences when these are few).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import re
@@ -93,7 +94,7 @@ class TranslateStage(BatchStage):
         if not segments:
             return docs
         self._decode(segments)
-        missing = [seg for seg in segments if None in seg.translation.located]
+        missing = [seg for seg in segments if any(h.rendered is None for h in seg.hits)]
         if missing:
             self._terms(missing)
             for seg in missing:
@@ -120,11 +121,12 @@ class TranslateStage(BatchStage):
         _check_count(self.engine, outputs, len(unique))
         for seg, key in zip(segments, keys, strict=True):
             out = outputs[requests[key]]
-            seg.translation = Translation(raw=out.text, located=_aligned(out, len(seg.hits)), unknown=out.unknown)
+            seg.translation = Translation(raw=out.text, unknown=out.unknown)
+            seg.hits = _aligned(out, seg.hits)
 
     def _terms(self, segments: list[Segment]) -> None:
         """Translate the words of every hit not yet located, alone: once per distinct wording in the run."""
-        wanted = {flat(h.text): None for seg in segments for h, loc in _pairs(seg) if loc is None}
+        wanted = {flat(h.text): None for seg in segments for h in seg.hits if h.rendered is None}
         todo = [t for t in wanted if t not in self.term_mt]
         if todo:
             out = self.engine.translate(todo)
@@ -139,16 +141,16 @@ class TranslateStage(BatchStage):
         which are looser (an entry's "EI" must not be taken for the hit before it).
         Each hit is searched between the spans of its located neighbours.
         """
-        tr = seg.translation
+        raw, hits = seg.translation.raw, seg.hits
         for candidates in (self._own_words, self._known_renderings):
-            for i, hit in enumerate(seg.hits):
-                if tr.located[i] is not None:
+            for i, hit in enumerate(hits):
+                if hit.rendered is not None:
                     continue
-                start = max((loc.span[1] for loc in tr.located[:i] if loc is not None), default=0)
-                end = min((loc.span[0] for loc in tr.located[i + 1 :] if loc is not None), default=len(tr.raw))
-                span = find_rendering(tr.raw, candidates(hit), start=start, end=end, skip=_repeats_before(seg, i))
+                start = max((h.rendered.span[1] for h in hits[:i] if h.rendered is not None), default=0)
+                end = min((h.rendered.span[0] for h in hits[i + 1 :] if h.rendered is not None), default=len(raw))
+                span = find_rendering(raw, candidates(hit), start=start, end=end, skip=_repeats_before(seg, i))
                 if span is not None:
-                    tr.located[i] = Located(span, Method.RENDERING)
+                    hits[i] = dataclasses.replace(hit, rendered=Located(span, Method.RENDERING))
 
     def _own_words(self, hit: TermHit) -> list[str]:
         return [self.term_mt.get(flat(hit.text), ""), hit.text, hit.replacement]
@@ -185,8 +187,9 @@ class TranslateStage(BatchStage):
             index = {id(h): i for i, h in enumerate(seg.hits)}
             for token, span in diff_locate(tr.raw, tr.masked, tr.placeholders).items():
                 i = index[id(tr.placeholders[token])]
-                if tr.located[i] is None and not _overlaps(span, tr.located):
-                    tr.located[i] = Located(span, Method.DIFF)
+                if seg.hits[i].rendered is None and not _overlaps(span, seg.hits):
+                    seg.hits[i] = dataclasses.replace(seg.hits[i], rendered=Located(span, Method.DIFF))
+            tr.placeholders = {token: seg.hits[index[id(h)]] for token, h in tr.placeholders.items()}
             if _unlocated(seg) and not placeholders_kept(tr.placeholders, tr.masked):
                 lost.append((seg, plans[text]))
         if lost:
@@ -285,8 +288,7 @@ def find_rendering(
 def _repeats_before(seg: Segment, i: int) -> int:
     """How many times hit ``i``'s words stand in the source between its located predecessor and itself."""
     hit = seg.hits[i]
-    located = seg.translation.located
-    start = max((h.end for h, loc in zip(seg.hits[:i], located[:i], strict=True) if loc is not None), default=seg.start)
+    start = max((h.end for h in seg.hits[:i] if h.rendered is not None), default=seg.start)
     words = re.compile(r"(?<!\w)" + re.escape(hit.text) + r"(?!\w)", re.IGNORECASE)
     return len(words.findall(seg.source, start - seg.start, hit.start - seg.start))
 
@@ -331,15 +333,15 @@ def _settle_tentative(seg: Segment) -> None:
     tr = seg.translation
     first = re.search(r"\w", seg.source)
     opening = seg.start + first.start() if first else -1
-    keep = [
-        i
-        for i, (hit, loc) in enumerate(_pairs(seg))
+    seg.hits = [
+        hit
+        for hit in seg.hits
         if not hit.tentative
-        or (loc is not None and _part_translated(hit.text, tr.raw[loc.span[0] : loc.span[1]], hit.start == opening))
+        or (
+            (loc := hit.rendered) is not None
+            and _part_translated(hit.text, tr.raw[loc.span[0] : loc.span[1]], hit.start == opening)
+        )
     ]
-    if len(keep) < len(seg.hits):
-        seg.hits = [seg.hits[i] for i in keep]
-        tr.located = [tr.located[i] for i in keep]
 
 
 def _part_translated(name: str, rendering: str, opens_sentence: bool = False) -> bool:
@@ -361,25 +363,23 @@ def _unrelated(word: str, rendered: str) -> bool:
     return difflib.SequenceMatcher(None, fold(word), fold(rendered), autojunk=False).ratio() < RELATED_SPELLING
 
 
-def _aligned(out: EngineOutput, n: int) -> list[Located | None]:
-    located: list[Located | None] = [None] * n
-    for i, span in enumerate(out.spans[:n]):
-        if span is not None and 0 <= span[0] < span[1] <= len(out.text) and not _overlaps(span, located):
-            located[i] = Located(span, Method.ALIGNED)
-    return located
+def _aligned(out: EngineOutput, hits: Sequence[TermHit]) -> list[TermHit]:
+    """``hits`` each with the span the engine's alignment gives it (any earlier ``rendered`` dropped)."""
+    placed: list[TermHit] = []
+    spans = list(out.spans[: len(hits)]) + [None] * (len(hits) - len(out.spans))
+    for hit, span in zip(hits, spans, strict=True):
+        ok = span is not None and 0 <= span[0] < span[1] <= len(out.text) and not _overlaps(span, placed)
+        placed.append(dataclasses.replace(hit, rendered=Located(span, Method.ALIGNED) if ok and span is not None else None))
+    return placed
 
 
-def _overlaps(span: Span, located: Sequence[Located | None]) -> bool:
-    return any(loc is not None and loc.span[0] < span[1] and span[0] < loc.span[1] for loc in located)
-
-
-def _pairs(seg: Segment) -> Iterable[tuple[TermHit, Located | None]]:
-    return zip(seg.hits, seg.translation.located, strict=True)
+def _overlaps(span: Span, hits: Sequence[TermHit]) -> bool:
+    return any(h.rendered is not None and h.rendered.span[0] < span[1] and span[0] < h.rendered.span[1] for h in hits)
 
 
 def _unlocated(seg: Segment) -> bool:
     """Whether a hit the English must change has no place in the raw translation yet."""
-    return any(loc is None and not hit.kept for hit, loc in _pairs(seg))
+    return any(hit.rendered is None and not hit.kept for hit in seg.hits)
 
 
 def _same_case(word: str, like: str) -> str:
