@@ -6,22 +6,18 @@ article the engine wrote and says a bracketed abbreviation once ("the Islamic St
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from pipeline.model import Document
-from pipeline.run import RunResult
+from tests import test_browser
 from tests.browser_engine import known_words_only
 from tests.conftest import needs
 from tests.render_fixtures import run_fixtures
-from tests.test_browser import chromium, load
+from tests.test_browser import Site, load
 
 pytestmark = needs("apertium", "chromium")
+browser = test_browser.browser  # the fixture (module-scoped: this module gets its own browser)
 
 EDITS = (
     "Les combattants de l’État islamique (EI) ont quitté la ville. "
@@ -37,31 +33,12 @@ return Array.prototype.map.call(document.querySelectorAll(".diff .seg"), functio
 """
 
 
-@dataclass
-class Site:
-    out: Path
-    result: RunResult
-
-    def url(self, name: str) -> str:
-        return (self.out / f"{name}.html").as_uri()
-
-    def doc(self, name: str) -> Document:
-        return next(d for d in self.result.docs if d.name == name)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     folder = tmp_path_factory.mktemp("in")
     (folder / "edits.txt").write_text(EDITS, encoding="utf-8")
     out = tmp_path_factory.mktemp("site")
     return Site(out, run_fixtures([folder / "edits.txt"], out, engine=known_words_only()))
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = chromium(tmp_path_factory.mktemp("profile"))
-    yield driver
-    driver.quit()
 
 
 def test_old_to_new_strikes_the_dropped_article_and_the_merged_abbreviation(browser: webdriver.Chrome, site: Site) -> None:

@@ -8,9 +8,6 @@ workbench documents (tests/review_fixtures.py); the glossary is the test's own c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -19,27 +16,16 @@ from selenium.webdriver.support.ui import Select
 from typer.testing import CliRunner
 
 from pipeline.cli.main import app
+from tests import test_browser_review
 from tests.conftest import needs
-from tests.review_fixtures import Served, serve_review, workbench_inputs
-from tests.test_browser import SCREENSHOTS, chromium, console_problems, inspector, load, select_words, shown, wait
+from tests.review_fixtures import Served
+from tests.test_browser import SCREENSHOTS, console_problems, inspector, load, select_words, shown, wait
 
 pytestmark = needs("apertium", "chromium")
+# the fixtures (module-scoped: this module gets its own review server and browser)
+bench, browser = test_browser_review.bench, test_browser_review.browser
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = chromium(tmp_path_factory.mktemp("profile"))
-    driver.get("about:blank")
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    folder = tmp_path_factory.mktemp("desk")
-    served = serve_review(folder, extra=workbench_inputs(folder / "more"))
-    yield served
-    served.stop()
 
 
 def preview_of(driver: webdriver.Chrome) -> WebElement:
@@ -71,10 +57,10 @@ def saved_and_reloaded(driver: webdriver.Chrome, box: WebElement) -> None:
 
 
 def test_add_variant_shows_every_sentence_it_changes_and_saves_only_on_confirmation(
-    browser: webdriver.Chrome, desk: Served
+    browser: webdriver.Chrome, bench: Served
 ) -> None:
-    before = desk.glossary.read_bytes()
-    load(browser, desk.page("tanzim"))
+    before = bench.glossary.read_bytes()
+    load(browser, bench.page("tanzim"))
     select_words(browser, "td.src", "Tanzim Hurras")
     form = browser.find_element(By.ID, "add-term")
     Select(form.find_element(By.NAME, "entry")).select_by_value("hurras-al-din")
@@ -88,19 +74,19 @@ def test_add_variant_shows_every_sentence_it_changes_and_saves_only_on_confirmat
     assert box.find_element(By.CSS_SELECTOR, "button.preview-save") == browser.switch_to.active_element
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "review-edit-preview.png"))
-    assert desk.glossary.read_bytes() == before and browser.execute_script("return window.notReloaded === true")
+    assert bench.glossary.read_bytes() == before and browser.execute_script("return window.notReloaded === true")
     box.find_element(By.CSS_SELECTOR, "button.preview-cancel").click()
-    assert not browser.find_elements(By.CSS_SELECTOR, "#inspector .edit-preview") and desk.glossary.read_bytes() == before
+    assert not browser.find_elements(By.CSS_SELECTOR, "#inspector .edit-preview") and bench.glossary.read_bytes() == before
     form.find_element(By.CSS_SELECTOR, "button[data-glossary=add-variant]").click()
     saved_and_reloaded(browser, preview_of(browser))
     mark = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.src a.hl.change[data-entry="hurras-al-din"]'))[0]
-    assert shown(mark) == "Tanzim Hurras" and "- Tanzim Hurras\n" in desk.glossary.read_text(encoding="utf-8")
+    assert shown(mark) == "Tanzim Hurras" and "- Tanzim Hurras\n" in bench.glossary.read_text(encoding="utf-8")
     assert "1 sentence changed" in shown(browser.find_element(By.ID, "status"))
     assert console_problems(browser) == []
 
 
-def test_a_selected_word_becomes_a_context_rule_instead_of_being_swallowed(browser: webdriver.Chrome, desk: Served) -> None:
-    load(browser, desk.page("workbench"))
+def test_a_selected_word_becomes_a_context_rule_instead_of_being_swallowed(browser: webdriver.Chrome, bench: Served) -> None:
+    load(browser, bench.page("workbench"))
     select_words(browser, "td.src", "contrôle")
     form = browser.find_element(By.ID, "add-term")
     assert Select(form.find_element(By.NAME, "entry")).first_selected_option.get_attribute("value") == "islamic-state"
@@ -109,17 +95,17 @@ def test_a_selected_word_becomes_a_context_rule_instead_of_being_swallowed(brows
     box = preview_of(browser)
     (item,) = items(box)
     assert "contrôle" in item["source"] and "Islamic State" in item["deleted"] and "Islamic State" not in item["after"]
-    assert "not_before" not in desk.glossary.read_text(encoding="utf-8").split("id: islamic-state")[1].split("- id:")[0]
+    assert "not_before" not in bench.glossary.read_text(encoding="utf-8").split("id: islamic-state")[1].split("- id:")[0]
     saved_and_reloaded(browser, box)
-    block = desk.glossary.read_text(encoding="utf-8").split("  - id: islamic-state\n")[1].split("  - id:")[0]
+    block = bench.glossary.read_text(encoding="utf-8").split("  - id: islamic-state\n")[1].split("  - id:")[0]
     assert "    not_before: [contrôle]\n" in block
-    assert CliRunner().invoke(app, ["glossary", "check", str(desk.glossary)]).exit_code == 0
+    assert CliRunner().invoke(app, ["glossary", "check", str(bench.glossary)]).exit_code == 0
     sentence = next(s for s in browser.find_elements(By.CSS_SELECTOR, "td.src .seg") if "contrôle" in shown(s))
     assert not sentence.find_elements(By.CSS_SELECTOR, 'a.hl[data-entry="islamic-state"]')
 
 
-def test_an_entry_is_edited_in_place_with_a_run_wide_preview(browser: webdriver.Chrome, desk: Served) -> None:
-    load(browser, desk.page("workbench-2"))
+def test_an_entry_is_edited_in_place_with_a_run_wide_preview(browser: webdriver.Chrome, bench: Served) -> None:
+    load(browser, bench.page("workbench-2"))
     mark = browser.find_element(By.CSS_SELECTOR, '.src a.hl.change[data-entry="islamic-state"]')
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
     mark.click()
@@ -139,9 +125,9 @@ def test_an_entry_is_edited_in_place_with_a_run_wide_preview(browser: webdriver.
     assert f"changes {len(found)} sentences in {len(documents)} documents" in shown(box)
     assert all("Islamic State group" in i["after"] and "group" in i["inserted"] for i in found)
     saved_and_reloaded(browser, box)
-    text = desk.glossary.read_text(encoding="utf-8")
+    text = bench.glossary.read_text(encoding="utf-8")
     assert "    standard: Islamic State group\n" in text
-    assert CliRunner().invoke(app, ["glossary", "check", str(desk.glossary)]).exit_code == 0
+    assert CliRunner().invoke(app, ["glossary", "check", str(bench.glossary)]).exit_code == 0
     assert any(shown(m) == "Islamic State group" for m in browser.find_elements(By.CSS_SELECTOR, ".normalised a.hl.change"))
     why = browser.find_element(By.XPATH, "//section[@id='details']//dt[text()='Why']/following-sibling::dd")
     assert "<img src=x onerror=alert(1)>" in str(why.get_attribute("textContent"))  # the note is text, never markup

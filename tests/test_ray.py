@@ -20,6 +20,7 @@ from pipeline.executors.ray import LOST, RETRIES
 from pipeline.glossary.load import Glossary
 from pipeline.run import RunOptions, run
 from tests.conftest import ROOT, SEED
+from tests.ray_cluster import local_cluster
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::DeprecationWarning:ray.*", "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
@@ -105,13 +106,8 @@ def dying_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    import ray  # the README's test command installs the extra ('.[test,ray]'): a missing Ray fails, never skips
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    setup = {"env_vars": {"PYTHONPATH": str(ROOT)}, "worker_process_setup_hook": f"{__name__}.register_dying_engine"}
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False, configure_logging=False,
-             runtime_env=setup)
-    yield
-    ray.shutdown()
+    with local_cluster(f"{__name__}.register_dying_engine"):
+        yield
 
 
 def test_ray_writes_the_same_files_as_the_local_executor(cluster: None, tmp_path: Path, fr_en: Glossary) -> None:

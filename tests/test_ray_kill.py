@@ -22,7 +22,7 @@ from pipeline.engines.base import Engine
 from pipeline.executors import ray as ray_executor
 from pipeline.glossary.load import Glossary
 from pipeline.run import RunOptions, RunResult, run
-from tests.conftest import ROOT
+from tests.ray_cluster import local_cluster
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::DeprecationWarning:ray.*", "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
@@ -64,14 +64,8 @@ def register_slow_engine() -> None:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    import ray
-
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    setup = {"env_vars": {"PYTHONPATH": str(ROOT)}, "worker_process_setup_hook": f"{__name__}.register_slow_engine"}
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False, configure_logging=False,
-             runtime_env=setup)
-    yield
-    ray.shutdown()
+    with local_cluster(f"{__name__}.register_slow_engine"):
+        yield
 
 
 def _alive(pid: int) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,8 @@ import pytest
 from pipeline.engines import ENGINES
 from pipeline.glossary.load import load_glossary_file
 from pipeline.run import RunOptions, run
-from tests.conftest import FR_EN, ROOT, SEED, CliEcho
+from tests.conftest import FR_EN, SEED, CliEcho
+from tests.ray_cluster import local_cluster
 from tests.test_readers import SEED_PAGE, build_feed, build_warc, export_records, news_page
 
 # as tests/test_ray.py: Ray's own deprecation notes and the sockets its workers leave to the garbage collector
@@ -29,14 +29,8 @@ def register_echo_engine() -> None:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    import ray
-
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    setup = {"env_vars": {"PYTHONPATH": str(ROOT)}, "worker_process_setup_hook": f"{__name__}.register_echo_engine"}
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False, configure_logging=False,
-             runtime_env=setup)
-    yield
-    ray.shutdown()
+    with local_cluster(f"{__name__}.register_echo_engine"):
+        yield
 
 
 def test_ray_reads_feeds_archives_and_exports_as_the_local_executor_does(cluster: None, tmp_path: Path,
