@@ -15,7 +15,7 @@ from pipeline.outputs import folder as outputs_folder
 from pipeline.review.decisions import is_noise, review_keys
 from tests.conftest import needs
 from tests.review_fixtures import Served, serve_review, workbench_inputs
-from tests.test_browser import chromium, console_problems, decision_of, load, shown, wait
+from tests.test_browser import chromium, console_problems, decision_of, load, select_words, shown, wait
 
 pytestmark = needs("apertium", "chromium")
 
@@ -122,3 +122,20 @@ def test_on_a_phone_the_panel_opens_next_to_a_highlight_tapped_in_a_long_paragra
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+
+def test_a_selection_with_brackets_is_refused_in_plain_words_before_any_preview(browser: webdriver.Chrome, paged: Served) -> None:
+    before = paged.glossary.read_bytes()
+    load(browser, paged.page(paged.workspace.docs[0].name))  # the seed: "… al-Qaïda (rebaptisé Tahrir al-Cham)"
+    select_words(browser, "td.src", "(rebaptisé")
+    form = browser.find_element(By.ID, "add-term")
+    form.find_element(By.NAME, "id").send_keys("tahrir")
+    form.find_element(By.NAME, "standard").send_keys("Tahrir al-Sham")
+    form.find_element(By.CSS_SELECTOR, "button[data-glossary=create]").click()
+    error = wait(
+        browser, lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "#add-term .term-error") if e.is_displayed()), None)
+    )
+    message = shown(error)
+    assert "the glossary reads as a pattern" in message and "“(s)” marks an optional ending" in message, message
+    assert "by hand" in message and not browser.find_elements(By.CSS_SELECTOR, ".edit-preview")
+    assert paged.glossary.read_bytes() == before
+    assert console_problems(browser) == []

@@ -114,8 +114,8 @@ def plan(ws: Workspace, action: str, data: dict[str, Any]) -> Planned:
         return glossary_edit.plan_entry(
             path,
             entry_id=str(data.get("id", "")),
-            standard=str(data.get("standard", "")),
-            words=words,
+            standard=glossary_edit.same_slots(str(data.get("standard", "")), "", path),
+            words=glossary_edit.literal_words(words, path),
             kind=str(data.get("kind", "label")),
             loaded=bool(data.get("loaded")),
             others=files,
@@ -124,10 +124,15 @@ def plan(ws: Workspace, action: str, data: dict[str, Any]) -> Planned:
     path = entry_file(ws, entry_id)
     if action == "add-variant":
         field = "renderings" if data.get("field") == "renderings" else "variants"
+        if field == "variants":  # what the reviewer selected means those words (a rendering is read as text anyway)
+            words = glossary_edit.literal_words(words, path)
         return glossary_edit.plan_words(path, entry_id, words, field=field, others=files)
     if action == "add-context":
         return glossary_edit.plan_context(path, entry_id, words, field=str(data.get("field", "")), others=files)
     values = {field: data[field] for field in EDITABLE if field in data}
+    if isinstance(values.get("standard"), str):
+        current = next(e.standard for e in ws.glossary.entries if e.id == entry_id)
+        values["standard"] = glossary_edit.same_slots(values["standard"], current, path)
     return glossary_edit.plan_fields(path, entry_id, values, others=files)
 
 
