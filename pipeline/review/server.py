@@ -72,16 +72,21 @@ class Session:
     port: int
 
     @property
+    def netloc(self) -> str:
+        """``host:port`` as a browser writes it in the address and the ``Host`` header (``[::1]:8000`` for IPv6)."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    @property
     def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self.netloc}"
 
     @property
     def url(self) -> str:
         return f"{self.origin}/{self.token}/index.html"
 
     def allowed_hosts(self) -> set[str]:
-        hosts = {f"{self.host}:{self.port}"}
-        if self.host == "127.0.0.1":
+        hosts = {self.netloc}
+        if self.host in ("127.0.0.1", "::1"):  # the loopback address, reached by its name too
             hosts.add(f"localhost:{self.port}")
         return hosts
 
