@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.review.glossary_edit import literal_words, same_slots
+from pipeline.review.literal import literal_words, same_slots
 from tests.conftest import needs
 from tests.review_fixtures import Served, http, serve_review
 

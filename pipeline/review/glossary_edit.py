@@ -52,15 +52,13 @@ from pipeline.review.yaml_text import (
 )
 
 __all__ = ["CONTEXT", "EDITABLE", "Edit", "Planned", "add_words", "create_entry", "entry_blocks", "plan_context", "plan_entry"]
-__all__ += ["literal_words", "plan_fields", "plan_words", "same_slots", "validate"]
+__all__ += ["plan_fields", "plan_words", "validate"]
 
 FIELDS = ("variants", "renderings")  # what a selection can be added to: source wordings, or what engines write
 CONTEXT = ("only_after", "not_after", "not_before")  # one word right before / after a match
 EDITABLE = ("standard", "note", *CONTEXT)  # what the page edits in place
 KINDS = tuple(Kind)  # what an entry may name, as the glossary format defines it
 CONTEXT_WORD = re.compile(r"[\w’'-]+")  # one word as the matcher compares it with its neighbours
-PATTERN_SYNTAX = re.compile(r"[(){}]")  # what a variant reads as "(s)" optional parts and "{group}" slots
-SLOT_TEXT = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass(frozen=True)
@@ -332,35 +330,6 @@ def _context_words(words: list[str], field: str) -> list[str]:
     if len(out) > 500:
         raise ConfigError(f"{field} has more than 500 words; edit the file by hand")
     return out
-
-
-def literal_words(words: str, path: Path) -> str:
-    """``words`` typed or selected in the page, refused if a glossary would read them as a pattern, not as themselves.
-
-    The page's forms add words: "a(s)" would become "a" or "as", "{group}" any group's name. A pattern has no
-    escape in the glossary, and brackets are no word the matcher compares (it reads words and the spaces, hyphens
-    and apostrophes between them), so such a selection could never mean its literal text: it is refused, and
-    patterns are written in the YAML by hand, where ``normalize glossary check`` explains them.
-    """
-    if PATTERN_SYNTAX.search(words):
-        raise ConfigError(
-            f"“{' '.join(words.split())}” has brackets or braces, which the glossary reads as a pattern, not as these "
-            "words: “(s)” marks an optional ending and “{group}” stands for any group. The page adds plain words only: "
-            f"select the words without brackets, or write the pattern in {path} by hand "
-            "(`normalize glossary check` checks it)"
-        )
-    return words
-
-
-def same_slots(standard: str, current: str, path: Path) -> str:
-    """A standard name from the page, refused if it adds or removes a ``{group}`` slot (pattern syntax, as for
-    ``literal_words``); keeping the slots the entry has is fine. Brackets are no syntax in a standard name."""
-    if sorted(SLOT_TEXT.findall(standard)) != sorted(SLOT_TEXT.findall(current)):
-        raise ConfigError(
-            f"“{' '.join(standard.split())}” adds or removes a slot such as “{{group}}”, which the glossary reads as any "
-            f"group's name, not as these words; slots are written in {path} by hand (`normalize glossary check` checks them)"
-        )
-    return standard
 
 
 def _clean(words: str) -> str:
