@@ -124,10 +124,10 @@ def serve_review(folder: Path, extra: tuple[Path, ...] = (), *, known_words: boo
     return Served(out, inputs, glossary, session, server, thread, known_words)
 
 
-def start_server(workspace: Workspace) -> tuple[Session, SignallingServer, threading.Thread]:
-    """``normalize review``'s server over ``workspace``, on a free port of 127.0.0.1, in a thread."""
-    sock = open_socket("127.0.0.1", 0)
-    session = new_session(workspace, sock, "127.0.0.1")
+def start_server(workspace: Workspace, host: str = "127.0.0.1") -> tuple[Session, SignallingServer, threading.Thread]:
+    """``normalize review``'s server over ``workspace``, on a free port of ``host``, in a thread."""
+    sock = open_socket(host, 0)
+    session = new_session(workspace, sock, host)
     server = SignallingServer(uvicorn.Config(make_app(session), log_level="warning", access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

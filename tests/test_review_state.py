@@ -234,6 +234,29 @@ def test_a_post_from_localhost_is_the_same_origin(fresh: Served) -> None:
     assert post(fresh, "api/decision", {"doc": "tanzim"}, Host=local, Origin="http://localhost:1")[0] == 403
 
 
+@needs("apertium")
+def test_a_server_on_the_ipv6_loopback_answers_its_own_address_and_localhost(fresh: Served) -> None:
+    try:
+        session, server, thread = start_server(fresh.workspace, "::1")
+    except Exception:
+        pytest.skip("no IPv6 loopback here")
+    try:
+        assert session.url.startswith(f"http://[::1]:{session.port}/")
+        page = f"{session.origin}/{session.token}/tanzim.html"
+        assert http(page)[0] == 200
+        assert http(page, headers={"Host": f"localhost:{session.port}"})[0] == 200
+        assert http(page, headers={"Host": f"evil.example:{session.port}"})[0] == 403
+        for origin in (session.origin, f"http://localhost:{session.port}"):
+            host = origin.removeprefix("http://")
+            data = json.dumps({"doc": "tanzim", "key": a_change(fresh), "status": "accepted"}).encode()
+            headers = {"Origin": origin, "Host": host, "Content-Type": "application/json"}
+            status, body = http(f"{session.origin}/{session.token}/api/decision", method="POST", data=data, headers=headers)
+            assert status == 200 and json.loads(body)["ok"], (origin, body)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def raw_post(served: Served, head: str, chunks: Iterator[bytes]) -> tuple[str, int]:
     """Send a POST by hand, body in ``chunks`` until the server answers; (status line, body bytes sent meanwhile)."""
     sent = 0

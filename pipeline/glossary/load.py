@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,16 +21,12 @@ import fastjsonschema
 import yaml
 
 from pipeline.errors import ConfigError
+from pipeline.glossary.lines import LineIndex
 from pipeline.glossary.schema import NOT_IN_FILE, Rule, doc, json_schema
+from pipeline.glossary.yaml_file import read_yaml
 from pipeline.lang import Language, get_language
 from pipeline.model import Kind
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 50,000 entries in seconds
-# Characters YAML refuses (C0 controls but tab, LF and CR; DEL; C1 but NEL; surrogates; U+FFFE/FFFF).
-NOT_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-# Characters that do not show: bidi controls (a variant that reads backwards), zero-width ones and a BOM
-# inside the text (a variant that looks right and never matches), the soft hyphen.
-INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 OPTIONAL_PART = re.compile(r"\(([^()]*)\)")  # as the matcher reads ``(s)``
 SLOT_PATTERN = re.compile(r"\{([^{}]*)\}")
 SLOT_NAMES = frozenset({"group"})
@@ -186,16 +181,17 @@ def load_glossary_file(path: Path) -> Glossary:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: glossary is not UTF-8 (byte {exc.start}); save it as UTF-8") from exc
-    _check_characters(text, path)
-    node, data = _parse_yaml(text, path)
+    node, data, lines = read_yaml(text, path)  # characters, syntax, structure; lines as an editor counts them
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: a glossary is a mapping with source, target and entries; see glossaries/README.md")
     try:
         validator()(data)
     except fastjsonschema.JsonSchemaValueException as error:
         where = [int(p) if p.isdigit() else p for p in error.path[1:]]
-        raise ConfigError(f"{path}:{_line_of(node, where)}: {_describe(error, where, data)}") from None
-    entries = [_entry(item, file=str(path), line=_line_of(node, ["entries", i])) for i, item in enumerate(data["entries"])]
+        raise ConfigError(f"{path}:{_line_of(node, where, lines)}: {_describe(error, where, data)}") from None
+    entries = [
+        _entry(item, file=str(path), line=_line_of(node, ["entries", i], lines)) for i, item in enumerate(data["entries"])
+    ]
     glossary = Glossary(
         source=data["source"],
         target=data["target"],
@@ -229,68 +225,6 @@ def load_glossaries(paths: list[Path], *, source: str, target: str) -> Glossary:
 def default_glossary_paths(folder: Path, source: str, target: str) -> list[Path]:
     """``glossaries/SRC-TGT.yaml`` plus any ``SRC-TGT.*.yaml`` extensions beside it."""
     return sorted(p for p in folder.glob(f"{source}-{target}*.yaml") if p.is_file())
-
-
-def _parse_yaml(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
-    """YAML -> (node tree for line numbers, data). Aliases and duplicate keys are errors.
-
-    Anchors and aliases have no use in a glossary and are how "billion laughs"
-    bombs are built, so they are refused before anything is expanded.
-    """
-    loader = Loader(text)
-    try:
-        node = loader.get_single_node()  # composing shares aliased nodes: no expansion yet
-        if node is not None:
-            _check_structure(node, path)
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{where}: YAML syntax error: {problem}") from exc
-    finally:
-        loader.dispose()
-    return node, data
-
-
-def _check_structure(root: yaml.Node, path: Path) -> None:
-    """Refuse aliases (a node reached twice) and duplicate keys, which PyYAML would silently keep."""
-    stack = [root]
-    visited: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in visited and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            mark = node.start_mark
-            raise ConfigError(
-                f"{path}:{mark.line + 1}:{mark.column + 1}: YAML anchors and aliases (&name, *name) are not allowed "
-                "in glossaries; write the value out"
-            )
-        visited.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in node.value:
-                if key.value in seen:
-                    mark = key.start_mark
-                    raise ConfigError(
-                        f"{path}:{mark.line + 1}:{mark.column + 1}: key {key.value!r} appears twice in one mapping; keep one"
-                    )
-                seen.add(key.value)
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-
-
-def _check_characters(text: str, path: Path) -> None:
-    """A NUL, another character YAML refuses, or an invisible one, named with its line and column."""
-    bad = NOT_YAML.search(text) or INVISIBLE.search(text)
-    if bad is None:
-        return
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    name = {"\x00": "NUL"}.get(bad.group(), unicodedata.name(bad.group(), "a control character"))
-    raise ConfigError(
-        f"{path}:{line}:{column}: character U+{ord(bad.group()):04X} ({name}) is not allowed in a glossary; delete it"
-    )
 
 
 def _check_patterns(entry: Entry, language: Language) -> None:
@@ -416,9 +350,9 @@ def _describe(error: fastjsonschema.JsonSchemaValueException, where: list[Any], 
     return f"{place}: {message}"
 
 
-def _line_of(node: yaml.Node | None, path: list[Any]) -> int:
+def _line_of(node: yaml.Node | None, path: list[Any], lines: LineIndex) -> int:
     """The 1-based line of the YAML node at ``path`` (or its nearest parent)."""
-    line = node.start_mark.line + 1 if node is not None else 1
+    line = lines.of(node.start_mark) + 1 if node is not None else 1
     for key in path:
         if isinstance(node, yaml.MappingNode):
             node = next((v for k, v in node.value if k.value == key), None)
@@ -428,5 +362,5 @@ def _line_of(node: yaml.Node | None, path: list[Any]) -> int:
             break
         if node is None:
             break
-        line = node.start_mark.line + 1
+        line = lines.of(node.start_mark) + 1
     return line

@@ -205,7 +205,7 @@ def index_names(count: int) -> list[str]:
 
 
 def index_html(report: RunReport, docs: Sequence[DocSummary], *, page: int = 1, pages: int = 1) -> str:
-    """One index page: ``docs`` with their figures, and the whole run's totals."""
+    """One index page: ``docs`` with their figures, and the whole run's totals and review progress."""
     return render_index(
         docs,
         report.info,
@@ -213,6 +213,7 @@ def index_html(report: RunReport, docs: Sequence[DocSummary], *, page: int = 1, 
         report.names_per_entry(),
         report.findings_per_check,
         rewrites=report.rewrites_per_entry,
+        progress=report.progress,
         page=page,
         pages=pages,
     )

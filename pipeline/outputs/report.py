@@ -14,7 +14,7 @@ from pipeline.model import Document
 from pipeline.outputs.names import INDEX_NAME
 from pipeline.render import RunInfo
 from pipeline.render.json_format import FORMAT_VERSION
-from pipeline.review.decisions import Decisions, json_keys
+from pipeline.review.decisions import Decisions, Progress, json_keys, review_keys
 
 T = TypeVar("T")
 V = TypeVar("V", str, int)
@@ -41,6 +41,8 @@ class DocSummary:
     noops: tuple[tuple[str, int], ...] = ()  # entry -> changes where the engine already wrote the standard name
     decided: int = 0  # notes (changes, findings) a reviewer decided (``normalize review``)
     notes: int = 0  # notes a reviewer can decide
+    noise_decided: int = 0  # of ``decided``, words the engine did not know (engine noise, not labels)
+    noise_notes: int = 0  # of ``notes``, words the engine did not know
     metadata: tuple[tuple[str, str], ...] = ()  # the document's title, date, site, URL … (``Document.metadata``)
 
     def meta(self, key: str) -> str:
@@ -82,6 +84,10 @@ class DocSummary:
     def to_review(self) -> int:
         return self.notes - self.decided
 
+    @property
+    def progress(self) -> Progress:
+        return Progress(self.decided, self.notes, self.noise_decided, self.noise_notes)
+
     @classmethod
     def of(cls, doc: Document, reviews: Decisions | None = None) -> DocSummary:
         if doc.failed:
@@ -96,7 +102,7 @@ class DocSummary:
             warnings=doc.warnings,
             changes=[(c.entry, c.target_text, c.noop) for s in doc.segments for c in s.changes],
             checks=[str(f.check) for s in doc.segments for f in s.findings],
-            progress=(reviews or Decisions({})).progress(doc),
+            progress=(reviews or Decisions({})).tally(review_keys(doc)),
             metadata=doc.metadata,
         )
 
@@ -116,7 +122,7 @@ class DocSummary:
                 for c in s["changes"]
             ],
             checks=[f["check"] for s in segments for f in s["findings"]],
-            progress=(reviews or Decisions({})).counted(list(json_keys(data, reviewable=True))),
+            progress=(reviews or Decisions({})).tally(list(json_keys(data, reviewable=True))),
             metadata={str(k): str(v) for k, v in (data["source"].get("metadata") or {}).items()},
         )
 
@@ -131,7 +137,7 @@ class DocSummary:
         warnings: Sequence[str],
         changes: list[tuple[str, str, bool]],  # (entry, target text, the engine already wrote it)
         checks: list[str],
-        progress: tuple[int, int],
+        progress: Progress,
         metadata: dict[str, str] | None = None,
     ) -> DocSummary:
         return cls(
@@ -144,8 +150,10 @@ class DocSummary:
             findings=_pairs(Counter(checks).items()),
             names=_pairs({(entry, text) for entry, text, _ in changes}),
             noops=_pairs(Counter(entry for entry, _, noop in changes if noop).items()),
-            decided=progress[0],
-            notes=progress[1],
+            decided=progress.decided,
+            notes=progress.notes,
+            noise_decided=progress.noise_decided,
+            noise_notes=progress.noise_notes,
             metadata=tuple((metadata or {}).items()),
         )
 
@@ -208,6 +216,14 @@ class RunReport:
     def rewrites_per_entry(self) -> dict[str, int]:
         noops = self._sum("noops")
         return {entry: n - noops.get(entry, 0) for entry, n in self.changes_per_entry.items()}
+
+    @property
+    def progress(self) -> Progress:
+        """The whole run's review progress (every page of the index shows it, not only its own documents')."""
+        total = Progress()
+        for d in self.done:
+            total += d.progress
+        return total
 
     def _sum(self, counts: str) -> dict[str, int]:
         """One of the summaries' per-key counts (``changes``, ``findings``, ``noops``), over every document."""

@@ -30,7 +30,7 @@ from pipeline.model import Document, Segment
 from pipeline.render.notes import CHANGE, MATCH, Note, build_notes, unknown_word, unknown_words
 from pipeline.render.pieces import Piece, cut, raw_spans, tracked
 from pipeline.render.run_info import RunInfo
-from pipeline.review.decisions import Decisions
+from pipeline.review.decisions import Decisions, Progress
 
 # Languages written right to left: their source column and sentences get dir="rtl" (the others keep the page's ltr).
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -234,6 +234,8 @@ class IndexRow(Protocol):
     def to_review(self) -> int: ...
     @property
     def metadata(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def progress(self) -> Progress: ...
 
 
 def render_index(
@@ -244,11 +246,14 @@ def render_index(
     findings: dict[str, int],
     *,
     rewrites: dict[str, int] | None = None,
+    progress: Progress | None = None,
     page: int = 1,
     pages: int = 1,
 ) -> str:
     """One page of the run's index: failures and warnings first, its documents with their figures (sortable),
-    and the run's totals per entry (rewrites apart from names the engine already wrote)."""
+    and the run's totals per entry (rewrites apart from names the engine already wrote) and review ``progress``
+    (the whole run's, on every page: a reviewer on page 3 of 12 needs to know how far the run is, not the page;
+    without it, the page's own documents', labels and unknown words not told apart)."""
     env = environment()
     script = env.get_template("index.js").render()
     style = env.get_template("page.css").render()
@@ -265,6 +270,8 @@ def render_index(
         rewrites=rewrites,
         findings=sorted(findings.items()),
         names=names,
+        progress=progress if progress is not None else sum((d.progress for d in docs), Progress()),
+        run_wide=progress is not None,
         page=page,
         pages=[("index.html" if i == 1 else f"index.{i}.html", i) for i in range(1, pages + 1)] if pages > 1 else [],
         script=script,

@@ -16,6 +16,7 @@ from pipeline.errors import ConfigError
 from pipeline.review import glossary_edit, preview
 from pipeline.review.decisions import STATUSES, same_change_keys, segment_keys
 from pipeline.review.glossary_edit import CONTEXT, EDITABLE, Planned
+from pipeline.review.literal import literal_words, same_slots
 from pipeline.review.workspace import Busy, Stale, Workspace, WriteFailed
 
 Answer = tuple[dict[str, Any], int]
@@ -114,8 +115,8 @@ def plan(ws: Workspace, action: str, data: dict[str, Any]) -> Planned:
         return glossary_edit.plan_entry(
             path,
             entry_id=str(data.get("id", "")),
-            standard=str(data.get("standard", "")),
-            words=words,
+            standard=same_slots(str(data.get("standard", "")), "", path),
+            words=literal_words(words, path),
             kind=str(data.get("kind", "label")),
             loaded=bool(data.get("loaded")),
             others=files,
@@ -124,10 +125,15 @@ def plan(ws: Workspace, action: str, data: dict[str, Any]) -> Planned:
     path = entry_file(ws, entry_id)
     if action == "add-variant":
         field = "renderings" if data.get("field") == "renderings" else "variants"
+        if field == "variants":  # what the reviewer selected means those words (a rendering is read as text anyway)
+            words = literal_words(words, path)
         return glossary_edit.plan_words(path, entry_id, words, field=field, others=files)
     if action == "add-context":
         return glossary_edit.plan_context(path, entry_id, words, field=str(data.get("field", "")), others=files)
     values = {field: data[field] for field in EDITABLE if field in data}
+    if isinstance(values.get("standard"), str):
+        current = next(e.standard for e in ws.glossary.entries if e.id == entry_id)
+        values["standard"] = same_slots(values["standard"], current, path)
     return glossary_edit.plan_fields(path, entry_id, values, others=files)
 
 

@@ -31,6 +31,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString
 
 from pipeline.errors import ConfigError
+from pipeline.glossary.lines import split_lines
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file, short_variants
 from pipeline.glossary.matcher import NUMBER, Matcher
 from pipeline.model import Kind
@@ -122,7 +123,7 @@ def plan_words(path: Path, entry_id: str, words: str, *, field: str = "variants"
     if entry_id not in blocks:
         raise ConfigError(f"{path}: no entry {entry_id!r}; pick an entry of this file or create a new one")
     start, end = blocks[entry_id]
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     entry = load_block(lines[start:end], path)
     current = entry.get(field)
     if current is not None and not isinstance(current, list):
@@ -161,7 +162,7 @@ def plan_entry(
     original, text = _read(path)
     blocks = entry_blocks(text, path)
     newline = ending(text)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
     entry = CommentedMap()
@@ -200,7 +201,7 @@ def _find(path: Path, entry_id: str) -> _Found:
     if entry_id not in blocks:
         raise ConfigError(f"{path}: no entry {entry_id!r}; pick an entry of this file or create a new one")
     start, end = blocks[entry_id]
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     return _Found(original, text, lines, start, end, load_block(lines[start:end], path))
 
 
@@ -249,7 +250,7 @@ def _plan_fields(path: Path, entry_id: str, found: _Found, values: Mapping[str, 
             expected[field] = value
         text = _appended(block, here, field, value, path, expected) if isinstance(value, list) else None
         text = text or replaced(block, here, field, value, path, expected)
-        block = text.splitlines(keepends=True) if text is not None else None
+        block = split_lines(text) if text is not None else None
         if block is None:
             break
     if block is None:  # a text edit could not be made safely: the entry rewritten by ruamel.yaml
@@ -261,7 +262,7 @@ def _plan_fields(path: Path, entry_id: str, found: _Found, values: Mapping[str, 
                 entry[field].fa.set_flow_style()
             else:
                 entry[field] = value
-        block = newlines(dump_block(entry, indent_of(found.lines[found.start])), ending(found.text)).splitlines(keepends=True)
+        block = split_lines(newlines(dump_block(entry, indent_of(found.lines[found.start])), ending(found.text)))
     new = "".join(found.lines[: found.start]) + "".join(block) + "".join(found.lines[found.end :])
     return _planned(Edit(path, entry_id, ", ".join(changed), created=False), new, found.original, others)
 
@@ -280,7 +281,7 @@ def _appended(
         text = added(lines, load_block(lines, path), field, value[n], path, step)
         if text is None:
             return None
-        lines = text.splitlines(keepends=True)
+        lines = split_lines(text)
     return "".join(lines)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import re
 import secrets
 import socket
 import stat
@@ -58,6 +59,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 MAX_BODY = 64 * 1024
+INDEX_PAGE = re.compile(r"index(?:\.[1-9][0-9]*)?\.html")  # index.html, index.2.html … (``outputs.folder.index_names``)
 
 
 @dataclass
@@ -70,16 +72,21 @@ class Session:
     port: int
 
     @property
+    def netloc(self) -> str:
+        """``host:port`` as a browser writes it in the address and the ``Host`` header (``[::1]:8000`` for IPv6)."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    @property
     def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self.netloc}"
 
     @property
     def url(self) -> str:
         return f"{self.origin}/{self.token}/index.html"
 
     def allowed_hosts(self) -> set[str]:
-        hosts = {f"{self.host}:{self.port}"}
-        if self.host == "127.0.0.1":
+        hosts = {self.netloc}
+        if self.host in ("127.0.0.1", "::1"):  # the loopback address, reached by its name too
             hosts.add(f"localhost:{self.port}")
         return hosts
 
@@ -135,21 +142,27 @@ class Pages:
             return refuse(404, "no such page in this review session")
         with ws.lock:
             try:
-                ws.refresh(None if path == "index.html" else [n for n in [document_of(path)] if n is not None])
+                ws.refresh(None if INDEX_PAGE.fullmatch(path) else [n for n in [document_of(path)] if n is not None])
             except Stale as exc:
                 return refuse(503, str(exc))
-            if path == "index.html":
-                return self._index(ws)
+            if INDEX_PAGE.fullmatch(path):
+                return self._index(ws, path)
             if path == "review.json":
                 return JSONResponse({"decisions": ws.decisions.items}, headers=HEADERS)
             return self._file(ws, path)
 
-    def _index(self, ws: Workspace) -> Response:
-        from pipeline.outputs.folder import index_html
+    def _index(self, ws: Workspace, path: str) -> Response:
+        """One page of the index as the run writes it (``index.html``, ``index.2.html`` …), from the workspace's state:
+        the same pages, the same documents on each, the run-wide progress."""
+        from pipeline.outputs.folder import index_html, index_pages
         from pipeline.outputs.report import DocSummary, RunReport
 
         report = RunReport(ws.info, [DocSummary.of(d, ws.info.reviews) for d in ws.docs])
-        return Response(index_html(report, report.failed + report.done), media_type="text/html", headers=HEADERS)
+        pages = index_pages(report)
+        for number, (name, docs) in enumerate(pages, start=1):
+            if name == path:
+                return Response(index_html(report, docs, page=number, pages=len(pages)), media_type="text/html", headers=HEADERS)
+        return refuse(404, "no such page in this review session")
 
     def _file(self, ws: Workspace, path: str) -> Response:
         for fmt, (suffix, renderer) in FORMATS.items():

@@ -24,7 +24,9 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString
 
 from pipeline.errors import ConfigError
-from pipeline.glossary.load import Entry, Loader
+from pipeline.glossary.lines import LineIndex, split_lines
+from pipeline.glossary.load import Entry
+from pipeline.glossary.yaml_file import Loader
 
 ENTRY_LINE = re.compile(r"^(?P<indent> *)- ")
 FLOW_LISTS = ("renderings", "only_after", "not_after", "not_before")  # lists of short words, written [a, b] when new
@@ -52,8 +54,9 @@ def key_of(node: yaml.MappingNode, key: str) -> str:
 def entry_blocks(text: str, path: Path) -> dict[str, tuple[int, int]]:
     """Entry id -> (first line, end line) of its text; trailing blank and comment lines belong to what follows."""
     entries = entry_nodes(text, path)
-    lines = text.splitlines(keepends=True)
-    starts = [int(e.start_mark.line) for e in entries]
+    lines = split_lines(text)  # as ruamel.yaml numbers an entry's keys: NEL, LS, PS break no line (``glossary.lines``)
+    index = LineIndex(text)
+    starts = [index.of(e.start_mark) for e in entries]
     ids = [key_of(e, "id") for e in entries]
     bounds = [*starts[1:], end_of_entries(lines, starts[-1] if starts else 0)]
     out: dict[str, tuple[int, int]] = {}
@@ -247,7 +250,7 @@ def replaced(
         first, last, column = span
         old = block[first:last]
     text = "" if value is None else key_text(field, value, column, old, entry.get(field), newline)
-    return meant([*block[:first], *text.splitlines(keepends=True), *block[last:]], path, expected)
+    return meant([*block[:first], *split_lines(text), *block[last:]], path, expected)
 
 
 def key_text(field: str, value: str | list[str], column: int, old: list[str], was: Any, newline: str) -> str:
