@@ -55,6 +55,7 @@ class Check(StrEnum):
     CHANGE_SPAN = "change-span"
     UNKNOWN_WORD = "unknown-word"
     UNKNOWN_NAME = "unknown-name"
+    MANGLED_NAME = "mangled-name"  # a word of a name the engine translated as a common word ("M. The Drian")
 
 
 @dataclass(frozen=True)

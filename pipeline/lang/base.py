@@ -88,6 +88,11 @@ class Names:
     place_links: tuple[str, ...] = ()  # "Thonon-les-Bains": lower-case words between hyphens in a place name
     not_a_name: frozenset[str] = frozenset()  # capitalised words before a name that are not part of it (folded)
     capital_words: frozenset[str] = frozenset()  # words written in capitals in headlines, never an acronym
+    # Titles before a person's name, as written without their full stop: "M", "Mme", "Sr". A title says the
+    # capitalised words after it are a name ("M. Le Drian"); the target language's are what an engine writes for one.
+    person_titles: tuple[str, ...] = ()
+    # Articles and prepositions that, capitalised inside a sentence, begin a name: "Le Drian", "Le Figaro", "De Hoop".
+    name_articles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ PLAIN: dict[Check, str] = {
     Check.CHANGE_SPAN: "Internal error: a change lost its place.",
     Check.UNKNOWN_WORD: "The engine did not know this word and left it untranslated.",
     Check.UNKNOWN_NAME: "A name the glossary does not know.",
+    Check.MANGLED_NAME: "The engine translated a word of a name as a common word: the name is written otherwise.",
 }
 
 
