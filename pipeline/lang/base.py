@@ -106,6 +106,19 @@ class Gloss:
     before: tuple[str, ...] = ()  # words before the word: "appelé", "conocido como"
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """How a text says a group changed its name: "(EIIL, devenue État islamique)", "l'ex-Front al-Nosra".
+
+    A group's former name there is kept as written (``pipeline.text.renamed``): written as the standard name,
+    "(EIIL, devenue État islamique)" would read "(Islamic State, became Islamic State)".
+    """
+
+    before: tuple[str, ...] = ()  # right before a former name: "ex-", "anciennement", "antes conocido como"
+    became: tuple[str, ...] = ()  # after a former name, before the new one: "devenu", "rebaptisé", "convertido en"
+    after: tuple[str, ...] = ()  # right after a former name: Arabic "سابقا" ("جبهة النصرة سابقا")
+
+
 class VariantForm(NamedTuple):
     """One form of a glossary variant, as a language's ``WordForms`` gives it to the matcher."""
 
@@ -149,6 +162,7 @@ class Language:
     speech: Speech = field(default_factory=Speech)
     names: Names = field(default_factory=Names)
     gloss: Gloss = field(default_factory=Gloss)
+    renamed: Renamed = field(default_factory=Renamed)
     # Elided words and their full form ("l" -> "le"): a placeholder after "l'" would read "l'__T0__".
     elision: tuple[tuple[str, str], ...] = ()
     # Endings of a plural word ("s", "x"); none known: a name's verb is left as the engine wrote it.

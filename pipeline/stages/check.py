@@ -3,6 +3,8 @@
 - ``quoted-label``: a loaded label left in the speaker's words inside a quotation, with the speaker
   (or written in its quoted form, "Daech" -> "Daesh"); also a loaded word the text explains
   ("Daech, acronyme arabe de l'EI"), kept the same way.
+- ``former-name``: a group's former name the text names as such ("EIIL, devenue Etat islamique"), kept as
+  written (``pipeline.text.renamed``).
 - ``loaded-rendering``: a loaded rendering (terrorists, Daesh, ...) left in the
   English outside quotations and outside the changes the enforce stage made;
   the English of a word the match stage flagged as a loaded adjective is not
@@ -54,7 +56,7 @@ class CheckStage(DocumentStage):
     def __call__(self, doc: Document) -> Document:
         language = get_language(doc.language)
         for seg in doc.segments:
-            quoted = self._quoted_labels(seg)
+            quoted = [*self._quoted_labels(seg), *_former_names(seg)]
             for change in seg.changes:
                 a, b = change.target_span
                 if seg.target[a:b] != change.target_text:
@@ -175,6 +177,28 @@ class CheckStage(DocumentStage):
     def entry_of(self, match: re.Match[str]) -> str:
         """The glossary entry a rendering found by ``leftovers`` belongs to."""
         return self._renderings[match.group().lower()]
+
+
+def _former_names(seg: Segment) -> list[Span]:
+    """A finding per former name the enforce stage kept (``TermHit.former``); returns their spans in the English."""
+    spans: list[Span] = []
+    for hit, loc in zip(seg.hits, seg.translation.located, strict=True):
+        if not hit.former:
+            continue
+        target = seg.translation.to_target(loc.span) if loc is not None else None
+        if target is not None:
+            spans.append(target)
+        seg.findings.append(
+            Finding(
+                check=Check.FORMER_NAME,
+                message=f"“{hit.text}” is a former name of {hit.standard}, as the text says: kept as written, so the "
+                f"English keeps the history the source gives (the standard name “{hit.standard}” would say it twice)",
+                entry=hit.entry,
+                source_span=(hit.start, hit.end),
+                target_span=target,
+            )
+        )
+    return spans
 
 
 def carried_name(word: str, source: str) -> bool:
