@@ -52,9 +52,11 @@ class Check(StrEnum):
     LOADED_TERM = "loaded-term"
     UNENFORCED = "unenforced"
     RETRANSLATED = "retranslated"  # the English came from a fallback translation, not the raw one with edits
+    FORMER_NAME = "former-name"  # a group's former name, which the source names as such: kept
     CHANGE_SPAN = "change-span"
     UNKNOWN_WORD = "unknown-word"
     UNKNOWN_NAME = "unknown-name"
+    MANGLED_NAME = "mangled-name"  # a word of a name the engine translated as a common word ("M. The Drian")
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,16 @@ class TermHit:
     # A name found by its shape alone ("Marie Dosé"), restored only where the engine translated part of it
     # ("Marry Dosé"); the translate stage drops it where the engine kept it or rendered it otherwise.
     tentative: bool = False
+    # A group's former name that the text says it changed ("EIIL, devenue Etat islamique"): kept as the engine
+    # renders it, since the standard name would erase the history the source gives (``pipeline.text.renamed``).
+    former: bool = False
     rendered: Located | None = None
 
     @property
     def kept(self) -> bool:
-        """Whether the speaker's words stay: a loaded label inside a quotation with no English spelling to give."""
-        return self.loaded and (self.in_quote or self.mention) and self.quoted_form is None
+        """Whether the source's words stay: a loaded label inside a quotation with no English spelling to give,
+        or a former name."""
+        return self.former or (self.loaded and (self.in_quote or self.mention) and self.quoted_form is None)
 
     @property
     def replacement(self) -> str:

@@ -18,6 +18,8 @@
   next to its span is counted in ``grammar_fixes``, and a change whose
   ``mt_span`` is unknown in ``unaligned_changes``;
 - ``unknown_words``: ``unknown-word`` findings (words the engine could not translate);
+- ``flagged_names``: ``mangled-name`` findings, words of names the engine translated as common words
+  ("M. The Drian"), flagged for the reviewer and left as the engine wrote them;
 - ``findings``: every finding (also per check).
 """
 
@@ -53,6 +55,7 @@ COUNTERS: tuple[tuple[str, str, str], ...] = (
     ("grammar_fixes", "grammar", "allowed grammar fixes next to a change"),
     ("unaligned_changes", "unalign", "changes with no mt span (neighbourhood unmeasured)"),
     ("unknown_words", "unknown", "words the engine could not translate"),
+    ("flagged_names", "n-flag", "words of names the engine translated, flagged 'mangled-name'"),
     ("findings", "findings", "findings of every check"),
 )
 
@@ -96,6 +99,7 @@ class DocumentAudit:
     grammar_fixes: list[Edit] = field(default_factory=list)
     unaligned_changes: list[Note] = field(default_factory=list)
     unknown_words: list[Note] = field(default_factory=list)
+    flagged_names: list[Note] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """The headline figures (see ``COUNTERS``)."""
@@ -130,10 +134,11 @@ def audit_document(doc: Document) -> DocumentAudit:
         changes.update(c.entry for c in seg.changes)
         findings.update(str(f.check) for f in seg.findings)
         for f in seg.findings:
-            if f.check in (Check.LOADED_RENDERING, Check.UNKNOWN_WORD):
+            lists = {Check.LOADED_RENDERING: out.loaded_renderings, Check.UNKNOWN_WORD: out.unknown_words,
+                     Check.MANGLED_NAME: out.flagged_names}
+            if f.check in lists:
                 words = seg.target[f.target_span[0] : f.target_span[1]] if f.target_span else f.message
-                target = out.loaded_renderings if f.check == Check.LOADED_RENDERING else out.unknown_words
-                target.append(Note(seg.id, words, f.entry))
+                lists[f.check].append(Note(seg.id, words, f.entry))
         _audit_quotes(seg, out)
         out.mangled_names += [Note(seg.id, m.group()) for m in MANGLED.finditer(seg.target)]
         out.missing_names += [Note(seg.id, name) for name in missing_names(seg)]

@@ -88,6 +88,11 @@ class Names:
     place_links: tuple[str, ...] = ()  # "Thonon-les-Bains": lower-case words between hyphens in a place name
     not_a_name: frozenset[str] = frozenset()  # capitalised words before a name that are not part of it (folded)
     capital_words: frozenset[str] = frozenset()  # words written in capitals in headlines, never an acronym
+    # Titles before a person's name, as written without their full stop: "M", "Mme", "Sr". A title says the
+    # capitalised words after it are a name ("M. Le Drian"); the target language's are what an engine writes for one.
+    person_titles: tuple[str, ...] = ()
+    # Articles and prepositions that, capitalised inside a sentence, begin a name: "Le Drian", "Le Figaro", "De Hoop".
+    name_articles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,19 @@ class Gloss:
     that: tuple[str, ...] = ()  # "qui", "que" ...
     that_verbs: tuple[str, ...] = ()  # ... "est", "signifie"
     before: tuple[str, ...] = ()  # words before the word: "appelé", "conocido como"
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """How a text says a group changed its name: "(EIIL, devenue État islamique)", "l'ex-Front al-Nosra".
+
+    A group's former name there is kept as written (``pipeline.text.renamed``): written as the standard name,
+    "(EIIL, devenue État islamique)" would read "(Islamic State, became Islamic State)".
+    """
+
+    before: tuple[str, ...] = ()  # right before a former name: "ex-", "anciennement", "antes conocido como"
+    became: tuple[str, ...] = ()  # after a former name, before the new one: "devenu", "rebaptisé", "convertido en"
+    after: tuple[str, ...] = ()  # right after a former name: Arabic "سابقا" ("جبهة النصرة سابقا")
 
 
 class VariantForm(NamedTuple):
@@ -144,6 +162,7 @@ class Language:
     speech: Speech = field(default_factory=Speech)
     names: Names = field(default_factory=Names)
     gloss: Gloss = field(default_factory=Gloss)
+    renamed: Renamed = field(default_factory=Renamed)
     # Elided words and their full form ("l" -> "le"): a placeholder after "l'" would read "l'__T0__".
     elision: tuple[tuple[str, str], ...] = ()
     # Endings of a plural word ("s", "x"); none known: a name's verb is left as the engine wrote it.

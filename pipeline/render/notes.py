@@ -21,6 +21,7 @@ CHANGE, MATCH, QUOTED, FINDING = "change", "match", "quoted", "finding"
 # Every kind of finding in plain words (keyed by the enum, so a new kind without its words fails the test suite).
 PLAIN: dict[Check, str] = {
     Check.QUOTED_LABEL: "A loaded label inside a quotation: the speaker's words are kept.",
+    Check.FORMER_NAME: "A former name of the group, kept: the source says it changed name, which its standard name would erase.",
     Check.LOADED_RENDERING: "A loaded word is left in the English outside a quotation.",
     Check.LOADED_ADJECTIVE: "A loaded adjective: consider a neutral wording.",
     Check.LOADED_TERM: "A loaded term, flagged for review (never rewritten).",
@@ -32,6 +33,7 @@ PLAIN: dict[Check, str] = {
     Check.CHANGE_SPAN: "Internal error: a change lost its place.",
     Check.UNKNOWN_WORD: "The engine did not know this word and left it untranslated.",
     Check.UNKNOWN_NAME: "A name the glossary does not know.",
+    Check.MANGLED_NAME: "The engine translated a word of a name as a common word: the name is written otherwise.",
 }
 
 

@@ -3,12 +3,17 @@
 - ``quoted-label``: a loaded label left in the speaker's words inside a quotation, with the speaker
   (or written in its quoted form, "Daech" -> "Daesh"); also a loaded word the text explains
   ("Daech, acronyme arabe de l'EI"), kept the same way.
+- ``former-name``: a group's former name the text names as such ("EIIL, devenue Etat islamique"), kept as
+  written (``pipeline.text.renamed``).
 - ``loaded-rendering``: a loaded rendering (terrorists, Daesh, ...) left in the
   English outside quotations and outside the changes the enforce stage made;
   the English of a word the match stage flagged as a loaded adjective is not
   one: that ``loaded-adjective`` finding gets its English span instead.
 - ``unknown-word``: a word the engine could not translate and passed through
   (not a capitalised name it copied as the source writes it: see ``carried_name``).
+- ``mangled-name``: a word of a name the engine translated as a common word ("M. Le Drian" -> "M. The
+  Drian", "Nadar H." -> "Swimming H."; ``pipeline.text.mangled``). Flagged, never rewritten: only the
+  reviewer knows the name. Such a word is not also an unknown word (the pivot engine's "Swimming").
 - ``change-span``: a change whose target span does not hold its text (a bug).
 
 Findings about English words carry ``target_span``, so the page marks them on
@@ -22,9 +27,11 @@ from collections.abc import Sequence
 from typing import Self
 
 from pipeline.glossary.load import Glossary
+from pipeline.lang import Language, get_language
 from pipeline.model import Check, Document, Finding, Segment, Span
 from pipeline.stages.base import DocumentStage, StageContext
 from pipeline.stages.match import protected_spans
+from pipeline.text.mangled import find_mangled
 from pipeline.text.quotes import quote_spans
 
 
@@ -37,17 +44,19 @@ class CheckStage(DocumentStage):
 
     @classmethod
     def from_context(cls, context: StageContext) -> Self:
-        return cls(context.glossary)
+        return cls(context.glossary, target=context.target)
 
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, *, target: str | None = None) -> None:
+        self.english = get_language(target or glossary.target)
         self._renderings = leftover_renderings(glossary)
         self._by_entry = {e.id: {r.lower() for r in e.renderings} for e in glossary.entries}
         words = sorted(self._renderings, key=len, reverse=True)
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE) if words else None
 
     def __call__(self, doc: Document) -> Document:
+        language = get_language(doc.language)
         for seg in doc.segments:
-            quoted = self._quoted_labels(seg)
+            quoted = [*self._quoted_labels(seg), *_former_names(seg)]
             for change in seg.changes:
                 a, b = change.target_span
                 if seg.target[a:b] != change.target_text:
@@ -68,8 +77,26 @@ class CheckStage(DocumentStage):
                         target_span=(m.start(), m.end()),
                     )
                 )
-            self._unknown_words(seg)
+            mangled = self._mangled_names(seg, language)
+            self._unknown_words(seg, mangled)
         return doc
+
+    def _mangled_names(self, seg: Segment, language: Language) -> list[Span]:
+        """A finding per word of a name the engine translated as a common word; returns their English spans."""
+        spans: list[Span] = []
+        for m in find_mangled(seg.source, seg.target, language, self.english, [c.target_span for c in seg.changes]):
+            word = seg.target[m.target[0] : m.target[1]]
+            seg.findings.append(
+                Finding(
+                    check=Check.MANGLED_NAME,
+                    message=f"“{word}” is the engine's translation of “{m.words}” in the name “{m.run}”: a name is "
+                    "written as the source writes it; check the English here",
+                    source_span=(seg.start + m.source[0], seg.start + m.source[1]),
+                    target_span=m.target,
+                )
+            )
+            spans.append(m.target)
+        return spans
 
     def _is_flagged_adjective(self, m: re.Match[str], adjectives: list[Finding]) -> bool:
         """Whether rendering ``m`` is the English of a word already flagged as a loaded adjective ("frères
@@ -113,7 +140,7 @@ class CheckStage(DocumentStage):
             )
         return spans
 
-    def _unknown_words(self, seg: Segment) -> None:
+    def _unknown_words(self, seg: Segment, mangled: Sequence[Span] = ()) -> None:
         tr = seg.translation
         used: set[Span] = set()  # in a retranslated sentence, each unknown word is looked for in the English
         protected = protected_spans(tr.raw)  # a handle or URL is copied as written, whatever its words
@@ -130,6 +157,8 @@ class CheckStage(DocumentStage):
                 if target is None:
                     continue  # the fallback translation does not hold it
                 used.add(target)
+            if target is None or any(a < target[1] and target[0] < b for a, b in mangled):
+                continue  # a name's word the engine did translate (through its pivot): flagged as such
             seg.findings.append(
                 Finding(
                     check=Check.UNKNOWN_WORD,
@@ -148,6 +177,28 @@ class CheckStage(DocumentStage):
     def entry_of(self, match: re.Match[str]) -> str:
         """The glossary entry a rendering found by ``leftovers`` belongs to."""
         return self._renderings[match.group().lower()]
+
+
+def _former_names(seg: Segment) -> list[Span]:
+    """A finding per former name the enforce stage kept (``TermHit.former``); returns their spans in the English."""
+    spans: list[Span] = []
+    for hit in seg.hits:
+        if not hit.former:
+            continue
+        target = seg.translation.to_target(hit.rendered.span) if hit.rendered is not None else None
+        if target is not None:
+            spans.append(target)
+        seg.findings.append(
+            Finding(
+                check=Check.FORMER_NAME,
+                message=f"“{hit.text}” is a former name of {hit.standard}, as the text says: kept as written, so the "
+                f"English keeps the history the source gives (the standard name “{hit.standard}” would say it twice)",
+                entry=hit.entry,
+                source_span=(hit.start, hit.end),
+                target_span=target,
+            )
+        )
+    return spans
 
 
 def carried_name(word: str, source: str) -> bool:

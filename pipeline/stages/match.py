@@ -15,6 +15,9 @@ loaded word the text explains ("Daech, acronyme arabe de l'EI", "Daesh
 ``Language.gloss``) is a ``mention`` and is kept the same way. Quotation
 marks and speakers are the document language's too (``get_language``).
 
+A group's former name that the text names as such ("EIIL, devenue Etat islamique") is ``former`` and kept
+(``pipeline.text.renamed``; the words are the language's, ``Language.renamed``).
+
 Context-refused matches of loaded entries ("attaque terroriste") become
 findings, not replacements. Nothing inside a URL, an e-mail address, an
 @handle or a #hashtag is ever matched.
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Self
 
 from pipeline.glossary.load import Entry
@@ -42,6 +45,7 @@ from pipeline.text.quotes import (
     quote_spans,
     single_marks_hidden,
 )
+from pipeline.text.renamed import former_names
 
 __all__ = ["MatchStage", "find_speaker", "protected_spans", "quote_spans"]
 
@@ -175,6 +179,8 @@ class MatchStage(DocumentStage):
                         mention=loaded and _is_gloss(gloss, seg.source, m.start, m.end),
                     )
                 )
+            former = former_names(seg.source, seg.start, seg.hits, language.renamed)
+            seg.hits = [replace(h, former=True) if i in former else h for i, h in enumerate(seg.hits)]
         return doc
 
     def _matches(self, text: str) -> Iterator[Match]:

@@ -1,6 +1,6 @@
-"""English, as a source: its abbreviations only, so far (quotation marks are the common ones)."""
+"""English, as a source and as the target: its abbreviations, and the titles an engine writes before a name."""
 
-from pipeline.lang.base import Language
+from pipeline.lang.base import Language, Names
 
 # Lower-cased, without the final full stop; "e.g." is seen whole.
 ABBREVIATIONS = frozenset(
@@ -9,4 +9,11 @@ ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
 
-LANGUAGE = Language(code="en", name="English", abbreviations=ABBREVIATIONS)
+# What engines write for a source's title before a name ("M." -> "M.", "Me" -> "M", "Sr." -> "Mr."): never
+# taken for a mangled word of the name (pipeline/text/mangled.py).
+NAMES = Names(
+    person_titles=("Mr", "Mrs", "Ms", "Miss", "Messrs", "Dr", "Prof", "Sir", "Lord", "Lady", "M", "MM", "Me", "Mme",
+                   "Mlle", "Sr", "Sra", "Srta", "Don", "Doña"),
+)
+
+LANGUAGE = Language(code="en", name="English", abbreviations=ABBREVIATIONS, names=NAMES)

@@ -1,6 +1,6 @@
 """Spanish."""
 
-from pipeline.lang.base import Gloss, Language
+from pipeline.lang.base import Gloss, Language, Renamed
 from pipeline.lang.es.names import NAMES
 from pipeline.lang.es.quotes import QUOTATION, SPEECH
 from pipeline.lang.es.words import ABBREVIATIONS, FUNCTION_WORDS
@@ -17,6 +17,17 @@ GLOSS = Gloss(
             "conocidos como", "conocidas como"),
 )
 
+# "(EIIL, convertido en Estado Islámico en 2014)", "el Estado Islámico, antes conocido como EIIL", "el ex EIIL".
+RENAMED = Renamed(
+    before=("ex-", "ex", "antiguo", "antigua", "otrora", "antes conocido como", "antes conocida como",
+            "anteriormente conocido como", "anteriormente conocida como", "antes llamado", "antes llamada",
+            "anteriormente llamado", "anteriormente llamada", "antes denominado", "antes denominada"),
+    became=("convertido en", "convertida en", "convertidos en", "rebautizado", "rebautizada", "rebautizado como",
+            "rebautizada como", "renombrado", "renombrada", "renombrado como", "renombrada como",
+            "que se convirtió en", "que se convertiría en", "que pasó a llamarse", "que pasaría a llamarse",
+            "transformado en", "transformada en"),
+)
+
 LANGUAGE = Language(
     code="es",
     name="Spanish",
@@ -26,6 +37,7 @@ LANGUAGE = Language(
     speech=SPEECH,
     names=NAMES,
     gloss=GLOSS,
+    renamed=RENAMED,
     plural_endings=("s",),  # "grupos", "milicias"; "-es" ("rebeldes", "autoridades") ends in s too
     bracket_fillers=("o", "u", "y", "e"),
 )

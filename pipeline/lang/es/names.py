@@ -33,4 +33,6 @@ NAMES = Names(
     joins=("ben", "bin", "ibn", "bint", "abu"),
     not_a_name=NOT_A_NAME,
     capital_words=CAPITAL_WORDS,
+    person_titles=("Sr", "Sres", "Sra", "Sras", "Srta", "D", "Dña", "Dr", "Dra", "Lic", "Ing"),
+    name_articles=("El", "La", "Los", "Las", "De", "Del"),
 )

@@ -1,6 +1,6 @@
 """French."""
 
-from pipeline.lang.base import Gloss, Language
+from pipeline.lang.base import Gloss, Language, Renamed
 from pipeline.lang.fr.names import NAMES
 from pipeline.lang.fr.quotes import QUOTATION, SPEECH
 from pipeline.lang.fr.words import ABBREVIATIONS, FUNCTION_WORDS
@@ -15,6 +15,17 @@ GLOSS = Gloss(
             "appelé", "appelée", "appelés", "appelées", "appelle", "appellent"),
 )
 
+# "(EIIL, devenue Etat islamique en 2014)", "l'ex-EIIL", "l'EI, anciennement EIIL".
+RENAMED = Renamed(
+    before=("ex-", "ex", "anciennement", "ancien", "ancienne", "autrefois", "jadis", "ancien nom",
+            "anciennement appelé", "anciennement appelée", "anciennement connu sous le nom de",
+            "anciennement connue sous le nom de", "connu auparavant sous le nom de", "connue auparavant sous le nom de"),
+    became=("devenu", "devenue", "devenus", "devenues", "rebaptisé", "rebaptisée", "rebaptisés", "rebaptisées",
+            "renommé", "renommée", "renommés", "renommées", "qui deviendra", "qui deviendront", "qui devient",
+            "qui est devenu", "qui est devenue", "qui a pris le nom de", "qui prendra le nom de", "transformé en",
+            "transformée en"),
+)
+
 LANGUAGE = Language(
     code="fr",
     name="French",
@@ -24,6 +35,7 @@ LANGUAGE = Language(
     speech=SPEECH,
     names=NAMES,
     gloss=GLOSS,
+    renamed=RENAMED,
     elision=(("l", "le"), ("d", "de"), ("qu", "que"), ("j", "je"), ("s", "se")),
     plural_endings=("s", "x"),
     bracket_fillers=("ou", "et"),

@@ -28,4 +28,6 @@ NAMES = Names(
     place_links=("les", "lès", "le", "la", "sur", "sous", "en", "de", "du", "des", "aux", "au"),
     not_a_name=NOT_A_NAME,
     capital_words=CAPITAL_WORDS,
+    person_titles=("M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Maître", "Dr", "Pr", "Mgr"),
+    name_articles=("Le", "La", "Les", "L", "De", "Du", "Des", "D"),
 )
