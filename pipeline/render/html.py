@@ -27,7 +27,7 @@ import jinja2
 import jinja2.bccache
 
 from pipeline.model import Document, Segment
-from pipeline.render.notes import CHANGE, MATCH, Note, build_notes, unknown_word, unknown_words
+from pipeline.render.notes import CHANGE, MATCH, QUOTED, Note, build_notes, unknown_word, unknown_words
 from pipeline.render.pieces import Piece, cut, raw_spans, tracked
 from pipeline.render.run_info import RunInfo
 from pipeline.review.decisions import Decisions, Progress
@@ -192,6 +192,8 @@ def render_document(doc: Document, run: RunInfo, *, review: ReviewMode | None = 
         reviews=run.reviews,
         per_entry=per_entry,
         kinds=Counter(n.kind for n in notes),
+        # "kept in quotations" counts what the findings say is inside one; a word the text explains is kept apart.
+        kept=(sum(n.in_quotation for n in notes), sum(n.kind == QUOTED and not n.in_quotation for n in notes)),
         others=[n for n in notes if n.kind not in (CHANGE, MATCH) and not unknown_word(n)],
         unknown=unknown_words(notes),
         checks=sorted({str(n.finding.check) for n in notes if n.finding is not None}),

@@ -74,12 +74,19 @@ class Note:
         return self.finding.target_span if self.finding is not None else None
 
     @property
+    def in_quotation(self) -> bool:
+        """A label kept inside a quotation (a ``QUOTED`` note that is not a word the text explains)."""
+        return self.kind == QUOTED and self.hit is not None and self.hit.in_quote
+
+    @property
     def plain(self) -> str:
         """A one-line description in plain words."""
         if self.kind == MATCH:
             return "The engine already wrote the standard name: nothing was rewritten."
         if self.kind == CHANGE:
             return "The words were replaced by the glossary's standard name."
+        if self.kind == QUOTED and not self.in_quotation:
+            return "A loaded word the text explains (a gloss on the word, not a use of it): kept."
         return PLAIN.get(self.finding.check, "") if self.finding is not None else ""
 
     def key(self, doc: Document) -> str:
@@ -98,8 +105,8 @@ def build_notes(doc: Document, run: RunInfo) -> list[Note]:
         changes = {c.source_span: c for c in seg.changes}
         findings_at: dict[tuple[int, int], Finding] = {}
         for f in seg.findings:
-            if f.source_span is not None:
-                findings_at.setdefault(f.source_span, f)
+            if f.source_span is not None and (f.source_span not in findings_at or f.check == Check.QUOTED_LABEL):
+                findings_at[f.source_span] = f  # a kept label is drawn as kept, whatever else is said of its words
         placed: list[tuple[int, Note]] = []
         used: set[int] = set()
         for hit in seg.hits:
