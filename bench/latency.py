@@ -2,7 +2,7 @@
 
 Usage: python bench/latency.py [--repeat 5] [--engine auto] [--inputs seeds/]
 
-Each figure is the best of ``--repeat`` runs of the installed console script in a
+Each figure is the best of ``--repeat`` runs of ``python -m pipeline`` (this tree's) in a
 fresh process: wall seconds, and CPU seconds (user + system, the process and its
 children), which a loaded machine disturbs less than wall time. The runs:
 
@@ -29,7 +29,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NORMALIZE = Path(sys.executable).with_name("normalize")
+# This tree's pipeline, whatever checkout the venv's console script was installed from (``python -m pipeline``
+# from a temporary folder, with this tree first on the path).
+NORMALIZE = [sys.executable, "-m", "pipeline"]
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
 CACHED = re.compile(r"(\d+) of (\d+) sentences came from the translation cache")
 
 
@@ -37,7 +40,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds of the process and its children, stderr) of one run; a failure stops the bench."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -65,14 +68,12 @@ def main() -> None:
     parser.add_argument("--engine", default="auto", help="engine of the runs (default auto)")
     parser.add_argument("--inputs", type=Path, default=ROOT / "seeds", help="text file or folder to re-run (default seeds/)")
     args = parser.parse_args()
-    if not NORMALIZE.exists():
-        sys.exit(f"no console script at {NORMALIZE}; run this with the venv's python after `pip install -e .`")
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs, best of {args.repeat}")
     with tempfile.TemporaryDirectory(prefix="normalize-latency-") as tmp:
         work = Path(tmp)
         shutil.copytree(ROOT / "glossaries", work / "glossaries")
         glossary = work / "glossaries" / "fr-en.yaml"
-        run = [str(NORMALIZE), "run", str(args.inputs.resolve()), "--out", "out", "--cache", "cache.sqlite3",
+        run = [*NORMALIZE, "run", str(args.inputs.resolve()), "--out", "out", "--cache", "cache.sqlite3",
                "--engine", args.engine]
         edits = iter(range(1_000_000))
 
@@ -81,8 +82,8 @@ def main() -> None:
             note = '"Daech/Daesh" is the Arabic acronym'
             glossary.write_text(text.replace(note, f"(edit {next(edits)}) {note}", 1), encoding="utf-8")
 
-        best("--help", [str(NORMALIZE), "--help"], work, args.repeat)
-        best("run --help", [str(NORMALIZE), "run", "--help"], work, args.repeat)
+        best("--help", [*NORMALIZE, "--help"], work, args.repeat)
+        best("run --help", [*NORMALIZE, "run", "--help"], work, args.repeat)
         wall, cpu, _ = timed(run, work)
         print(f"{'first run':<22} {wall:6.3f} s wall  {cpu:6.3f} s CPU   (fills the cache)")
         err = best("cached re-run", run, work, args.repeat, before_each=touch_glossary)
