@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from pipeline.model import Check, Document
-from pipeline.run import RunResult
+from pipeline.model import Check
 from tests.conftest import needs
 from tests.render_fixtures import run_fixtures
-from tests.test_browser import chromium, load
+from tests.test_browser import Site, chromium, load
 from tests.test_former_names import EIIL
 
 pytestmark = needs("apertium", "chromium")
@@ -32,18 +29,6 @@ TEXTS = {
     "names": "Et des enfants en bas âge, observe M. Le Drian.\n\nSon époux de l'époque, identifié comme Nadar H., est mort.\n",
 }
 QUOTED_BACKGROUND = "rgba(219, 233, 255, 1)"  # page.css --quoted
-
-
-@dataclass
-class Site:
-    out: Path
-    result: RunResult
-
-    def url(self, name: str) -> str:
-        return (self.out / f"{name}.html").as_uri()
-
-    def doc(self, name: str) -> Document:
-        return next(d for d in self.result.docs if d.name == name)
 
 
 @pytest.fixture(scope="module")

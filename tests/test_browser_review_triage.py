@@ -13,25 +13,19 @@ from selenium.webdriver.common.by import By
 
 from pipeline.outputs import folder as outputs_folder
 from pipeline.review.decisions import is_noise, review_keys
+from tests import test_browser
 from tests.conftest import needs
 from tests.review_fixtures import Served, serve_review, workbench_inputs
-from tests.test_browser import chromium, console_problems, decision_of, load, select_words, shown, wait
+from tests.test_browser import console_problems, decision_of, load, select_words, shown, wait
 
 pytestmark = needs("apertium", "chromium")
+browser = test_browser.browser  # the fixture (module-scoped: this module gets its own browser)
 
 # One paragraph of 24 sentences, each with a label: at 390 px it is many screens long.
 LONG_PARAGRAPH = " ".join(
     f"Les combattants de l'EI ont attaqué le village numéro {i} pendant la nuit et les habitants ont fui vers le nord."
     for i in range(24)
 )
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = chromium(tmp_path_factory.mktemp("profile"))
-    driver.get("about:blank")
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture(scope="module")
