@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.chain import DEFAULT_ORDER, Chain
+from pipeline.chain import DEFAULT_ORDER
 from pipeline.engines import Engine, build_engine
 from pipeline.errors import ConfigError, NormalizeError
 from pipeline.glossary.load import Glossary, load_glossaries, load_glossary_file
@@ -43,12 +43,11 @@ from pipeline.glossary.matcher import Matcher
 from pipeline.model import Document
 from pipeline.outputs.lock import LOCK_NAME, OutputLock
 from pipeline.outputs.names import output_names
-from pipeline.readers.files import read_document
 from pipeline.render import FORMATS, RunInfo
-from pipeline.render.json_format import OutputFormatError, read_output
 from pipeline.review import preview
 from pipeline.review.decisions import FILE_NAME as REVIEW_NAME
 from pipeline.review.decisions import Decisions
+from pipeline.review.documents import recorded_signature, run_documents
 from pipeline.review.record import REPORT_NAME, RunRecord, Stamp, labelled, stamp
 from pipeline.review.writes import WriteFailed, commit, held, render_files
 
@@ -291,9 +290,9 @@ class Workspace:
         index = {d.name: i for i, d in enumerate(self.docs)}
         chosen = [self.docs[index[n]] for n in dict.fromkeys(names) if n in index]
         # The language of a text does not change with the glossary: a re-run skips that stage (and its model load).
-        fresh, prints = self._process(
-            glossary, [self._source_of(d) for d in chosen], [str(d.path) for d in chosen], [d.name for d in chosen], RERUN_ORDER
-        )
+        assert self.engine is not None
+        inputs = [(self._source_of(d), str(d.path), d.name) for d in chosen]
+        fresh, prints = run_documents(self.worker, self.engine, glossary, inputs, language=self.source, order=RERUN_ORDER)
         docs = list(self.docs)
         for doc in fresh:
             docs[index[doc.name]] = doc
@@ -352,7 +351,9 @@ class Workspace:
         glossary = self._glossary(record)
         decisions = Decisions.load(self.out)
         info = self._info(glossary, decisions)
-        docs, prints = self._process(glossary, record.inputs, record.input_labels, names, DEFAULT_ORDER)
+        assert self.engine is not None
+        inputs = list(zip(record.inputs, record.input_labels, names, strict=True))
+        docs, prints = run_documents(self.worker, self.engine, glossary, inputs, language=source, order=DEFAULT_ORDER)
         self.glossary, self.decisions, self.info, self.fingerprints = glossary, decisions, info, prints
         self.stamps = stamps
         self.problem = None
@@ -391,50 +392,9 @@ class Workspace:
         assert self.engine is not None
         info = RunInfo.of(self.engine, glossary, formats=list(self.record.formats), cache=self.record.cache)
         info.reviews = decisions
-        info.run_signature = self._run_signature()
+        info.run_signature = recorded_signature(self.out, self.record)
         return info
-
-    def _run_signature(self) -> str:
-        """The run's signature as its documents' JSON records it, so a rewritten page still resumes."""
-        if "json" not in self.record.formats:
-            return ""
-        for name in output_names([Path(p) for p in self.record.input_labels]):
-            try:
-                data = read_output(self.out / (name + FORMATS["json"][0]), "document")
-                return str(data.get("run_signature", ""))
-            except OutputFormatError:
-                continue
-        return ""
 
     def _source_of(self, doc: Document) -> Path:
         labels = dict(zip(self.record.input_labels, self.record.inputs, strict=True))
         return labels.get(str(doc.path), doc.path)
-
-    def _process(
-        self, glossary: Glossary, paths: Sequence[Path], labels: Sequence[str], names: Sequence[str], order: tuple[str, ...]
-    ) -> tuple[list[Document], dict[str, dict[str, str]]]:
-        """Read and run ``paths`` (shown as ``labels``); the documents and their glossary fingerprints (resume)."""
-        from pipeline.resume import GlossaryUse
-
-        docs = []
-        for path, label, name in zip(paths, labels, names, strict=True):
-            try:
-                doc = read_document(path, language=self.source, name=name)
-                doc.path = Path(label)
-            except NormalizeError as exc:
-                doc = Document(path=Path(label), name=name, text="", language=self.source, sha256="", error=str(exc))
-            docs.append(doc)
-        engine = self.engine
-        assert engine is not None
-
-        def work() -> dict[str, dict[str, str]]:
-            chain = Chain(glossary, engine, order)
-            use = GlossaryUse(glossary)
-            for doc in docs:
-                chain.prepare(doc)
-            matches = {d.name: use.matches(d) for d in docs if not d.failed}
-            chain.finish(docs)
-            return {d.name: use.fingerprint(d, matches[d.name]) for d in docs if not d.failed and d.name in matches}
-
-        prints = self.worker.submit(work).result()
-        return docs, prints
