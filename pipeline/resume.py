@@ -3,7 +3,9 @@
 A document is skipped when its files are there from a run with the same
 ``run_signature`` (tool, engine and model, settings, pair, stage order), the
 same source bytes, and the same ``GlossaryUse`` (what of the glossary it
-depends on). Every executor asks ``up_to_date`` the same question.
+depends on). Every executor asks the same two questions: ``unchanged`` as the
+document is read (the same whole glossary: nothing to match), then, if the
+glossary changed, ``up_to_date`` once the cheap stages have run.
 """
 
 from __future__ import annotations
@@ -11,20 +13,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pipeline import __version__
-from pipeline.chain import DEFAULT_ORDER
 from pipeline.glossary.load import Entry, Glossary
 from pipeline.model import Document, TermHit
-from pipeline.stages.check import CheckStage
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the stages are imported when a document is redone: a run that skips all never loads them
     from pipeline.outputs.folder import OutputFolder
     from pipeline.outputs.report import DocSummary
     from pipeline.render import RunInfo
     from pipeline.run import RunOptions
+    from pipeline.stages.check import CheckStage
 
 
 def resuming(options: RunOptions) -> bool:
@@ -41,6 +43,8 @@ def run_signature(info: RunInfo, options: RunOptions) -> str:
     they were written with (their provenance); report.json and the index
     name the files of this run.
     """
+    from pipeline.chain import DEFAULT_ORDER
+
     data = {
         "tool": __version__,
         "engine": [info.engine, info.engine_version, info.pivot],
@@ -97,14 +101,21 @@ class GlossaryUse:
     def leftovers(self, targets: Sequence[str]) -> str:
         """The hash of the loaded renderings the check stage finds in each segment's English, and of their entries."""
         if self._check is None:
+            from pipeline.stages.check import CheckStage
+
             self._check = CheckStage(self.glossary)
         check = self._check
         found = [(i, m.start(), m.end(), check.entry_of(m)) for i, text in enumerate(targets) for m in check.leftovers(text)]
         return _hash({"found": found, "entries": self._defined({entry for *_, entry in found})})
 
+    @cached_property
+    def digest(self) -> str:
+        """The hash of the whole glossary as the stages see it: with the same text, the same matches and English."""
+        return _hash([self.glossary.source, self.glossary.target, [_definition(e) for e in self.glossary.entries]])
+
     def fingerprint(self, doc: Document, matches: str) -> dict[str, str]:
         """What a finished document's JSON records (``glossary_fingerprint``) for the next run to compare."""
-        return {"matches": matches, "leftovers": self.leftovers([seg.target for seg in doc.segments])}
+        return {"matches": matches, "leftovers": self.leftovers([seg.target for seg in doc.segments]), "glossary": self.digest}
 
     def _defined(self, ids: set[str]) -> list[list[str]]:
         """(id, hash of its definition) of each of ``ids`` that is an entry (a protected name is not), sorted."""
@@ -132,10 +143,28 @@ def _hash(data: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def unchanged(folder: OutputFolder, doc: Document, info: RunInfo, options: RunOptions, use: GlossaryUse) -> DocSummary | None:
+    """The summary of ``doc``, just read, if it was written from the same bytes by the same run with the same whole
+    glossary: then it is up to date without running a stage (the cached re-run of a review loop)."""
+    if not resuming(options) or doc.failed:
+        return None
+
+    def same_glossary(recorded: Mapping[str, str], targets: list[str]) -> bool:
+        return recorded.get("glossary") == use.digest
+
+    return folder.resumable(doc.name, doc.sha256, info.run_signature, same_glossary)
+
+
 def up_to_date(
     folder: OutputFolder, doc: Document, info: RunInfo, options: RunOptions, use: GlossaryUse, matches: str
 ) -> DocSummary | None:
     """The summary of prepared ``doc`` if its outputs need no redoing (``matches``: ``use.matches(doc)``), else None."""
     if not resuming(options) or doc.failed:
         return None
-    return folder.resumable(doc.name, doc.sha256, info.run_signature, matches, use.leftovers)
+
+    def same_use(recorded: Mapping[str, str], targets: list[str]) -> bool:
+        # the English is searched only once the matches agree
+        return recorded.get("matches") == matches and recorded.get("leftovers") == use.leftovers(targets)
+
+    # up to date with this glossary: said in its JSON, so the next run with the same glossary skips it as it reads it
+    return folder.resumable(doc.name, doc.sha256, info.run_signature, same_use, record={"glossary": use.digest})

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from pipeline.engines.argos.packages import find_route, install_file, installed_packages, model_identity
+from pipeline.engines.argos.packages import find_route, install_file, installed_packages, model_identity, packages_dir
 from pipeline.errors import ConfigError
 
 
@@ -59,3 +62,36 @@ def test_route_prefers_direct_then_newest_then_pivot(argos_dir: Path, argos_arch
     assert find_route(packages, "de", "fr") is None
     assert find_route(packages, "en", "fr") is None
     assert en_de.to_code == "de"
+
+
+def test_the_package_folder_is_found_as_argostranslate_finds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Environment, then Argos' settings.json, then the XDG default; and asking creates no folder anywhere."""
+    monkeypatch.delenv("ARGOS_PACKAGES_DIR", raising=False)
+    monkeypatch.delenv("SNAP", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert packages_dir() == tmp_path / "data" / "argos-translate" / "packages"
+    settings = tmp_path / "config" / "argos-translate" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"ARGOS_PACKAGES_DIR": str(tmp_path / "elsewhere")}))
+    assert packages_dir() == tmp_path / "elsewhere"
+    settings.write_text("{not json")
+    assert packages_dir() == tmp_path / "data" / "argos-translate" / "packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "explicit"))
+    assert packages_dir() == tmp_path / "explicit"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config"]
+
+
+def test_probing_an_empty_folder_imports_nothing_of_argostranslate(tmp_path: Path) -> None:
+    """``--engine auto`` asks on every run: with no package there, argostranslate is not imported (nor its folders made)."""
+    code = (
+        "import sys; from pipeline.engines.argos.engine import ArgosEngine; "
+        "assert not ArgosEngine.available('fr', 'en'); "
+        "print(sorted(m for m in sys.modules if m.startswith('argostranslate')))"
+    )
+    home = tmp_path / "home"
+    env = {**os.environ, "HOME": str(home), "ARGOS_PACKAGES_DIR": str(tmp_path / "none"), "XDG_CONFIG_HOME": "",
+           "XDG_DATA_HOME": "", "XDG_CACHE_HOME": ""}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert not home.exists()

@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from pipeline import chain
 from pipeline.glossary.load import Glossary, load_glossary_file
 from pipeline.run import RunOptions, RunResult, run
 from tests.conftest import ROOT, ScriptedEngine
@@ -62,6 +65,34 @@ def test_a_rerun_skips_unchanged_documents_and_says_how_many(tmp_path: Path, fr_
 
     forced = run(opts(inputs, out, fr_en, force=True), engine=ScriptedEngine())
     assert forced.report.skipped == 0 and len(forced.report.done) == 6
+
+
+def no_chain(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a stage was built for an unchanged document")
+
+
+def test_an_unchanged_document_is_skipped_as_it_is_read_without_running_a_stage(
+    tmp_path: Path, fr_en: Glossary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same bytes, same run, same whole glossary: nothing to match, so no stage is even built (the review loop's
+    cached re-run); an older JSON without the glossary's digest is still resumed, by matching it."""
+    inputs = corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    run(opts(inputs, out, fr_en), engine=ScriptedEngine())
+    assert json.loads((out / "doc000.json").read_text(encoding="utf-8"))["glossary_fingerprint"]["glossary"]
+    before = snapshot(out)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(chain.Chain, "__init__", no_chain)
+        again = run(opts(inputs, out, fr_en), engine=ScriptedEngine())
+    assert again.report.skipped == 3 and snapshot(out) == before
+
+    old = out / "doc001.json"
+    data = json.loads(old.read_text(encoding="utf-8"))
+    del data["glossary_fingerprint"]["glossary"]
+    old.write_text(json.dumps(data), encoding="utf-8")
+    engine = ScriptedEngine()
+    assert run(opts(inputs, out, fr_en), engine=engine).report.skipped == 3 and engine.calls == []
 
 
 GLOSSARY = """\
@@ -142,7 +173,7 @@ def test_editing_an_entry_redoes_only_the_documents_that_use_it(tmp_path: Path) 
     assert all(content(tmp_path / "out", n) == content(tmp_path / "fresh", n) for n in DOCS)
 
 
-def test_an_entry_that_now_matches_redoes_that_document_only(tmp_path: Path) -> None:
+def test_an_entry_that_now_matches_redoes_that_document_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     small_run(tmp_path, GLOSSARY)
     added = GLOSSARY + "  - id: wind\n    standard: breeze\n    variants: [vent]\n"  # appended: no other entry moves
     again, _ = small_run(tmp_path, added)
@@ -151,6 +182,10 @@ def test_an_entry_that_now_matches_redoes_that_document_only(tmp_path: Path) -> 
 
     unused = added + "  - id: snow\n    standard: snow\n    variants: [neige]\n"  # matches nothing: nothing to redo
     assert redone(small_run(tmp_path, unused)[0]) == []
+    # and each JSON now says it is up to date with this glossary: the next run skips them without a stage
+    with monkeypatch.context() as patched:
+        patched.setattr(chain.Chain, "__init__", no_chain)
+        assert small_run(tmp_path, unused)[0].report.skipped == 3
 
 
 def test_a_context_rule_redoes_a_document_when_it_changes_what_matches_there(tmp_path: Path) -> None:

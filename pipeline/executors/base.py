@@ -3,8 +3,8 @@
 An ``Executor`` checks it can run (``check``, before the output lock is taken)
 and ``execute``s a ``Job``: every input read, prepared, resumed or translated,
 finished and written through the job's ``OutputFolder``, each document's
-summary handed to the ``Collector`` (``done``, or ``skip_if_done`` /
-``skipped_done`` for one already up to date). Local and Ray implement it and
+summary handed to the ``Collector`` (``done``, or ``skip_if_unchanged`` /
+``skip_if_done`` / ``skipped_done`` for one already up to date). Local and Ray implement it and
 write the same files.
 """
 
@@ -22,7 +22,7 @@ from pipeline.outputs.folder import OutputFolder
 from pipeline.outputs.report import DocSummary
 from pipeline.progress import Bar
 from pipeline.render import RunInfo
-from pipeline.resume import GlossaryUse, up_to_date
+from pipeline.resume import GlossaryUse, unchanged, up_to_date
 
 if TYPE_CHECKING:
     from pipeline.run import RunOptions
@@ -56,6 +56,15 @@ class Collector:
         self.skipped = 0
         self.written = 0
         self.use = GlossaryUse(job.options.glossary)
+
+    def skip_if_unchanged(self, key: Key, doc: Document) -> bool:
+        """Resume, as ``doc`` is read: record and skip it if it was written from the same bytes, run and whole
+        glossary (``pipeline.resume.unchanged``), before any stage runs."""
+        summary = unchanged(self.job.folder, doc, self.job.info, self.job.options, self.use)
+        if summary is None:
+            return False
+        self.skipped_done(key, summary)
+        return True
 
     def skip_if_done(self, key: Key, doc: Document, matches: str) -> bool:
         """Resume: record and skip prepared ``doc`` if it is up to date (``pipeline.resume.up_to_date``;

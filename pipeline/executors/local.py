@@ -10,12 +10,16 @@ not on the number of documents.
 
 from __future__ import annotations
 
-from pipeline.chain import Chain
+from typing import TYPE_CHECKING
+
 from pipeline.engines.base import Engine
 from pipeline.executors.base import BATCH_DOCUMENTS, Collector, Executor, Job, Key
 from pipeline.model import Document
 from pipeline.outputs.report import DocSummary
 from pipeline.readers.parts import iter_parts
+
+if TYPE_CHECKING:
+    from pipeline.chain import Chain
 
 
 class LocalExecutor(Executor):
@@ -25,13 +29,19 @@ class LocalExecutor(Executor):
 
     def execute(self, job: Job, engine: Engine, collector: Collector) -> None:
         """Read, prepare and resume each document as it comes; finish and write the pending ones batch by batch."""
-        chain = Chain(job.options.glossary, engine)
+        chain: Chain | None = None  # built for the first document to redo: a run that skips all never builds it
         pending: list[tuple[Key, Document, str]] = []
         sentences = 0
         taken = {n.casefold() for n in job.names}
         for index, (path, name) in enumerate(zip(job.paths, job.names, strict=True)):
             for part, doc in enumerate(iter_parts(path, name, job.options, taken)):  # a source's documents as they are read
                 key = (index, part)
+                if collector.skip_if_unchanged(key, doc):
+                    continue
+                if chain is None:
+                    from pipeline.chain import Chain  # with its stages
+
+                    chain = Chain(job.options.glossary, engine)
                 chain.prepare(doc)  # the cheap stages first: what they find decides whether the document is up to date
                 matches = "" if doc.failed else collector.use.matches(doc)
                 if collector.skip_if_done(key, doc, matches):
@@ -41,7 +51,8 @@ class LocalExecutor(Executor):
                 if sentences >= job.options.batch_sentences or len(pending) >= BATCH_DOCUMENTS:
                     finish_batch(job, chain, pending, collector)
                     pending, sentences = [], 0
-        finish_batch(job, chain, pending, collector)
+        if chain is not None:
+            finish_batch(job, chain, pending, collector)
 
 
 def finish_batch(job: Job, chain: Chain, pending: list[tuple[Key, Document, str]], collector: Collector) -> None:

@@ -36,7 +36,7 @@ from pipeline.executors.base import Collector, Executor, Job
 from pipeline.outputs.folder import OutputFolder
 from pipeline.outputs.report import DocSummary
 from pipeline.readers.parts import read_parts
-from pipeline.resume import GlossaryUse, up_to_date
+from pipeline.resume import GlossaryUse, unchanged, up_to_date
 
 if TYPE_CHECKING:
     from pipeline.run import RunOptions
@@ -101,9 +101,11 @@ def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
         # they are held together in this task, so a source of many documents costs this task's memory
         parts = read_parts(_path(path), str(name), spec.options, taken)
         for part, doc in enumerate(parts):
-            chain.prepare(doc)  # what the cheap stages find decides whether the document is up to date
-            matches = "" if doc.failed else use.matches(doc)
-            done = up_to_date(folder, doc, spec.info, spec.options, use, matches)
+            done, matches = unchanged(folder, doc, spec.info, spec.options, use), ""
+            if done is None:
+                chain.prepare(doc)  # what the cheap stages find decides whether the document is up to date
+                matches = "" if doc.failed else use.matches(doc)
+                done = up_to_date(folder, doc, spec.info, spec.options, use, matches)
             out["index"].append(int(index))
             out["part"].append(part)
             out["parts"].append(len(parts))

@@ -8,7 +8,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.errors import ConfigError, NormalizeError
@@ -99,13 +99,19 @@ class OutputFolder:
         return Decisions.load(self.out)
 
     def resumable(
-        self, name: str, sha256: str, signature: str, matches: str, leftovers: Callable[[list[str]], str]
+        self,
+        name: str,
+        sha256: str,
+        signature: str,
+        same_use: Callable[[Mapping[str, str], list[str]], bool],
+        *,
+        record: Mapping[str, str] | None = None,
     ) -> DocSummary | None:
         """The summary of ``name`` if its files exist from a run with the same signature, source and glossary use.
 
-        ``matches`` and ``leftovers`` are this run's ``GlossaryUse`` of the
-        document (``pipeline.run``); the second is computed over the English
-        the JSON holds, and only once everything else agrees.
+        ``same_use(recorded, english)`` tells whether the glossary use the JSON records (``glossary_fingerprint``)
+        is this run's, given the English it holds (``pipeline.resume`` decides how). ``record``: fields of the
+        fingerprint to bring up to date in the JSON of a document found up to date (nothing else in it changes).
         """
         if "json" not in self.formats:
             return None  # only the JSON records what produced a document
@@ -116,12 +122,26 @@ class OutputFolder:
             data = read_output(self.out / files[-1], "document")
             if data.get("run_signature") != signature or data["source"]["sha256"] != sha256:
                 return None
-            use = data.get("glossary_fingerprint") or {}
-            if use.get("matches") != matches or use.get("leftovers") != leftovers([s["target"] for s in data["segments"]]):
+            recorded = data.get("glossary_fingerprint") or {}
+            if not same_use(recorded, [s["target"] for s in data["segments"]]):
                 return None
+            if record is not None and {**recorded, **record} != recorded:
+                data["glossary_fingerprint"] = {**recorded, **record}
+                self._rewrite(self.out / files[-1], dumps(data))
             return DocSummary.from_json(name, data, self.reviews)
         except (OSError, ValueError, KeyError, TypeError, OutputFormatError):
             return None
+
+    def _rewrite(self, path: Path, text: str) -> None:
+        """Replace one output file whole; if that fails it stays as it was, which is still right, only slower."""
+        try:
+            tmp = write_temporary(path, text)
+        except OSError:
+            return
+        try:
+            replace(tmp, path)
+        except OSError:
+            remove(tmp)
 
     def write_document(self, doc: Document, info: RunInfo, glossary_use: dict[str, str] | None = None) -> DocSummary:
         """Render every format, write them all to temporary files, then rename them (JSON last).

@@ -122,9 +122,9 @@ class ArgosEngine(Engine):
     def available(cls, source: str, target: str) -> bool:
         """Whether the package folder holds a direct or English-pivot route.
 
-        Reads ``metadata.json`` files only and loads no model. (The first
-        import of argostranslate creates its own folders under the home
-        directory; that is argostranslate's doing and cannot be avoided.)
+        Reads ``metadata.json`` files only and loads no model; with no package
+        folder there, it imports nothing (``normalize run --engine auto`` asks
+        this on every run).
         """
         try:
             packages = argos_packages.installed_packages(argos_packages.packages_dir())

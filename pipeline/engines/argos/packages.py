@@ -61,28 +61,30 @@ def require_argostranslate() -> None:
 
 
 def packages_dir() -> Path:
-    """The Argos package folder, resolved now: ``ARGOS_PACKAGES_DIR``, else ``$XDG_DATA_HOME/argos-translate/packages``.
+    """The Argos package folder, resolved now: ``ARGOS_PACKAGES_DIR``, else its ``settings.json``, else the default.
 
-    Mirrors argostranslate's own lookup (environment first, then its
-    ``settings.json``) but at call time rather than at import time.
+    Mirrors argostranslate's own lookup (environment first, then the settings file in its config folder, then
+    ``$XDG_DATA_HOME/argos-translate/packages``) at call time rather than at import time, and without importing
+    argostranslate, whose import creates folders in the home directory: asking writes nothing.
     """
     explicit = os.environ.get("ARGOS_PACKAGES_DIR")
     if explicit:
         return Path(explicit)
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    default = data_home / "argos-translate" / "packages"
+    home = Path(os.environ["SNAP_USER_DATA"]) if "SNAP" in os.environ else Path.home()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     try:
-        from argostranslate import settings
-    except ImportError:  # without the extra: argostranslate's own settings file cannot have moved it
-        return default
-
-    return Path(settings.get_setting("ARGOS_PACKAGES_DIR", default=default))
+        settings = json.loads((config_home / "argos-translate" / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no settings file, or one argostranslate itself would ignore
+        settings = {}
+    configured = settings.get("ARGOS_PACKAGES_DIR") if isinstance(settings, dict) else None
+    return Path(configured) if configured else data_home / "argos-translate" / "packages"
 
 
 def installed_packages(directory: Path) -> list[Package]:
     """Translation packages installed in ``directory`` (none if it does not exist)."""
-    if not directory.is_dir():
-        return []
+    if not _package_folders(directory):
+        return []  # nothing to read: argostranslate (slow to import) is not needed to say so
     require_argostranslate()
     from argostranslate.package import get_installed_packages
 
@@ -94,6 +96,14 @@ def installed_packages(directory: Path) -> list[Package]:
             "delete that folder or reinstall it with `normalize models install --file PATH.argosmodel`"
         ) from error
     return [p for p in packages if p.type == "translate"]
+
+
+def _package_folders(directory: Path) -> list[Path]:
+    """The folders of ``directory`` that argostranslate would read as packages."""
+    try:
+        return [p for p in directory.iterdir() if p.is_dir()]
+    except OSError:  # missing, or not a folder
+        return []
 
 
 def find_package(packages: Sequence[Package], source: str, target: str) -> Package | None:
