@@ -6,6 +6,10 @@ Usage:
     python bench/scale.py --ray 120             # also local vs Ray (1 and 2 workers) on 120 documents
     python bench/scale.py --sizes '' --nodes 400
                                                 # Ray on clusters of 1 and 2 one-core nodes (each pinned to its own CPU)
+    python bench/scale.py --sizes '' --ray-kill 1200
+                                                # Ray (2 workers) on 1,200 documents, one translate actor SIGKILLed once
+                                                # 30% of the translate batches have started (--kill-at); then the same
+                                                # documents locally, and the outputs compared file by file
     ARGOS_PACKAGES_DIR=/tmp/normalize-bench-pipeline/packages python bench/scale.py --engine argos --sizes 40,400
                                                 # the real-size Argos model (build it with bench/whole_run.py first)
 
@@ -29,18 +33,41 @@ core, as on separate machines), runs the job on 1 node with 1 worker and on 2
 nodes with 2 workers, and a local run pinned to one core for comparison. The
 driver (``normalize run``) is not pinned; it only collects summaries and
 writes the report.
+
+``--ray-kill N`` checks that a worker killed mid-run loses nothing: ``normalize
+run --executor ray --ray-workers 2`` on N documents (fresh cache) and, once
+``--kill-at`` of the translate batches have started (counted in the run's Ray
+Data log, one DEBUG line per task), SIGKILL to one translate actor's process
+that is translating a batch: a descendant of the run's process whose command
+line (Ray's process title) is ``ray::MapWorker(MapBatches(Translator)).submit``
+and whose parent's is not (a child forked by the actor keeps its title until
+it execs). Pages are no measure of progress here: Ray Data runs the finish
+tasks, which write them, only once the prepare tasks are done, so pages come
+late in a run. The run must exit 0 and write every document; then the same
+inputs run locally (fresh cache) and every file of the two output folders is
+compared byte for byte (the report and index hold no timings: nothing differs
+legitimately). Its peak RSS is the driver's own (``ru_maxrss`` of the
+``normalize run`` process, read as it exits), not its Ray processes'. Ray
+turns ``127.0.0.1`` given as the node's address into the machine's own
+address, and its servers then listen on every interface; this run sets
+``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` (unless set), which keeps the node on
+127.0.0.1, and fails if a process of the run listens anywhere else.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,6 +138,199 @@ def pinned_cluster(nodes: int) -> Iterator[str]:
         subprocess.run([ray, "stop", "--force"], env=env, capture_output=True)
 
 
+TRANSLATE_OP = "MapBatches(Translator)"  # the translate stage, as Ray Data names it
+TRANSLATOR = f"ray::MapWorker({TRANSLATE_OP})"  # Ray's process title of a translate actor (and of its methods)
+# ``normalize run`` in this process, so that ``ru_maxrss`` is the driver's own, not its largest child's
+DRIVER = (
+    "import atexit, resource, runpy, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(out, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+    "sys.argv[0] = 'normalize'\n"
+    "runpy.run_module('pipeline', run_name='__main__', alter_sys=True)\n"
+)
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Every process's parent and command line, from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        table[int(entry.name)] = (parent, cmdline)
+    return table
+
+
+def _descendants(root: int, table: dict[int, tuple[int, str]]) -> set[int]:
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        for child, (parent, _) in table.items():
+            if parent == pid and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def translate_actors(root: int) -> dict[int, str]:
+    """The processes of the translate actors under ``root`` (the run), not the children they fork, and their titles
+    (``...Translator)).submit`` while one translates a batch)."""
+    table = _processes()
+    return {
+        pid: table[pid][1] for pid in sorted(_descendants(root, table))
+        if table[pid][1].startswith(TRANSLATOR) and not table.get(table[pid][0], (0, ""))[1].startswith(TRANSLATOR)
+    }
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie is dead)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _address(hexed: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An address as /proc/net/tcp{,6} writes it (32-bit words in host order, little-endian here)."""
+    raw = bytes.fromhex(hexed)
+    return ipaddress.ip_address(b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4)))
+
+
+def listening(root: int) -> set[str]:
+    """The TCP addresses that ``root`` and its descendants listen on."""
+    sockets = {}
+    for name in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{name}").read_text(encoding="utf-8").splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                host, port = fields[1].split(":")
+                sockets[fields[9]] = (_address(host), int(port, 16))
+    found = set()
+    for pid in {root} | _descendants(root, _processes()):
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        for link in links:
+            inode = link[len("socket:["):-1] if link.startswith("socket:[") else None
+            if inode in sockets:
+                host, port = sockets[inode]
+                found.add(f"{host}:{port}")
+    return found
+
+
+def _loopback(address: str) -> bool:
+    host = ipaddress.ip_address(address.rsplit(":", 1)[0])
+    mapped = getattr(host, "ipv4_mapped", None)
+    return host.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def ray_session(root: int) -> Path | None:
+    """The session folder of the Ray cluster that ``root`` (the run) started: its processes' command lines name it."""
+    table = _processes()
+    for pid in sorted(_descendants(root, table)):
+        found = re.search(r"(/\S*/session_\d{4}-\d\d-\d\d_[^/\s]+)", table[pid][1])
+        if found:
+            return Path(found.group(1))
+    return None
+
+
+def translate_batches(session: Path | None) -> int:
+    """Translate batches the run's Ray Data has started so far, from its log (DEBUG lines, one per task)."""
+    if session is None:
+        return 0
+    lines = 0
+    for log in (session / "logs" / "ray-data").glob("ray-data-dataset_*.log"):
+        try:
+            lines += log.read_text(encoding="utf-8", errors="replace").count(f"operator {TRANSLATE_OP} with task index")
+        except OSError:
+            pass
+    return lines
+
+
+def _pages(out: Path) -> int:
+    return sum(1 for _ in out.glob("doc*.json")) if out.is_dir() else 0
+
+
+def ray_kill(size: int, share: float, engine: str, work: Path) -> None:
+    """Ray on ``size`` documents with one translate actor SIGKILLed once ``share`` of them are written; then the
+    same documents locally, and the two output folders compared file by file."""
+    from pipeline.executors.ray import DOCS_PER_TRANSLATE
+
+    inputs, out, peak = work / f"kill-in{size}", work / "kill-ray", work / "kill-driver-rss"
+    make_corpus(inputs, size)
+    env = {**os.environ}
+    env.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # the node's address stays 127.0.0.1 (see above)
+    cmd = [sys.executable, "-c", DRIVER, str(peak), "run", str(inputs), "--engine", engine, "--out", str(out), "--quiet",
+           "--cache", str(work / "kill-ray.sqlite"), "--executor", "ray", "--ray-workers", "2"]
+    batches = -(-size // DOCS_PER_TRANSLATE)
+    before = os.getloadavg()[0]
+    start = time.perf_counter()
+    with (work / "kill-ray.log").open("wb") as log:
+        run = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        victim, killed_at, written_at_kill, addresses, restarted, title = 0, 0.0, 0, set(), 0.0, ""
+        actors: dict[int, str] = {}
+        children: set[int] = set()
+        session, started = None, 0
+        while run.poll() is None:
+            time.sleep(0.5)
+            session = session or ray_session(run.pid)
+            if not victim and translate_batches(session) >= share * batches:
+                actors = translate_actors(run.pid)
+                busy = [pid for pid, title in actors.items() if title.split()[0].endswith(".submit")]  # in a batch
+                if busy:
+                    addresses = listening(run.pid)
+                    victim, title = busy[0], actors[busy[0]].split()[0]
+                    children = _descendants(victim, _processes())  # its Apertium pipeline: must not outlive it
+                    os.kill(victim, signal.SIGKILL)
+                    killed_at, written_at_kill, started = time.perf_counter() - start, _pages(out), translate_batches(session)
+            elif victim and not restarted and set(translate_actors(run.pid)) - set(actors):
+                restarted = time.perf_counter() - start
+                addresses |= listening(run.pid)
+    took, code = time.perf_counter() - start, run.returncode
+    load = f"{before:.1f}-{os.getloadavg()[0]:.1f}"
+    if code != 0:
+        tail = (work / "kill-ray.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"normalize run --executor ray exited {code}:\n{tail}")
+    rss = int(peak.read_text(encoding="utf-8")) / 1024 if peak.exists() else float("nan")
+    print(f"{size:>10} {'ray kill':>10} {took:>9.1f} {size / took:>8.1f} {rss:>12.0f} {load:>10}  (driver's peak RSS)",
+          flush=True)
+    written = _pages(out)
+    if not victim:
+        raise SystemExit(f"not killed: the run wrote {written} of {size} documents before a busy translate actor was found")
+    print(f"killed translate actor pid {victim} ({title}; actors {sorted(actors)}) at {killed_at:.1f} s, "
+          f"{started} translate batches started (of {translate_batches(session)} in the end, {batches} planned), "
+          f"{written_at_kill} of {size} documents written; at the end {written}; "
+          f"victim {'still alive' if _alive(victim) else 'dead'}; "
+          + (f"a new translate actor process at {restarted:.1f} s" if restarted else "no new translate actor process seen")
+          + f"; its {len(children)} child processes at the kill, alive after the run: {sorted(filter(_alive, children))}",
+          flush=True)
+    outside = sorted(a for a in addresses if not _loopback(a))
+    print(f"the run's processes listened on {len(addresses)} TCP addresses, "
+          + (f"NOT loopback: {outside}" if outside else "all loopback"), flush=True)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))["documents"]
+    missing = [f"doc{i:05d}.{ext}" for i in range(size) for ext in ("json", "html") if not (out / f"doc{i:05d}.{ext}").exists()]
+    print(f"report: {len(report['done'])} done, {len(report['failed'])} failed; missing pages: {len(missing)} {missing[:5]}",
+          flush=True)
+
+    local = work / "kill-local"
+    took, rss, load = one_run(inputs, local, work / "kill-local.sqlite", engine)
+    print(f"{size:>10} {'local':>10} {took:>9.1f} {size / took:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
+    ours, theirs = ({p.name for p in folder.iterdir()} for folder in (out, local))
+    differ = sorted(n for n in ours & theirs if (out / n).read_bytes() != (local / n).read_bytes())
+    print(f"compared with the local run: {len(ours)} files on Ray, {len(theirs)} locally, "
+          f"{len(ours & theirs) - len(differ)} byte-identical, {len(differ)} differ {differ[:5]}, "
+          f"only on Ray {sorted(ours - theirs)[:5]}, only locally {sorted(theirs - ours)[:5]}", flush=True)
+    if outside or missing or report["failed"] or len(report["done"]) != size or differ or ours != theirs:
+        raise SystemExit("FAILED: see above")
+    print("OK: nothing lost, outputs identical", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="120,1200,12000")
@@ -120,6 +340,12 @@ def main() -> None:
     parser.add_argument("--ray", type=int, default=0, help="also compare local and Ray (1 and 2 workers) on this many documents")
     parser.add_argument("--nodes", type=int, default=0,
                         help="also run this many documents on Ray clusters of 1 and 2 one-core nodes, and locally on one core")
+    parser.add_argument("--ray-kill", type=int, default=0,
+                        help="also run this many documents on Ray (2 workers), SIGKILL a translate actor mid-run, "
+                        "and compare every output with a local run")
+    parser.add_argument("--keep", action="store_true", help="keep the inputs and outputs (their folder is printed)")
+    parser.add_argument("--kill-at", type=float, default=0.3,
+                        help="--ray-kill: share of the translate batches started when the actor is killed (default 0.3)")
     args = parser.parse_args()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     if args.nodes:
@@ -165,8 +391,13 @@ def main() -> None:
                     rates[nodes] = args.nodes / took
                     print(f"{args.nodes:>10} {label:>10} {took:>9.1f} {rates[nodes]:>8.1f} {rss:>12.0f} {load:>10}", flush=True)
             print(f"2 nodes / 1 node: {rates[2] / rates[1]:.2f}x", flush=True)
+        if args.ray_kill:
+            ray_kill(args.ray_kill, args.kill_at, args.engine, work)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"inputs and outputs kept in {work}", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
