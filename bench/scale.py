@@ -49,9 +49,9 @@ compared byte for byte (the report and index hold no timings: nothing differs
 legitimately). Its peak RSS is the driver's own (``ru_maxrss`` of the
 ``normalize run`` process, read as it exits), not its Ray processes'. Ray
 turns ``127.0.0.1`` given as the node's address into the machine's own
-address, and its servers then listen on every interface; this run sets
-``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` (unless set), which keeps the node on
-127.0.0.1, and fails if a process of the run listens anywhere else.
+address, and its servers then listen on every interface, unless
+``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` (the executor sets it for a local
+cluster); this run fails if a process of the run listens anywhere else.
 """
 
 from __future__ import annotations
@@ -265,7 +265,6 @@ def ray_kill(size: int, share: float, engine: str, work: Path) -> None:
     inputs, out, peak = work / f"kill-in{size}", work / "kill-ray", work / "kill-driver-rss"
     make_corpus(inputs, size)
     env = {**os.environ}
-    env.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # the node's address stays 127.0.0.1 (see above)
     cmd = [sys.executable, "-c", DRIVER, str(peak), "run", str(inputs), "--engine", engine, "--out", str(out), "--quiet",
            "--cache", str(work / "kill-ray.sqlite"), "--executor", "ray", "--ray-workers", "2"]
     batches = -(-size // DOCS_PER_TRANSLATE)

@@ -49,6 +49,18 @@ def test_without_ray_the_executor_exits_2_with_the_install_command(tmp_path: Pat
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("ray_first", [False, True], ids=["before-ray", "after-ray"])
+def test_a_local_cluster_is_given_the_loopback_address_and_no_other(ray_first: bool) -> None:
+    """Ray turns a local node's 127.0.0.1 into the machine's own address (its servers then listen on every
+    interface) unless told not to; ``local_only`` tells it, whether Ray is imported before or after."""
+    steps = ["from pipeline.executors.ray import local_only", "import ray._private.services as services"]
+    code = "; ".join([*(reversed(steps) if ray_first else steps), "local_only()",
+                      "print(services.resolve_ip_for_localhost('127.0.0.1'))"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "127.0.0.1"
+
+
 def test_a_worker_builds_a_stage_chain_once_per_job_and_drops_an_earlier_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[tuple[bytes, tuple[str, ...]]] = []
 

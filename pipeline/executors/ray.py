@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -177,6 +178,8 @@ class RayExecutor(Executor):
     @classmethod
     def check(cls, options: RunOptions) -> None:
         """Exit 2 with the install command when Ray is missing."""
+        if not options.ray_address:
+            local_only()
         try:
             import ray  # noqa: F401
             import ray.data  # noqa: F401
@@ -187,6 +190,21 @@ class RayExecutor(Executor):
         run_on_ray(job, collector)
 
 
+def local_only() -> None:
+    """Keep a local cluster on this machine: no usage statistics sent, and every server it starts on 127.0.0.1.
+
+    Asked for ``127.0.0.1``, Ray (2.x) still gives the node the machine's own address, so its GCS, raylet and
+    workers listen on every interface, unless it runs as it does on a laptop (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER``
+    off). The variable is read when Ray is imported, in this process and in each one the cluster starts; a Ray
+    imported before it was set is told directly. A value the user set is kept.
+    """
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    constants = sys.modules.get("ray._private.ray_constants")
+    if constants is not None and os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] == "0":
+        setattr(constants, "ENABLE_RAY_CLUSTER", False)  # noqa: B010 (a private of Ray, not typed)
+
+
 def run_on_ray(job: Job, collector: Collector) -> None:
     """Documents as a Ray dataset: prepare tasks, translate actors, finish tasks; the driver collects."""
     import importlib
@@ -195,14 +213,15 @@ def run_on_ray(job: Job, collector: Collector) -> None:
     importlib.import_module("ray.data")
     _quiet_console()
 
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # a local cluster never reaches an outside address
+    if not job.options.ray_address:
+        local_only()
     started = not ray.is_initialized()
     if started:
         cpus = job.options.ray_workers or os.cpu_count() or 1
         # Ray keeps as many worker processes as CPUs: the translate actors alone fill that, so each task would
         # start a new process (~2 s). Room for the tasks' workers too; a cluster's nodes need it as well (README).
         os.environ.setdefault("RAY_num_workers_soft_limit", str(WORKERS_PER_CPU * cpus))
-        local = {"num_cpus": job.options.ray_workers, "_node_ip_address": "127.0.0.1"}  # a local cluster binds 127.0.0.1
+        local = {"num_cpus": job.options.ray_workers, "_node_ip_address": "127.0.0.1"}
         ray.init(address=job.options.ray_address, include_dashboard=False, log_to_driver=False,
                  configure_logging=False, **({} if job.options.ray_address else local))
     try:
