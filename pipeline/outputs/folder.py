@@ -15,7 +15,7 @@ from pipeline.errors import ConfigError, NormalizeError
 from pipeline.model import Document
 from pipeline.outputs.names import INDEX_NAME, MANIFEST_NAME, REPORT_NAME
 from pipeline.outputs.report import DocSummary, RunReport
-from pipeline.outputs.write import read_own, remove, replace, write_temporary
+from pipeline.outputs.write import read_own, remove, replace, write_atomic, write_temporary
 from pipeline.render import FORMATS, RunInfo
 from pipeline.render.html import render_index
 from pipeline.render.json_format import OutputFormatError, dumps, read_output
@@ -135,13 +135,9 @@ class OutputFolder:
     def _rewrite(self, path: Path, text: str) -> None:
         """Replace one output file whole; if that fails it stays as it was, which is still right, only slower."""
         try:
-            tmp = write_temporary(path, text)
+            write_atomic(path, text)
         except OSError:
-            return
-        try:
-            replace(tmp, path)
-        except OSError:
-            remove(tmp)
+            pass
 
     def write_document(self, doc: Document, info: RunInfo, glossary_use: dict[str, str] | None = None) -> DocSummary:
         """Render every format, write them all to temporary files, then rename them (JSON last).
