@@ -28,7 +28,7 @@ from pipeline.outputs.names import output_names
 from pipeline.outputs.report import DocSummary, RunReport
 from pipeline.progress import Bar
 from pipeline.readers import READERS, Fields
-from pipeline.readers.files import collect_inputs
+from pipeline.readers.files import PathList, collect_inputs
 from pipeline.readers.parts import PART_CHARS
 from pipeline.readers.sizes import DEFAULT_MAX_SIZE
 from pipeline.registry import load
@@ -144,7 +144,7 @@ def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
     return RunResult(report=report, documents=documents)
 
 
-def _check(options: RunOptions) -> list[Path]:
+def _check(options: RunOptions) -> PathList:
     for fmt in options.formats:
         FORMATS.find(fmt)
     EXECUTORS.find(options.executor)
@@ -160,7 +160,7 @@ def _check(options: RunOptions) -> list[Path]:
     missing = [p for p in options.inputs if not p.exists()]
     if missing:
         raise ConfigError(f"{missing[0]} does not exist; check the path")
-    return paths
+    return PathList(paths)
 
 
 def _fill(report: RunReport, collector: Collector, engine: Engine) -> None:

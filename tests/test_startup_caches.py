@@ -87,7 +87,27 @@ def test_the_mapped_language_model_gives_the_shipped_models_verdicts(tmp_path: P
     unpacked = load_identifier()  # unpacks the copy
     mapped = load_identifier()
     assert isinstance(mapped.tk_nextmove, memoryview)  # from the copy, not the shipped file
+    assert isinstance(mapped.tk_output, memoryview) and isinstance(mapped._rowbase, memoryview)  # views, not lists
     assert [mapped.classify(t) for t in texts] == [unpacked.classify(t) for t in texts] == [shipped.classify(t) for t in texts]
     (tmp_path / "blocked").write_text("a file where the cache folder would be", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
     assert [load_identifier().classify(t) for t in texts[:3]] == [shipped.classify(t) for t in texts[:3]]
+
+
+def test_loading_the_mapped_language_model_makes_no_list_of_its_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 35, flat memory: the model is loaded again for every batch; its tables as lists were ~300,000 ints
+    (~20 MB traced) made and freed each time, which fragmented Python's arenas batch after batch."""
+    import tracemalloc
+
+    from pipeline.stages.language import load_identifier
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    load_identifier()  # unpacks the copy
+    tracemalloc.start()
+    try:
+        identifier = load_identifier()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(identifier.tk_nextmove, memoryview)
+    assert peak < 2 * 1024 * 1024  # the row offsets' one array (0.8 MB) and the small arrays

@@ -11,6 +11,7 @@ write the same files.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -36,7 +37,7 @@ class Job:
     """What an executor needs: the inputs, their output names, and where and how to write them."""
 
     options: RunOptions
-    paths: list[Path]
+    paths: Sequence[Path]
     names: list[str]
     info: RunInfo
     folder: OutputFolder

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline.engines.base import Engine
 from pipeline.executors.base import BATCH_DOCUMENTS, Collector, Executor, Job, Key
 from pipeline.model import Document
+from pipeline.outputs.names import TakenNames
 from pipeline.outputs.report import DocSummary
 from pipeline.readers.parts import iter_parts
 
@@ -32,7 +33,7 @@ class LocalExecutor(Executor):
         chain: Chain | None = None  # built for the first document to redo: a run that skips all never builds it
         pending: list[tuple[Key, Document, str]] = []
         sentences = 0
-        taken = {n.casefold() for n in job.names}
+        taken = TakenNames(job.names)
         for index, (path, name) in enumerate(zip(job.paths, job.names, strict=True)):
             for part, doc in enumerate(iter_parts(path, name, job.options, taken)):  # a source's documents as they are read
                 key = (index, part)

@@ -35,6 +35,7 @@ from pipeline.engines.base import Engine
 from pipeline.errors import ConfigError
 from pipeline.executors.base import Collector, Executor, Job
 from pipeline.outputs.folder import OutputFolder
+from pipeline.outputs.names import TakenNames
 from pipeline.outputs.report import DocSummary
 from pipeline.readers.parts import read_parts
 from pipeline.resume import GlossaryUse, unchanged, up_to_date
@@ -96,7 +97,7 @@ def prepare(rows: dict[str, Any], job: bytes) -> dict[str, Any]:
     tools = _tools(job, head)
     spec, chain, folder, use = tools.spec, tools.chain, tools.folder, tools.use
     out: dict[str, list[Any]] = {"index": [], "part": [], "parts": [], "doc": [], "matches": [], "summary": []}
-    taken = {n.casefold() for n in spec.names}
+    taken = TakenNames(spec.names)
     for index, path, name in zip(rows["index"], rows["path"], rows["name"], strict=True):
         # every document of the input (a feed's items, a web archive's pages …) and every part of a long one;
         # they are held together in this task, so a source of many documents costs this task's memory

@@ -52,8 +52,9 @@ class OutputFolder:
         self.record = record  # False on Ray workers: only the driver writes the manifest
         self.manifest_path = out / MANIFEST_NAME
         self.earlier = self._read_manifest()  # files written by earlier runs
-        self.owned = set(self.earlier)
-        self.planned: set[str] = set()  # files this run writes or keeps
+        # Files this run writes or keeps. The manifest lists both sets: one set of every file held besides would
+        # be a second ~2 MB table on a 12,000-document run.
+        self.planned: set[str] = set()
 
     def files_of(self, name: str) -> list[str]:
         """The files of one document, JSON last (its presence means the others are complete)."""
@@ -65,15 +66,13 @@ class OutputFolder:
     def claim(self, names: Iterable[str]) -> None:
         """Refuse foreign files among ``names`` (unless forced), then record them in the manifest."""
         new = [n for n in names if n not in self.planned]
-        foreign = sorted(n for n in new if n not in self.owned and os.path.lexists(self.out / n) and not _signed(self.out / n))
+        fresh = [n for n in new if n not in self.earlier]
+        foreign = sorted(n for n in fresh if os.path.lexists(self.out / n) and not _signed(self.out / n))
         if foreign and not self.force:
             raise ForeignFiles(self.out, foreign)
         self.planned.update(new)
-        fresh = [n for n in new if n not in self.owned]
-        if fresh:
-            self.owned.update(fresh)
-            if self.record:
-                self._write_manifest()
+        if fresh and self.record:
+            self._write_manifest()
 
     def plan(self, names: Sequence[str]) -> None:
         """Claim every file of the run up front: its documents' pages, the report and the index."""
@@ -89,7 +88,7 @@ class OutputFolder:
         removed = self.stale()
         for n in removed:
             remove(self.out / n)
-        self.owned -= set(removed)
+        self.earlier -= set(removed)
         self._write_manifest()
         return removed
 
@@ -116,7 +115,7 @@ class OutputFolder:
         if "json" not in self.formats:
             return None  # only the JSON records what produced a document
         files = self.files_of(name)
-        if not all(f in self.owned and _regular(self.out / f) for f in files):
+        if not all((f in self.planned or f in self.earlier) and _regular(self.out / f) for f in files):
             return None
         try:
             data = read_output(self.out / files[-1], "document")
@@ -200,7 +199,7 @@ class OutputFolder:
             return set()  # unreadable: trust nothing, so every existing name counts as foreign
 
     def _write_manifest(self) -> None:
-        text = dumps({"about": "files written by normalize in this folder", "files": sorted(self.owned)})
+        text = dumps({"about": "files written by normalize in this folder", "files": sorted(self.earlier | self.planned)})
         try:
             _write_together([(self.manifest_path, text)])
         except OSError as exc:
