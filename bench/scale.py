@@ -276,8 +276,10 @@ def ray_kill(size: int, share: float, engine: str, work: Path) -> None:
         actors: dict[int, str] = {}
         children: set[int] = set()
         session, started = None, 0
+        timeline: list[tuple[float, int]] = []  # (seconds, documents written): pages should come as batches end
         while run.poll() is None:
             time.sleep(0.5)
+            timeline.append((time.perf_counter() - start, _pages(out)))
             session = session or ray_session(run.pid)
             if not victim and translate_batches(session) >= share * batches:
                 actors = translate_actors(run.pid)
@@ -309,6 +311,9 @@ def ray_kill(size: int, share: float, engine: str, work: Path) -> None:
           + (f"a new translate actor process at {restarted:.1f} s" if restarted else "no new translate actor process seen")
           + f"; its {len(children)} child processes at the kill, alive after the run: {sorted(filter(_alive, children))}",
           flush=True)
+    shares = ", ".join(f"{q:.0%}: {max((n for t, n in timeline if t <= q * took), default=0)}" for q in (0.25, 0.5, 0.75, 0.9))
+    first = next((t for t, n in timeline if n), took)
+    print(f"documents written by that share of the run's {took:.1f} s: {shares}; the first at {first:.1f} s", flush=True)
     outside = sorted(a for a in addresses if not _loopback(a))
     print(f"the run's processes listened on {len(addresses)} TCP addresses, "
           + (f"NOT loopback: {outside}" if outside else "all loopback"), flush=True)

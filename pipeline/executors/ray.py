@@ -50,6 +50,12 @@ DOCS_PER_TASK = 16
 DOCS_PER_TRANSLATE = 32
 RETRIES = 3  # times a batch is sent again after its worker died; actors themselves are restarted without limit
 WORKERS_PER_CPU = 3  # worker processes a node keeps per CPU: its translate actor, prepare and finish tasks
+# Logical CPUs, for Ray's scheduling only. Ray Data reserves budget for operators upstream first. With the actors
+# at 0.75, two actors and a prepare task took 1.75 of 2 CPUs, and the finish tasks never got 0.25 before
+# translation ended: pages came at the end of the run. At 0.5, a finish task fits beside them from the first
+# translated batch.
+TASK_CPUS = 0.25
+ACTOR_CPUS = 0.5
 THREAD_OPTIONS = ("threads", "inter_threads", "intra_threads")
 TASK = {"max_retries": RETRIES}
 ACTOR = {"max_restarts": -1, "max_task_retries": RETRIES}
@@ -285,10 +291,10 @@ def _dataset(ray: Any, rows: list[dict[str, Any]], blob: bytes, workers: int, pe
     in_flight = 1 if per_translate == 1 else 2
     return (
         ray.data.from_items(rows, override_num_blocks=max(1, -(-len(rows) // per_task)))  # prepare tasks run side by side
-        .map_batches(prepare, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
-        .map_batches(Translator, batch_size=per_translate, fn_constructor_kwargs={"job": blob}, num_cpus=0.75,
+        .map_batches(prepare, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=TASK_CPUS, **TASK)
+        .map_batches(Translator, batch_size=per_translate, fn_constructor_kwargs={"job": blob}, num_cpus=ACTOR_CPUS,
                      compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=in_flight), **ACTOR)
-        .map_batches(finish, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=0.25, **TASK)
+        .map_batches(finish, batch_size=per_task, fn_kwargs={"job": blob}, num_cpus=TASK_CPUS, **TASK)
     )
 
 
