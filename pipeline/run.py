@@ -93,10 +93,11 @@ class RunResult:
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a run, carrying how many documents were completely written by then."""
 
-    def __init__(self, written: int, total: int) -> None:
+    def __init__(self, written: int, total: int, kept: int = 0) -> None:
         super().__init__(f"{written} of {total} documents written")
         self.written = written
         self.total = total
+        self.kept = kept  # of ``written``, documents found up to date and left as an earlier run wrote them
 
 
 def run(options: RunOptions, *, engine: Engine | None = None) -> RunResult:
@@ -183,4 +184,4 @@ def _interruptible(collector: Collector, total: int) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt as exc:
-        raise Interrupted(collector.written, total) from exc
+        raise Interrupted(collector.written, total, collector.skipped) from exc

@@ -202,3 +202,37 @@ def test_sigkill_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert len(report["documents"]["done"]) == len(paths) and report["documents"]["failed"] == []
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [MANIFEST_NAME]  # no lock, no temporaries
+
+
+def test_ctrl_c_after_a_resume_says_how_many_were_already_up_to_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli.main import app
+    from pipeline.run import Interrupted
+
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for i in range(2):
+        (inputs / f"doc{i}.txt").write_text(f"Les terroristes ont attaqué {i}.\n", encoding="utf-8")
+    glossary = load_glossary_file(FR_EN)
+    run(RunOptions(inputs=[inputs], out=out, glossary=glossary, quiet=True, batch_sentences=1), engine=ScriptedEngine())
+    (inputs / "doc2.txt").write_text("Une phrase nouvelle.\n", encoding="utf-8")
+
+    def interrupt(text: str) -> str:
+        raise KeyboardInterrupt
+
+    options = RunOptions(inputs=[inputs], out=out, glossary=glossary, quiet=True, batch_sentences=1)
+    with pytest.raises(Interrupted) as caught:
+        run(options, engine=ScriptedEngine(interrupt))
+    assert (caught.value.written, caught.value.kept, caught.value.total) == (2, 2, 3)
+
+    def interrupted(options: RunOptions) -> None:
+        raise Interrupted(2, 3, 2)
+
+    monkeypatch.setattr("pipeline.run.run", interrupted)
+    result = CliRunner().invoke(app, ["run", str(inputs), "--out", str(out), "--quiet"])
+    assert result.exit_code == 130
+    assert result.output.strip().splitlines()[-1] == (
+        f"normalize: error: interrupted: 2 of 3 documents written to {out}/, each complete (2 of them already up to date); "
+        "re-run to finish"
+    )

@@ -238,7 +238,9 @@ def run(
         raise fail(str(exc), EXIT_FAILED) from None
     except Interrupted as exc:
         raise fail(
-            f"interrupted: {exc.written} of {exc.total} documents written to {out}/, each complete; re-run to finish",
+            f"interrupted: {exc.written} of {exc.total} documents written to {out}/, each complete"
+            + (f" ({exc.kept} of them already up to date)" if exc.kept else "")
+            + "; re-run to finish",
             EXIT_INTERRUPTED,
         ) from None
     except KeyboardInterrupt:
