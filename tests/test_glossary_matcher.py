@@ -179,3 +179,33 @@ def test_number_context_needs_the_number_marker(tmp_path: Path) -> None:
         ("a", False),
         ("b", True),
     ]
+
+
+def test_a_title_that_begins_with_a_capitalised_article_needs_its_capitals(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "  - {id: le-monde, kind: name, standard: Le Monde, variants: [Le Monde]}\n"
+        "  - {id: le-canard, kind: name, standard: Le Canard enchaîné, variants: [Le Canard enchaîné]}\n"
+        "  - {id: le-mot, standard: the word, variants: [Le Mot]}\n"  # not a name: any case, as every variant
+        "  - {id: alep, kind: name, standard: Aleppo, variants: [Alep]}\n",  # no article: any case
+    )
+    titles = Matcher(load_glossary_file(path))
+    text = "Selon Le Monde, tout le monde lit Le Canard Enchaîné ; le mot, alep. Le monde change."
+    assert [(e, words) for e, words, _ in found(titles, text)] == [
+        ("le-monde", "Le Monde"), ("le-canard", "Le Canard Enchaîné"), ("le-mot", "le mot"), ("alep", "alep"),
+    ]
+
+
+def test_the_newspapers_the_engine_translates_are_names_and_the_common_words_are_not() -> None:
+    from pipeline.glossary.load import default_glossary_paths, load_glossaries
+
+    for source, text, expected in [
+        ("fr", "Selon Le Figaro et Le Monde diplomatique, tout le monde le sait ; la croix rouge.",
+         [("le-figaro", "Le Figaro"), ("le-monde-diplomatique", "Le Monde diplomatique")]),
+        ("fr", "Le quotidien Libération l'écrit : la libération de Mossoul. Libération des otages.",
+         [("liberation", "Libération")]),
+        ("es", "Según El Mundo y La Vanguardia, el mundo cambia.",
+         [("el-mundo", "El Mundo"), ("la-vanguardia", "La Vanguardia")]),
+    ]:
+        glossary = load_glossaries(default_glossary_paths(GLOSSARIES, source, "en"), source=source, target="en")
+        assert [(e, words) for e, words, _ in found(Matcher(glossary), text)] == expected

@@ -14,6 +14,7 @@ regular expression is ever run.
 - ``(s)`` in a variant marks an optional ending (plural when taken).
 - ``{group}`` in a variant matches any ``kind: group`` entry, with an optional article.
 - All-capital variants of up to five letters (EI, HTS) match case-sensitively.
+- A name that begins with a capitalised article ("Le Figaro", "El Mundo") needs its capitals in the text.
 - Overlaps: the ``longest`` policy keeps the leftmost match, the longest at that
   position, the earliest entry on ties.
 - A loaded label right after another, joined by a space or a hyphen, belongs to
@@ -193,7 +194,9 @@ class Matcher:
         self.policy = policy
         self.entries = glossary.entries
         self.same = SAME_WORDS.get(glossary.source, {})
-        self.word_forms: WordForms | None = get_language(glossary.source).word_forms
+        language = get_language(glossary.source)
+        self.word_forms: WordForms | None = language.word_forms
+        self.name_articles = frozenset(language.names.name_articles)
         self._keys = _FoldCache(self.same, self.word_forms.key if self.word_forms is not None else None)
         self._gaps = _GapCache()
         self._context = {e.id: _Context.of(e, self.same, self.word_forms) for e in glossary.entries}
@@ -216,13 +219,24 @@ class Matcher:
     def _forms(self, entry: Entry, form: str, plural: bool, always_plural: bool) -> Iterable[VariantForm]:
         """One expanded variant form as the language writes it: itself, or its case forms, clitic forms ..."""
         if self.word_forms is None:
-            return (VariantForm(form, plural),)
+            return (VariantForm(form, plural, capitals=self._title_capitals(entry, form)),)
         # A group's or a name's number is its own; a word for people or things takes both (unless listed as plural).
         numbers = not always_plural and entry.kind not in (Kind.GROUP, Kind.NAME)
         return (
             f._replace(plural=plural if f.plural is None or always_plural else f.plural)
             for f in self.word_forms.forms(form, numbers=numbers)
         )
+
+    def _title_capitals(self, entry: Entry, form: str) -> tuple[int, ...]:
+        """The capitalised words of a name that begins with a capitalised article ("Le Figaro", "El Mundo",
+        "La Croix"): a title made of common words, which the text must capitalise too ("tout le monde" is not
+        *Le Monde*). Other names match in any case, as every variant does."""
+        if entry.kind != Kind.NAME:
+            return ()
+        words = _pattern_tokens(form)
+        if len(words) < 2 or words[0] not in self.name_articles:
+            return ()
+        return tuple(k for k, word in enumerate(words) if word[:1].isupper())
 
     def _add(self, trie: _Node, entry: Entry, order: int, written: VariantForm) -> None:
         form, plural = written.text, bool(written.plural)
