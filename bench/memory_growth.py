@@ -34,9 +34,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-ARTICLES = ROOT.parent / "shared" / "corpus" / "articles"
-if not ARTICLES.is_dir():
-    ARTICLES = Path("/work/shared/corpus/articles")
+
+from scale import make_corpus  # noqa: E402 (bench/ is this script's folder: the corpus of bench/scale.py)
 
 
 class MallInfo2(ctypes.Structure):
@@ -94,14 +93,6 @@ def obmalloc() -> tuple[float, float]:
 
 def reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS (Linux 4.0+)
-
-
-def make_corpus(folder: Path, count: int) -> None:
-    """The corpus of ``bench/scale.py``."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
-    folder.mkdir(parents=True)
-    for i in range(count):
-        (folder / f"doc{i:05d}.txt").write_text(f"Copie {i}. {texts[i % len(texts)]}", encoding="utf-8")
 
 
 def main() -> None:

@@ -131,7 +131,7 @@ def process_articles(folder: Path, glossary: Glossary, engine: Engine) -> list[D
     The one place the audit builds documents, so it follows the run's pipeline when that changes.
     """
     from pipeline.chain import Chain
-    from pipeline.outputs.names import ItemNames, output_names
+    from pipeline.outputs.names import ItemNames, TakenNames, output_names
     from pipeline.readers.files import collect_inputs, read_documents
 
     if not folder.is_dir():
@@ -141,7 +141,7 @@ def process_articles(folder: Path, glossary: Glossary, engine: Engine) -> list[D
         raise ConfigError(f"no .txt files found in {folder} (nor web pages, feeds or exports); give a folder of .txt articles")
     docs: list[Document] = []
     names = output_names(paths)
-    taken = {n.casefold() for n in names}
+    taken = TakenNames(names)
     for path, name in zip(paths, names, strict=True):
         try:
             docs.extend(read_documents(path, language=glossary.source, name=path.stem if path.suffix == ".txt" else name,
