@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -292,3 +293,39 @@ def test_an_acronym_in_brackets_after_the_members_is_said_once(
     if methods[-1] == "merged":
         assert seg.changes[1].target_span == seg.changes[0].target_span
         assert seg.changes[1].mt_text == seg.mt[slice(*seg.changes[1].mt_span or (0, 0))]
+
+
+def abbreviating(text: str, wanted: Sequence[Span]) -> EngineOutput:
+    """Word for word, each hit written "U.N." and aligned to "U.N", as Apertium aligns "U.S." for "EEUU"; at the
+    end of the sentence the abbreviation's stop is the sentence's too ("… the U.N.")."""
+    pieces, placed, pos = [], [], 0
+    for a, b in wanted:
+        pieces.append(word_for_word(text[pos:a]))
+        start = len("".join(pieces))
+        pieces.append("U.N" if text[b:].startswith(".") else "U.N.")
+        placed.append((start, start + 3))
+        pos = b
+    pieces.append(word_for_word(text[pos:]))
+    return EngineOutput("".join(pieces), tuple(placed))
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Le groupe de l'ONU a condamné.", "The group of the UN has condemned."),  # the abbreviation's stop goes
+        ("Le groupe a condamné l'ONU.", "The group has condemned the UN."),  # the sentence's stays
+        ("« Il a condamné l'ONU », dit-il.", '" Il has condemned the UN ", dit-il.'),
+    ],
+)
+def test_the_full_stop_of_an_abbreviation_the_engine_wrote_goes_with_it(
+    tmp_path: Path, fr_en: Glossary, source: str, target: str
+) -> None:
+    from pipeline.glossary.load import load_glossary_file
+
+    names = tmp_path / "fr-en.names.yaml"
+    names.write_text("source: fr\ntarget: en\nentries:\n  - {id: onu, kind: name, standard: UN, variants: [ONU]}\n",
+                     encoding="utf-8")
+    glossary = Glossary(source="fr", target="en", entries=[*fr_en.entries, *load_glossary_file(names).entries])
+    doc = text_document(source, language="fr")
+    Chain(glossary, ScriptedEngine(word_for_word, aligned=abbreviating))([doc])
+    assert doc.segments[0].target == target

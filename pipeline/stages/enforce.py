@@ -109,6 +109,7 @@ class EnforceStage(DocumentStage):
             unchanged_from = len(out)
             out += raw[pos:a]
             replacement, b = self._adjective_first(seg, hit, raw, b)
+            b = _abbreviation_stop(raw, a, b, seg.source[hit.end - seg.start :], replacement)
             fitted, name = self.grammar.fit(out, replacement, hit.article)
             t0 = _common_prefix(out, fitted)
             r0 = a - (len(out) - t0)
@@ -287,6 +288,15 @@ def _common_suffix(a: str, b: str) -> int:
     while n < len(a) and n < len(b) and a[len(a) - 1 - n] == b[len(b) - 1 - n]:
         n += 1
     return n
+
+
+def _abbreviation_stop(raw: str, a: int, b: int, source_after: str, replacement: str) -> int:
+    """``b``, past the last full stop of an abbreviation the engine wrote ("U.S." for "EEUU") when the source has
+    none there: that stop is the abbreviation's, and the standard name without it would leave "the US. in Madrid".
+    A stop the source has too ("… de EEUU.") ends the sentence and stays."""
+    if raw[b : b + 1] != "." or "." not in raw[a:b] or replacement.endswith(".") or source_after.startswith("."):
+        return b
+    return b + 1
 
 
 def _rstrip_index(text: str, floor: int, at: int) -> int:
